@@ -1,0 +1,240 @@
+/**
+ * Internal: the state shared by a channel's senders and its receiver.
+ *
+ * It is also the channel's stream stage: `poll`/`close` follow tokio's mpsc
+ * receiver, whose waker stays registered until a send or the last sender's
+ * close takes it.
+ *
+ * @module
+ */
+import { DONE, PENDING, type Poll, type Source, type Waker } from "./_poll.ts";
+import { Queue } from "./_queue.ts";
+import { unlinkWait, Wait } from "./_task.ts";
+
+/** A bounded send waiting for room. */
+export class PendingSend<T> extends Wait {
+  /** The value to deliver. */
+  readonly value: T;
+  /** Settles the `send()` promise. */
+  readonly settle: PromiseWithResolvers<void> = Promise.withResolvers<void>();
+  /** The channel it waits on. */
+  readonly channel: ChannelState<T>;
+  /** Its abort signal, until it settles. */
+  signal: AbortSignal | undefined;
+  /** Whether it has settled. */
+  settled = false;
+
+  constructor(channel: ChannelState<T>, value: T, signal: AbortSignal | undefined) {
+    super();
+    this.channel = channel;
+    this.value = value;
+    this.signal = signal;
+    signal?.addEventListener("abort", this);
+  }
+
+  /** Delivered: the value entered the buffer or reached the receiver. */
+  accept(): void {
+    this.#release();
+    this.settle.resolve();
+  }
+
+  /** Refused with `reason`. */
+  cancel(reason: unknown): void {
+    if (this.#release()) this.channel.pendingLive--;
+    this.settle.reject(reason);
+  }
+
+  /** The signal's abort listener. */
+  handleEvent(): void {
+    this.cancel(this.signal?.reason);
+  }
+
+  #release(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    unlinkWait(this);
+    this.signal?.removeEventListener("abort", this);
+    this.signal = undefined;
+    return true;
+  }
+}
+
+/** Why a send was refused, for `SendError` messages. */
+export type Refusal = "receiver-closed" | "sender-closed" | "sender-moved";
+
+/** The shared state of one channel. */
+export class ChannelState<T> implements Source<T> {
+  /** Accepted values not yet received. */
+  readonly buffer: Queue<T> = new Queue<T>();
+  /** Buffer limit; Infinity for the unbounded channel. */
+  readonly capacity: number;
+  /** Open sender handles (including ones moved into threads). */
+  senders = 1;
+  /** Set once the receiver is closed: sends are refused. */
+  receiverClosed = false;
+  /** The receiver's waker, until a send or the last sender's close takes it. */
+  waker: Waker | null = null;
+  /** Bounded sends waiting for room, in order; settled ones are skipped. */
+  pending: Queue<PendingSend<T>> | null = null;
+  /** Pending sends not yet settled. */
+  pendingLive = 0;
+  /** Makes the error a refused send throws. */
+  readonly refuse: (value: T, why: Refusal) => Error;
+
+  constructor(capacity: number, refuse: (value: T, why: Refusal) => Error) {
+    this.capacity = capacity;
+    this.refuse = refuse;
+  }
+
+  /** Whether a value can enter the buffer now without waiting. */
+  get hasRoom(): boolean {
+    return this.pendingLive === 0 && this.buffer.length < this.capacity;
+  }
+
+  /** Buffers `value` (the caller checked the receiver is open). */
+  push(value: T): void {
+    this.buffer.push(value);
+    this.wakeReceiver();
+  }
+
+  /** Queues a bounded send that must wait for room. */
+  enqueue(send: PendingSend<T>): void {
+    (this.pending ??= new Queue()).push(send);
+    this.pendingLive++;
+    // A zero-capacity channel hands the value over when the receiver polls.
+    if (this.capacity === 0) this.wakeReceiver();
+  }
+
+  /** Wakes the receiver's registered waker, if any. */
+  wakeReceiver(): void {
+    const waker = this.waker;
+    if (waker === null) return;
+    this.waker = null;
+    waker.wake();
+  }
+
+  /** One sender handle fewer; the receiver ends when none is left. */
+  dropSender(): void {
+    if (--this.senders === 0) this.wakeReceiver();
+  }
+
+  /** Takes the next value, DONE when closed and drained, else registers `cx`. */
+  poll(cx: Waker): Poll<T> {
+    if (this.buffer.length > 0) {
+      const value = this.buffer.shift();
+      if (this.pendingLive > 0) this.#admit();
+      return value;
+    }
+    if (this.pendingLive > 0) return this.#handOver();
+    if (this.senders === 0 || this.receiverClosed) return DONE;
+    this.waker = cx;
+    return PENDING;
+  }
+
+  /** Closes the receiving side: refuses every later and waiting send. */
+  closeReceiver(): void {
+    if (this.receiverClosed) return;
+    this.receiverClosed = true;
+    this.waker = null;
+    const pending = this.pending;
+    if (pending === null) return;
+    while (pending.length > 0) {
+      const send = pending.shift();
+      if (!send.settled) send.cancel(this.refuse(send.value, "receiver-closed"));
+    }
+  }
+
+  /** Drops the receiver: closes it and discards what is buffered. */
+  close(): void {
+    this.closeReceiver();
+    this.buffer.clear();
+  }
+
+  /** Moves waiting sends into the buffer while it has room. */
+  #admit(): void {
+    const pending = this.pending!;
+    while (pending.length > 0 && this.buffer.length < this.capacity) {
+      const send = pending.shift();
+      if (send.settled) continue;
+      this.pendingLive--;
+      this.buffer.push(send.value);
+      send.accept();
+    }
+  }
+
+  /** Takes a value straight from the first waiting send. */
+  #handOver(): Poll<T> {
+    const pending = this.pending!;
+    for (;;) {
+      const send = pending.shift();
+      if (send.settled) continue;
+      this.pendingLive--;
+      send.accept();
+      return send.value;
+    }
+  }
+}
+
+/** One sender handle: the channel it feeds and whether it is still usable. */
+export class SenderSlot<T> {
+  /** The channel. */
+  readonly state: ChannelState<T>;
+  /** 0 open, 1 closed, 2 moved into a thread. */
+  status: 0 | 1 | 2 = 0;
+
+  constructor(state: ChannelState<T>) {
+    this.state = state;
+  }
+
+  /** Throws the right error unless the handle is open and the receiver too. */
+  check(value: T): ChannelState<T> {
+    if (this.status === 1) throw this.state.refuse(value, "sender-closed");
+    if (this.status === 2) throw this.state.refuse(value, "sender-moved");
+    if (this.state.receiverClosed) throw this.state.refuse(value, "receiver-closed");
+    return this.state;
+  }
+
+  /** Closes this handle; harmless when already closed or moved. */
+  close(): void {
+    if (this.status !== 0) return;
+    this.status = 1;
+    this.state.dropSender();
+  }
+}
+
+const receivers = new WeakMap<object, ChannelState<unknown>>();
+const senders = new WeakMap<object, SenderSlot<unknown>>();
+
+/** Records which state a receiver handle reads. */
+export function registerReceiver(receiver: object, state: ChannelState<unknown>): void {
+  receivers.set(receiver, state);
+}
+
+/** Records the slot of a sender handle. */
+export function registerSender(sender: object, slot: SenderSlot<unknown>): void {
+  senders.set(sender, slot);
+}
+
+/** The state behind a `Receiver`, or undefined for anything else. */
+export function receiverState<T>(receiver: unknown): ChannelState<T> | undefined {
+  if (typeof receiver !== "object" || receiver === null) return undefined;
+  return receivers.get(receiver) as ChannelState<T> | undefined;
+}
+
+/**
+ * Moves a sender handle out of the caller's hands (into a thread): the handle
+ * refuses any later use; the returned state keeps its place among the senders
+ * until the new owner calls `dropSender()`.
+ */
+export function moveSender<T>(sender: unknown): ChannelState<T> {
+  const slot = typeof sender === "object" && sender !== null ? senders.get(sender) : undefined;
+  if (slot === undefined) {
+    throw new TypeError("Cannot move the sender: expected a Sender from channel()");
+  }
+  if (slot.status === 1) throw new TypeError("Cannot move the sender: it is closed");
+  if (slot.status === 2) {
+    throw new TypeError("Cannot move the sender: it was already moved into a thread");
+  }
+  slot.status = 2;
+  return slot.state as ChannelState<T>;
+}

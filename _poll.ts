@@ -1,0 +1,133 @@
+/**
+ * Internal: the poll protocol every stream stage speaks.
+ *
+ * As in tokio-stream, a stage is a small synchronous state machine. `poll(cx)`
+ * returns an item, {@link PENDING} (nothing yet: `cx` will be woken when
+ * something changes) or {@link DONE} (the stream has ended). Async iteration is
+ * only the outermost adapter, so items move through a pipeline without a promise
+ * per stage, and the order of events at one instant follows tokio's poll model
+ * by construction.
+ *
+ * @module
+ */
+import { insert, now, remove, type TimerEntry } from "./_timer.ts";
+
+/** Returned by `poll` when no item is ready yet. */
+export const PENDING: unique symbol = Symbol("weft.pending");
+/** Returned by `poll` once the stream has ended. */
+export const DONE: unique symbol = Symbol("weft.done");
+
+/** The result of one poll. */
+export type Poll<T> = T | typeof PENDING | typeof DONE;
+
+/** What a pending stage wakes when it may make progress. */
+export interface Waker {
+  /** Asks for the pipeline to be polled again. */
+  wake(): void;
+}
+
+/** A pollable stage of a stream. */
+export interface Source<T> {
+  /** Advances the stage; registers `cx` to be woken when it returns PENDING. */
+  poll(cx: Waker): Poll<T>;
+  /** Drops the stage and everything upstream of it; called at most once. */
+  close(): void;
+}
+
+/**
+ * A deadline with tokio's `Sleep` semantics, for combinators.
+ *
+ * - Polling registers the poller's waker, whether or not the deadline passed.
+ * - Firing wakes (and forgets) the last registered waker.
+ * - `reset` re-arms it and keeps the registered waker; a reset to an instant
+ *   already reached fires at once.
+ * - It is only handed to the driver when first polled or reset.
+ */
+export class Delay implements TimerEntry {
+  /** Absolute deadline in ms. */
+  deadline: number;
+  /** Position in the driver's bucket, -1 when not scheduled. */
+  slot = -1;
+  /** Deadlines wake consumers: the driver fires them before task sleeps. */
+  readonly wakesConsumer = true;
+  /** The waker of the last poll, until the deadline fires. */
+  #waker: Waker | null = null;
+  /** Whether the deadline has been reached since it was last armed. */
+  #elapsed = false;
+  /** Whether the driver has seen it since it was created or reset. */
+  #registered = false;
+
+  /** Creates a deadline at `deadline` (absolute ms); nothing is scheduled yet. */
+  constructor(deadline: number) {
+    this.deadline = deadline;
+  }
+
+  /** Returns true once the deadline is reached; otherwise `cx` will be woken. */
+  poll(cx: Waker): boolean {
+    // Registration may fire at once (waking the previous waker), then the
+    // poller's waker is kept, as tokio's `poll_elapsed` does.
+    if (!this.#registered) this.#register();
+    this.#waker = cx;
+    return this.#elapsed;
+  }
+
+  /** Moves the deadline to `deadline`, keeping the registered waker. */
+  reset(deadline: number): void {
+    remove(this);
+    this.deadline = deadline;
+    this.#elapsed = false;
+    this.#register();
+  }
+
+  /** Called by the driver at the deadline. */
+  fire(): void {
+    this.#elapsed = true;
+    const waker = this.#waker;
+    this.#waker = null;
+    waker?.wake();
+  }
+
+  /** Drops the deadline: unschedules it and forgets the waker. */
+  cancel(): void {
+    remove(this);
+    this.#waker = null;
+  }
+
+  #register(): void {
+    this.#registered = true;
+    if (this.deadline <= now()) this.fire();
+    else insert(this);
+  }
+}
+
+/** Checks a duration argument: finite and not negative. */
+export function checkDuration(ms: unknown, action: string): number {
+  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) {
+    throw new RangeError(
+      `Cannot ${action}: the duration must be a finite number of milliseconds >= 0, got ${
+        String(ms)
+      }`,
+    );
+  }
+  return ms;
+}
+
+/** Checks a count argument: a non-negative integer. */
+export function checkCount(n: unknown, action: string): number {
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) {
+    throw new RangeError(`Cannot ${action}: the count must be an integer >= 0, got ${String(n)}`);
+  }
+  return n;
+}
+
+/** Checks a callback argument. */
+export function checkFunction(f: unknown, action: string): void {
+  if (typeof f !== "function") {
+    throw new TypeError(`Cannot ${action}: expected a function, got ${typeof f}`);
+  }
+}
+
+/** Whole milliseconds from now, rounded up as tokio rounds deadlines. */
+export function deadlineAfter(ms: number): number {
+  return now() + Math.ceil(ms);
+}

@@ -1,0 +1,58 @@
+/**
+ * Internal: a FIFO ring buffer that grows by doubling. Pushing and shifting
+ * allocate nothing while the capacity suffices.
+ *
+ * @module
+ */
+
+/** A growable circular FIFO queue. */
+export class Queue<T> {
+  /** Slots; length is a power of two. */
+  #items: (T | undefined)[] = new Array(16);
+  /** Index of the first item. */
+  #head = 0;
+  /** Number of items. */
+  #size = 0;
+
+  /** The number of queued items. */
+  get length(): number {
+    return this.#size;
+  }
+
+  /** Appends `item`. */
+  push(item: T): void {
+    if (this.#size === this.#items.length) this.#grow();
+    this.#items[(this.#head + this.#size) & (this.#items.length - 1)] = item;
+    this.#size++;
+  }
+
+  /** Removes and returns the first item; the queue must not be empty. */
+  shift(): T {
+    const items = this.#items;
+    const item = items[this.#head] as T;
+    items[this.#head] = undefined;
+    this.#head = (this.#head + 1) & (items.length - 1);
+    this.#size--;
+    return item;
+  }
+
+  /** The first item without removing it; the queue must not be empty. */
+  peek(): T {
+    return this.#items[this.#head] as T;
+  }
+
+  /** Removes every item. */
+  clear(): void {
+    this.#items = new Array(16);
+    this.#head = 0;
+    this.#size = 0;
+  }
+
+  #grow(): void {
+    const old = this.#items;
+    const items: (T | undefined)[] = new Array(old.length * 2);
+    for (let i = 0; i < this.#size; i++) items[i] = old[(this.#head + i) & (old.length - 1)];
+    this.#items = items;
+    this.#head = 0;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Internal: the state behind a task, and which task is running now.
+ *
+ * The running task is found through `AsyncLocalStorage`, so a `sleep`, `recv`
+ * or bounded `send` awaited inside a task is tied to it without the task
+ * passing anything: `abort()` and `run()`'s shutdown reach it at once.
+ *
+ * @module
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/** A wait (a sleep, a receive, a send) that a task's abort must end. */
+export abstract class Wait {
+  /** The task waiting, if the wait began inside one. */
+  task: TaskState | null = null;
+  /** Previous wait of the same task. */
+  prevWait: Wait | null = null;
+  /** Next wait of the same task. */
+  nextWait: Wait | null = null;
+  /** Ends the wait with `reason` as its rejection. */
+  abstract cancel(reason: unknown): void;
+}
+
+/** The tasks spawned under one `run()`, cancelled when its main settles. */
+export class Scope {
+  /** Live tasks. */
+  readonly tasks: Set<TaskState> = new Set();
+  /** Cleanups registered by other parts (worker threads, pools). */
+  readonly cleanups: Set<() => void> = new Set();
+  /** Set once main has settled. */
+  closed = false;
+
+  /** Cancels every live task and runs every cleanup. */
+  shutdown(reason: unknown): void {
+    this.closed = true;
+    for (const task of this.tasks) task.abort(reason, false);
+    this.tasks.clear();
+    for (const cleanup of this.cleanups) cleanup();
+    this.cleanups.clear();
+  }
+}
+
+/** The mutable state of one task. */
+export class TaskState {
+  /** The run() that owns this task, if any. */
+  readonly scope: Scope | null;
+  /** Set when aborted; the abort reason is in `reason`. */
+  aborted = false;
+  /** The abort reason. */
+  reason: unknown = undefined;
+  /** The first pending wait, head of a doubly linked list. */
+  waits: Wait | null = null;
+  /** Created on first access to `signal`. */
+  controller: AbortController | null = null;
+  /** Called when the task is aborted (settles its handle). */
+  onAbort: ((reason: unknown, report: boolean) => void) | null = null;
+
+  /** Creates the state of a task owned by `scope`. */
+  constructor(scope: Scope | null) {
+    this.scope = scope;
+  }
+
+  /** The task's signal, aborted when the task is. */
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    if (this.aborted && !this.controller.signal.aborted) this.controller.abort(this.reason);
+    return this.controller.signal;
+  }
+
+  /** Aborts the task: its signal fires and every pending wait rejects with `reason`. */
+  abort(reason: unknown, report: boolean): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.scope?.tasks.delete(this);
+    this.controller?.abort(reason);
+    let wait = this.waits;
+    this.waits = null;
+    while (wait !== null) {
+      const next = wait.nextWait;
+      wait.task = null;
+      wait.prevWait = wait.nextWait = null;
+      wait.cancel(reason);
+      wait = next;
+    }
+    this.onAbort?.(reason, report);
+  }
+}
+
+const current = new AsyncLocalStorage<TaskState>();
+
+/** The task whose code is running now, if any. */
+export function currentTask(): TaskState | undefined {
+  return current.getStore();
+}
+
+/** Runs `fn` as the code of `task`. */
+export function runAs<R>(task: TaskState, fn: () => R): R {
+  return current.run(task, fn);
+}
+
+/**
+ * Ties `wait` to the running task. Returns the reason to reject with at once
+ * when that task is already aborted, else undefined.
+ */
+export function linkWait(wait: Wait): { reason: unknown } | undefined {
+  const task = current.getStore();
+  if (task === undefined) return undefined;
+  if (task.aborted) return { reason: task.reason };
+  wait.task = task;
+  wait.nextWait = task.waits;
+  if (task.waits !== null) task.waits.prevWait = wait;
+  task.waits = wait;
+  return undefined;
+}
+
+/** Unties `wait` from its task (it completed). */
+export function unlinkWait(wait: Wait): void {
+  const task = wait.task;
+  if (task === null) return;
+  if (wait.prevWait !== null) wait.prevWait.nextWait = wait.nextWait;
+  else task.waits = wait.nextWait;
+  if (wait.nextWait !== null) wait.nextWait.prevWait = wait.prevWait;
+  wait.task = wait.prevWait = wait.nextWait = null;
+}

@@ -1,0 +1,517 @@
+/**
+ * Channels: trpl's unbounded multi-producer, single-consumer `channel()`, and
+ * a bounded variant whose `send` waits for room.
+ *
+ * - FIFO per channel; every value whose `send` returned normally is received
+ *   exactly once, unless the receiver is closed first.
+ * - `Sender.clone()` adds a producer; when every sender is closed, the receiver
+ *   yields what is buffered, then ends.
+ * - Once the receiver is closed, `send` throws {@linkcode SendError}, which
+ *   carries the refused value back: that is how a producer learns to stop.
+ *
+ * @example Send from a task, receive with for await
+ * ```ts
+ * import { channel } from "@weft/weft/channel";
+ * import { spawnTask } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = channel<string>();
+ * spawnTask(() => {
+ *   for (const word of ["hi", "from", "the", "thread"]) tx.send(word);
+ *   tx.close();
+ * });
+ * const received: string[] = [];
+ * for await (const word of rx) received.push(word);
+ * assert.deepStrictEqual(received, ["hi", "from", "the", "thread"]);
+ * ```
+ *
+ * @module
+ */
+import {
+  ChannelState,
+  PendingSend,
+  type Refusal,
+  registerReceiver,
+  registerSender,
+  SenderSlot,
+} from "./_channel_state.ts";
+import { checkCount, DONE, PENDING, type Waker } from "./_poll.ts";
+import { linkWait, unlinkWait, Wait } from "./_task.ts";
+import type { WaitOptions } from "./task.ts";
+
+/**
+ * A send was refused: the receiver is closed, or this sender is closed or was
+ * moved into a thread. The value is handed back in `value`, never lost.
+ *
+ * @typeParam T The channel's value type.
+ *
+ * @example Get the refused value back
+ * ```ts
+ * import { channel, SendError } from "@weft/weft/channel";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = channel<number>();
+ * rx.close();
+ * try {
+ *   tx.send(7);
+ *   assert.fail();
+ * } catch (error) {
+ *   assert.ok(error instanceof SendError);
+ *   assert.equal(error.value, 7);
+ * }
+ * ```
+ */
+export class SendError<T = unknown> extends Error {
+  /** The value that was not sent. */
+  readonly value: T;
+  /** Creates the error for `value`, refused for the reason in `message`. */
+  constructor(value: T, message = "Cannot send: the receiver is closed") {
+    super(message);
+    this.name = "SendError";
+    this.value = value;
+  }
+}
+
+const MESSAGES: Record<Refusal, string> = {
+  "receiver-closed": "Cannot send: the receiver is closed",
+  "sender-closed": "Cannot send: this sender is closed",
+  "sender-moved": "Cannot send: this sender was moved into a thread",
+};
+
+function refuse<T>(value: T, why: Refusal): Error {
+  return new SendError(value, MESSAGES[why]);
+}
+
+/**
+ * The sending half of an unbounded channel. `send` never waits.
+ *
+ * @typeParam T The values sent.
+ *
+ * @example Two producers
+ * ```ts
+ * import { channel } from "@weft/weft/channel";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = channel<string>();
+ * const tx2 = tx.clone();
+ * tx.send("a");
+ * tx2.send("b");
+ * tx.close();
+ * tx2.close();
+ * assert.deepStrictEqual(await Array.fromAsync(rx), ["a", "b"]);
+ * ```
+ */
+export class Sender<T> implements Disposable {
+  /** This handle's place among the channel's senders. */
+  readonly #slot: SenderSlot<T>;
+
+  /** @internal Use {@linkcode channel}. */
+  constructor(slot: SenderSlot<T>) {
+    this.#slot = slot;
+    registerSender(this, slot as SenderSlot<unknown>);
+  }
+
+  /**
+   * Sends `value` at once.
+   *
+   * @param value The value.
+   * @throws {SendError} If the receiver is closed or this sender is closed or moved.
+   */
+  send(value: T): void {
+    this.#slot.check(value).push(value);
+  }
+
+  /**
+   * Returns a new sender for the same channel.
+   *
+   * @returns Another producer handle; the channel stays open until every one is closed.
+   * @throws {TypeError} If this sender is closed or was moved.
+   */
+  clone(): Sender<T> {
+    return new Sender(cloneSlot(this.#slot));
+  }
+
+  /** Closes this sender; the receiver ends once every sender is closed. Closing twice is harmless. */
+  close(): void {
+    this.#slot.close();
+  }
+
+  /** Closes this sender, as `close()`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** Whether sending would fail: the receiver or this handle is closed. */
+  get isClosed(): boolean {
+    return this.#slot.status !== 0 || this.#slot.state.receiverClosed;
+  }
+}
+
+/**
+ * The sending half of a bounded channel: `send` waits while the buffer is
+ * full, `trySend` never waits.
+ *
+ * @typeParam T The values sent.
+ *
+ * @example Back-pressure with a capacity of 1
+ * ```ts
+ * import { channel } from "@weft/weft/channel";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = channel<number>(1);
+ * await tx.send(1);
+ * assert.equal(tx.trySend(2), false);
+ * assert.equal(await rx.recv(), 1);
+ * assert.equal(tx.trySend(2), true);
+ * ```
+ */
+export class BoundedSender<T> implements Disposable {
+  /** This handle's place among the channel's senders. */
+  readonly #slot: SenderSlot<T>;
+
+  /** @internal Use {@linkcode channel} with a capacity. */
+  constructor(slot: SenderSlot<T>) {
+    this.#slot = slot;
+    registerSender(this, slot as SenderSlot<unknown>);
+  }
+
+  /**
+   * Sends `value`, waiting while the buffer is full. Waiting sends are served
+   * in order. Aborting (the signal, or the task it runs in) withdraws the value.
+   *
+   * @param value The value.
+   * @param options `signal` to stop waiting; the promise then rejects with `signal.reason`.
+   * @returns A promise that resolves once the channel has taken the value.
+   * @throws {SendError} (as a rejection) If the receiver is or becomes closed first.
+   */
+  send(value: T, options?: WaitOptions): Promise<void> {
+    let state: ChannelState<T>;
+    try {
+      state = this.#slot.check(value);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (state.hasRoom) {
+      state.push(value);
+      return Promise.resolve();
+    }
+    const pending = new PendingSend(state, value, signal);
+    const aborted = linkWait(pending);
+    if (aborted !== undefined) {
+      pending.settled = true;
+      return Promise.reject(aborted.reason);
+    }
+    state.enqueue(pending);
+    return pending.settle.promise;
+  }
+
+  /**
+   * Sends `value` only if that needs no waiting.
+   *
+   * @param value The value.
+   * @returns true if the channel took the value, false if it is full.
+   * @throws {SendError} If the receiver is closed or this sender is closed or moved.
+   */
+  trySend(value: T): boolean {
+    const state = this.#slot.check(value);
+    if (state.hasRoom) {
+      state.push(value);
+      return true;
+    }
+    if (state.capacity === 0 && state.waker !== null && state.buffer.length === 0) {
+      // A receiver is waiting: hand the value over.
+      state.push(value);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Returns a new sender for the same channel.
+   *
+   * @returns Another producer handle.
+   * @throws {TypeError} If this sender is closed or was moved.
+   */
+  clone(): BoundedSender<T> {
+    return new BoundedSender(cloneSlot(this.#slot));
+  }
+
+  /** Closes this sender; harmless when already closed. */
+  close(): void {
+    this.#slot.close();
+  }
+
+  /** Closes this sender, as `close()`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** Whether sending would fail: the receiver or this handle is closed. */
+  get isClosed(): boolean {
+    return this.#slot.status !== 0 || this.#slot.state.receiverClosed;
+  }
+}
+
+function cloneSlot<T>(slot: SenderSlot<T>): SenderSlot<T> {
+  if (slot.status === 1) throw new TypeError("Cannot clone the sender: it is closed");
+  if (slot.status === 2) throw new TypeError("Cannot clone the sender: it was moved into a thread");
+  slot.state.senders++;
+  return new SenderSlot(slot.state);
+}
+
+class RecvWait<T> extends Wait implements Waker {
+  readonly settle: PromiseWithResolvers<T | undefined> = Promise.withResolvers();
+  readonly receiver: Receiver<T>;
+  readonly state: ChannelState<T>;
+  signal: AbortSignal | undefined;
+
+  constructor(receiver: Receiver<T>, state: ChannelState<T>, signal: AbortSignal | undefined) {
+    super();
+    this.receiver = receiver;
+    this.state = state;
+    this.signal = signal;
+    signal?.addEventListener("abort", this);
+  }
+
+  wake(): void {
+    const result = this.state.poll(this);
+    if (result === PENDING) return;
+    this.#release();
+    this.settle.resolve(result === DONE ? undefined : result);
+  }
+
+  cancel(reason: unknown): void {
+    if (this.state.waker === this) this.state.waker = null;
+    this.#release();
+    this.settle.reject(reason);
+  }
+
+  handleEvent(): void {
+    this.cancel(this.signal?.reason);
+  }
+
+  #release(): void {
+    unlinkWait(this);
+    this.signal?.removeEventListener("abort", this);
+    this.signal = undefined;
+    this.receiver.busy = false;
+  }
+}
+
+/**
+ * The receiving half of a channel. It is an `AsyncIterable`: leaving a
+ * `for await` loop early closes it. It has one consumer at a time: a second
+ * loop, or a `recv()` while another waits, is an error rather than a silent
+ * split of the values.
+ *
+ * @typeParam T The values received.
+ *
+ * @example Receive until every sender is closed
+ * ```ts
+ * import { channel } from "@weft/weft/channel";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = channel<number>();
+ * tx.send(1);
+ * tx.close();
+ * assert.equal(await rx.recv(), 1);
+ * assert.equal(await rx.recv(), undefined);
+ * ```
+ */
+export class Receiver<T> implements AsyncIterable<T>, Disposable {
+  /** The channel. */
+  readonly #state: ChannelState<T>;
+  /** @internal Whether a recv() or a loop is consuming. */
+  busy = false;
+
+  /** @internal Use {@linkcode channel}. */
+  constructor(state: ChannelState<T>) {
+    this.#state = state;
+    registerReceiver(this, state as ChannelState<unknown>);
+  }
+
+  /**
+   * Receives the next value, waiting for one if needed.
+   *
+   * @param options `signal` to stop waiting; the promise then rejects with `signal.reason`.
+   * @returns The next value, or `undefined` once the channel is closed and drained.
+   * @throws {TypeError} (as a rejection) If another `recv()` or loop is consuming.
+   */
+  recv(options?: WaitOptions): Promise<T | undefined> {
+    if (this.busy) return Promise.reject(busyError("receive"));
+    const state = this.#state;
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const wait = new RecvWait(this, state, signal);
+    const result = state.poll(wait);
+    if (result !== PENDING) {
+      wait.signal?.removeEventListener("abort", wait);
+      return Promise.resolve(result === DONE ? undefined : result);
+    }
+    const aborted = linkWait(wait);
+    this.busy = true;
+    if (aborted !== undefined) wait.cancel(aborted.reason);
+    return wait.settle.promise;
+  }
+
+  /**
+   * Receives a value only if one is ready.
+   *
+   * @returns The next value, or `undefined` if none is buffered (or the channel ended).
+   */
+  tryRecv(): T | undefined {
+    const state = this.#state;
+    if (state.buffer.length === 0 && state.pendingLive === 0) return undefined;
+    const result = state.poll(NO_WAKER);
+    return result === PENDING || result === DONE ? undefined : result;
+  }
+
+  /** How many values are buffered. */
+  get length(): number {
+    return this.#state.buffer.length;
+  }
+
+  /** Whether the receiver is closed, or every sender is closed and nothing is buffered. */
+  get isClosed(): boolean {
+    const state = this.#state;
+    return state.receiverClosed || (state.senders === 0 && state.buffer.length === 0);
+  }
+
+  /** Stops senders (their next `send` throws); buffered values can still be received. */
+  close(): void {
+    this.#state.closeReceiver();
+  }
+
+  /** Closes the receiver and discards what is buffered, as dropping it in Rust. */
+  [Symbol.dispose](): void {
+    this.#state.close();
+  }
+
+  /**
+   * Iterates the values until the channel is closed and drained. Leaving the
+   * loop early closes the receiver.
+   *
+   * @throws {TypeError} If another loop or `recv()` is consuming.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    if (this.busy) throw busyError("iterate");
+    this.busy = true;
+    return new ReceiverIterator(this, this.#state);
+  }
+}
+
+const NO_WAKER: Waker = { wake() {} };
+
+function busyError(action: string): TypeError {
+  return new TypeError(`Cannot ${action}: this receiver already has a consumer`);
+}
+
+class ReceiverIterator<T> implements AsyncIterator<T>, Waker {
+  readonly #receiver: Receiver<T>;
+  #state: ChannelState<T> | null;
+  #waiting: PromiseWithResolvers<IteratorResult<T>> | null = null;
+
+  constructor(receiver: Receiver<T>, state: ChannelState<T>) {
+    this.#receiver = receiver;
+    this.#state = state;
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    const state = this.#state;
+    if (state === null) return Promise.resolve({ value: undefined, done: true });
+    if (this.#waiting !== null) {
+      return Promise.reject(new TypeError("Cannot iterate: a previous next() is still pending"));
+    }
+    const result = state.poll(this);
+    if (result === PENDING) {
+      this.#waiting = Promise.withResolvers();
+      return this.#waiting.promise;
+    }
+    return Promise.resolve(this.#result(result));
+  }
+
+  wake(): void {
+    const state = this.#state;
+    const waiting = this.#waiting;
+    if (state === null || waiting === null) return;
+    const result = state.poll(this);
+    if (result === PENDING) return;
+    this.#waiting = null;
+    waiting.resolve(this.#result(result));
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    this.#state?.close();
+    this.#finish();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  #result(result: T | typeof DONE): IteratorResult<T> {
+    if (result !== DONE) return { value: result, done: false };
+    this.#finish();
+    return { value: undefined, done: true };
+  }
+
+  #finish(): void {
+    if (this.#state === null) return;
+    if (this.#state.waker === this) this.#state.waker = null;
+    this.#state = null;
+    this.#receiver.busy = false;
+    const waiting = this.#waiting;
+    this.#waiting = null;
+    waiting?.resolve({ value: undefined, done: true });
+  }
+}
+
+/**
+ * Creates an unbounded multi-producer, single-consumer channel, trpl's
+ * `channel()`.
+ *
+ * @typeParam T The values sent.
+ * @returns The sender and the receiver.
+ *
+ * @example
+ * ```ts
+ * import { channel } from "@weft/weft/channel";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = channel<string>();
+ * tx.send("hi");
+ * assert.equal(await rx.recv(), "hi");
+ * ```
+ */
+export function channel<T>(): [Sender<T>, Receiver<T>];
+/**
+ * Creates a bounded channel holding at most `capacity` values; a capacity of
+ * 0 is a rendezvous: `send` waits until the receiver takes the value.
+ *
+ * @typeParam T The values sent.
+ * @param capacity The buffer size, an integer >= 0.
+ * @returns The sender and the receiver.
+ * @throws {RangeError} If `capacity` is not an integer >= 0.
+ *
+ * @example
+ * ```ts
+ * import { channel } from "@weft/weft/channel";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = channel<string>(0);
+ * const sent = tx.send("hand-over");
+ * assert.equal(await rx.recv(), "hand-over");
+ * await sent;
+ * ```
+ */
+export function channel<T>(capacity: number): [BoundedSender<T>, Receiver<T>];
+export function channel<T>(
+  capacity?: number,
+): [Sender<T>, Receiver<T>] | [BoundedSender<T>, Receiver<T>] {
+  if (capacity === undefined) {
+    const state = new ChannelState<T>(Infinity, refuse);
+    return [new Sender(new SenderSlot(state)), new Receiver(state)];
+  }
+  checkCount(capacity, "create a bounded channel");
+  const state = new ChannelState<T>(capacity, refuse);
+  return [new BoundedSender(new SenderSlot(state)), new Receiver(state)];
+}
