@@ -63,24 +63,31 @@ export class TaskState {
   /** The task's signal, aborted when the task is. */
   get signal(): AbortSignal {
     this.controller ??= new AbortController();
-    if (this.aborted && !this.controller.signal.aborted) this.controller.abort(this.reason);
     return this.controller.signal;
   }
 
-  /** Aborts the task: its signal fires and every pending wait rejects with `reason`. */
+  /**
+   * Aborts the task: its signal fires and every pending wait rejects with the
+   * signal's reason (`reason`, or an `AbortError` when it is undefined).
+   */
   abort(reason: unknown, report: boolean): void {
     if (this.aborted) return;
     this.aborted = true;
-    this.reason = reason;
     this.scope?.tasks.delete(this);
-    this.controller?.abort(reason);
+    // Waits reject with signal.reason as it is, never with undefined: the
+    // reason is fixed before the signal's listeners run.
+    this.reason = reason === undefined
+      ? new DOMException("The task was aborted", "AbortError")
+      : reason;
+    this.controller ??= new AbortController();
+    this.controller.abort(this.reason);
     let wait = this.waits;
     this.waits = null;
     while (wait !== null) {
       const next = wait.nextWait;
       wait.task = null;
       wait.prevWait = wait.nextWait = null;
-      wait.cancel(reason);
+      wait.cancel(this.reason);
       wait = next;
     }
     this.onAbort?.(reason, report);

@@ -243,7 +243,13 @@ export function spawnTask<T>(fn: (task: TaskContext) => T | PromiseLike<T>): Joi
   const scope = currentTask()?.scope ?? null;
   const task = new TaskState(scope);
   const handle = new JoinHandle<T>(task);
-  if (scope !== null) scope.tasks.add(task);
+  if (scope?.closed) {
+    // Spawned during shutdown (say, from a cancelled task's `finally`): it
+    // would outlive its run(), so it is cancelled before it starts.
+    task.abort(new Cancelled("the run() it belonged to has finished"), false);
+  } else if (scope !== null) {
+    scope.tasks.add(task);
+  }
   queueMicrotask(() => start(task, handle, fn));
   return handle;
 }
@@ -300,8 +306,13 @@ function start<T>(
  * assert.deepStrictEqual(ticks, after);
  * ```
  */
-export async function run<T>(main: () => T | PromiseLike<T>): Promise<T> {
+export function run<T>(main: () => T | PromiseLike<T>): Promise<T> {
+  // Checked here, not in the async body, so a bad argument throws at the call.
   checkFunction(main, "run");
+  return runScoped(main);
+}
+
+async function runScoped<T>(main: () => T | PromiseLike<T>): Promise<T> {
   const scope = new Scope();
   const task = new TaskState(scope);
   try {
@@ -513,8 +524,14 @@ export type Cancellable<T> =
 export function race<A, B>(a: Cancellable<A>, b: Cancellable<B>): Promise<A | B> {
   const left = launch(a, "race");
   const right = launch(b, "race");
-  const settleWith = (loser: Launched<unknown>) => () =>
+  // Only the loser is cancelled: the winner's signal may still guard work it
+  // handed back (a fetch's body, say).
+  let decided = false;
+  const settleWith = (loser: Launched<unknown>) => () => {
+    if (decided) return;
+    decided = true;
     loser.cancel(new Cancelled("it lost a race"));
+  };
   return Promise.race([
     left.promise.finally(settleWith(right)),
     right.promise.finally(settleWith(left)),
@@ -543,6 +560,13 @@ export function race<A, B>(a: Cancellable<A>, b: Cancellable<B>): Promise<A | B>
 export function timeout<T>(ms: number, future: Cancellable<T>): Promise<T> {
   checkDuration(ms, "set a timeout");
   const work = launch(future, "set a timeout");
+  // Registered first, so it is known before the race settles; work that
+  // finished in time keeps its signal (it may guard what it returned).
+  let finished = false;
+  const finish = () => {
+    finished = true;
+  };
+  work.promise.then(finish, finish);
   const timer = new AbortController();
   const expiry = sleep(ms, { signal: timer.signal }).then(() => {
     throw new Elapsed(`Cannot wait longer: the ${ms} ms timeout has elapsed`);
@@ -550,7 +574,7 @@ export function timeout<T>(ms: number, future: Cancellable<T>): Promise<T> {
   expiry.catch(() => {});
   return Promise.race([work.promise, expiry]).finally(() => {
     timer.abort();
-    work.cancel(new Elapsed());
+    if (!finished) work.cancel(new Elapsed());
   });
 }
 
