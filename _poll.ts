@@ -12,6 +12,8 @@
  */
 import { insert, now, remove, type TimerEntry } from "./_timer.ts";
 
+export { now };
+
 /** Returned by `poll` when no item is ready yet. */
 export const PENDING: unique symbol = Symbol("weft.pending");
 /** Returned by `poll` once the stream has ended. */

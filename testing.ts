@@ -303,15 +303,14 @@ export class TestClock implements Disposable {
     const clear = (id: unknown) => {
       this.#timers.delete(Number(id));
     };
-    const clock = this;
+    const now = () => this.#now;
     const RealDate = this.#saved.Date;
     class FakeDate extends RealDate {
       constructor(...args: unknown[]) {
-        if (args.length === 0) super(clock.#now);
-        else super(...(args as [string]));
+        super(...((args.length === 0 ? [now()] : args) as [number]));
       }
       static override now(): number {
-        return clock.#now;
+        return now();
       }
     }
     Object.assign(globalThis, {

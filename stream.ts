@@ -1,0 +1,868 @@
+/**
+ * Streams: a lazy, single-use `AsyncIterable` with tokio-stream's combinators
+ * and their exact timing.
+ *
+ * Every stage is a small synchronous state machine polled by the consumer, as
+ * in tokio-stream: items move through a pipeline without a promise per stage,
+ * and what happens when several things fall on one instant (a deadline and an
+ * item, two sides of a merge) follows tokio's poll order by construction.
+ *
+ * - Nothing runs until the stream is consumed (`for await`, `next()`,
+ *   `toArray()`, `forEach()`, ...).
+ * - A stream is used once: a combinator moves it into the new stream, as
+ *   Rust's `self` does; iterating it twice is a `TypeError`.
+ * - When the consumer stops (break, `return()`, `take` reaching n, an error),
+ *   every upstream stage is closed exactly once: iterators are returned, timers
+ *   cleared, channel receivers closed (so producers' `send` throws).
+ *
+ * @example Listing 17-40's shape, under a test clock
+ * ```ts
+ * import { Stream } from "@weft/weft/stream";
+ * import { channel } from "@weft/weft/channel";
+ * import { sleep, spawnTask } from "@weft/weft/task";
+ * import { TestClock } from "@weft/weft/testing";
+ * import assert from "node:assert/strict";
+ *
+ * using clock = TestClock.install();
+ * const [tx, rx] = channel<string>();
+ * spawnTask(async () => {
+ *   for (const [gap, text] of [[10, "a"], [50, "b"]] as const) {
+ *     await sleep(gap);
+ *     tx.send(text);
+ *   }
+ *   tx.close();
+ * });
+ * const lines: string[] = [];
+ * const done = Stream.from(rx)
+ *   .timeout(20)
+ *   .forEach((r) => lines.push(`${clock.elapsed} ${r.ok ? r.value : r.error}`));
+ * await clock.tick(100);
+ * await done;
+ * assert.deepStrictEqual(lines, ["10 a", "30 Elapsed(())", "60 b"]);
+ * ```
+ *
+ * @module
+ */
+import { receiverState } from "./_channel_state.ts";
+import { Consumer } from "./_consumer.ts";
+import { checkCount, checkDuration, checkFunction, DONE, PENDING, type Source } from "./_poll.ts";
+import type { Receiver } from "./channel.ts";
+import { ChainSource } from "./stream/chain.ts";
+import { ChunksTimeoutSource } from "./stream/chunks_timeout.ts";
+import { FilterSource } from "./stream/filter.ts";
+import { FilterMapSource } from "./stream/filter_map.ts";
+import { AsyncIterSource, IterSource, ReaderSource } from "./stream/from.ts";
+import { FuseSource } from "./stream/fuse.ts";
+import { IntervalSource } from "./stream/interval.ts";
+import { MapSource } from "./stream/map.ts";
+import { MapAsyncSource } from "./stream/map_async.ts";
+import { MergeSource } from "./stream/merge.ts";
+import { SkipSource } from "./stream/skip.ts";
+import { SkipWhileSource } from "./stream/skip_while.ts";
+import { TakeSource } from "./stream/take.ts";
+import { TakeWhileSource } from "./stream/take_while.ts";
+import { ThrottleSource } from "./stream/throttle.ts";
+import { type Result, TimeoutSource } from "./stream/timeout.ts";
+import { TimeoutRepeatingSource } from "./stream/timeout_repeating.ts";
+import { Elapsed, type WaitOptions } from "./task.ts";
+
+export { Elapsed };
+export type { Result };
+
+/** What `Stream.from` accepts. */
+export type StreamInput<T> =
+  | Stream<T>
+  | Receiver<T>
+  | ReadableStream<T>
+  | AsyncIterable<T>
+  | Iterable<T>;
+
+const END: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+/**
+ * A lazy, single-use stream of `T` with tokio-stream's combinators.
+ *
+ * @typeParam T The items.
+ *
+ * @example Map, filter and take
+ * ```ts
+ * import { Stream } from "@weft/weft/stream";
+ * import assert from "node:assert/strict";
+ *
+ * const evens = await Stream.iter([1, 2, 3, 4, 5, 6])
+ *   .map((n) => n * 10)
+ *   .filter((n) => n % 20 === 0)
+ *   .take(2)
+ *   .toArray();
+ * assert.deepStrictEqual(evens, [20, 40]);
+ * ```
+ */
+export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
+  /** The pipeline, until it is moved into a combinator or a cursor. */
+  #source: Source<T> | null;
+  /** The cursor `next()` and iteration pull through. */
+  #cursor: Consumer<T> | null = null;
+  /** Whether the async iterator was taken. */
+  #iterated = false;
+
+  private constructor(source: Source<T>) {
+    this.#source = source;
+  }
+
+  /**
+   * Makes a stream of an iterable, an async iterable, a `ReadableStream`, a
+   * channel `Receiver` (the stream then owns it: closing the stream closes it)
+   * or another stream (returned as is).
+   *
+   * @typeParam T The items.
+   * @param input The source; nothing is read until the stream is consumed.
+   * @returns The stream.
+   * @throws {TypeError} If `input` is none of those, or a receiver that already has a consumer.
+   *
+   * @example From a ReadableStream
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const readable = ReadableStream.from(["x", "y"]);
+   * assert.deepStrictEqual(await Stream.from(readable).toArray(), ["x", "y"]);
+   * ```
+   */
+  static from<T>(input: StreamInput<T>): Stream<T> {
+    if (input instanceof Stream) return input;
+    return new Stream(toSource(input));
+  }
+
+  /**
+   * Makes a stream of a synchronous iterable, trpl's `stream_from_iter`.
+   *
+   * @typeParam T The items.
+   * @param iterable The items; pulled one by one as the stream is consumed.
+   * @returns The stream.
+   * @throws {TypeError} If `iterable` is not iterable.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const stream = Stream.iter([1, 2, 3]);
+   * assert.equal(await stream.next(), 1);
+   * ```
+   */
+  static iter<T>(iterable: Iterable<T>): Stream<T> {
+    if (typeof (iterable as Iterable<T> | null)?.[Symbol.iterator] !== "function") {
+      throw new TypeError("Cannot make a stream: expected an iterable");
+    }
+    return new Stream(new IterSource(iterable));
+  }
+
+  /** @internal Makes a stream of a poll stage (for weft's own modules). */
+  static fromSource<T>(source: Source<T>): Stream<T> {
+    return new Stream(source);
+  }
+
+  /**
+   * Pulls the next item, trpl's `stream.next().await`:
+   * `while ((x = await stream.next()) !== undefined)`.
+   *
+   * @returns The next item, or `undefined` once the stream has ended.
+   * @throws {TypeError} (as a rejection) If the stream was moved into a combinator or a consumer.
+   *
+   * @example The trpl loop in one line
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const stream = Stream.iter(["a", "b"]);
+   * const seen: string[] = [];
+   * for (let x; (x = await stream.next()) !== undefined;) seen.push(x);
+   * assert.deepStrictEqual(seen, ["a", "b"]);
+   * ```
+   */
+  async next(): Promise<T | undefined> {
+    const result = await this.#cursorFor("pull the next item").next();
+    return result === DONE ? undefined : result;
+  }
+
+  /**
+   * Iterates the stream; breaking out of the loop closes every upstream stage.
+   *
+   * @throws {TypeError} If the stream was already iterated or moved.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    if (this.#iterated) throw spent("iterate");
+    const cursor = this.#cursorFor("iterate");
+    this.#iterated = true;
+    return {
+      next: (): Promise<IteratorResult<T>> => {
+        let result;
+        try {
+          result = cursor.pull();
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        if (result === PENDING) return cursor.wait().then(iteratorResult);
+        return Promise.resolve(iteratorResult(result));
+      },
+      return: (): Promise<IteratorResult<T>> => {
+        cursor.close();
+        return Promise.resolve(END);
+      },
+    };
+  }
+
+  /** Closes the stream and every upstream stage; harmless if already closed. */
+  close(): void {
+    const source = this.#source;
+    this.#source = null;
+    source?.close();
+    this.#cursor?.close();
+  }
+
+  /** Closes the stream, as `close()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+
+  /**
+   * Applies `f` to each item.
+   *
+   * @typeParam U The new items.
+   * @param f The mapping; if it throws, the stream ends with that error.
+   * @returns The mapped stream (this stream is moved into it).
+   * @throws {TypeError} If `f` is not a function or the stream was moved.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepStrictEqual(await Stream.iter([1, 2]).map((n) => n + 1).toArray(), [2, 3]);
+   * ```
+   */
+  map<U>(f: (item: T) => U): Stream<U> {
+    checkFunction(f, "map");
+    return new Stream(new MapSource(this.#take("map"), f));
+  }
+
+  /**
+   * Keeps the items for which `predicate` returns a truthy value.
+   *
+   * @param predicate The test.
+   * @returns The filtered stream.
+   * @throws {TypeError} If `predicate` is not a function or the stream was moved.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepStrictEqual(await Stream.iter([1, 2, 3]).filter((n) => n !== 2).toArray(), [1, 3]);
+   * ```
+   */
+  filter(predicate: (item: T) => unknown): Stream<T> {
+    checkFunction(predicate, "filter");
+    return new Stream(new FilterSource(this.#take("filter"), predicate));
+  }
+
+  /**
+   * Maps each item and drops those mapped to `undefined` (Rust's `None`).
+   *
+   * @typeParam U The new items.
+   * @param f The mapping.
+   * @returns The new stream.
+   * @throws {TypeError} If `f` is not a function or the stream was moved.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const parsed = await Stream.iter(["1", "x", "3"])
+   *   .filterMap((s) => Number.isNaN(Number(s)) ? undefined : Number(s))
+   *   .toArray();
+   * assert.deepStrictEqual(parsed, [1, 3]);
+   * ```
+   */
+  filterMap<U>(f: (item: T) => U | undefined): Stream<U> {
+    checkFunction(f, "filterMap");
+    return new Stream(new FilterMapSource(this.#take("filterMap"), f));
+  }
+
+  /**
+   * Maps each item through an async function, one at a time, in order:
+   * tokio-stream's `then` (a method named `then` would make every stream a
+   * thenable, so it is named `mapAsync`). The source is not pulled while a
+   * result is pending; a rejection ends the stream with that error.
+   *
+   * @typeParam U The new items.
+   * @param f The async mapping.
+   * @returns The new stream.
+   * @throws {TypeError} If `f` is not a function or the stream was moved.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const doubled = await Stream.iter([1, 2]).mapAsync(async (n) => n * 2).toArray();
+   * assert.deepStrictEqual(doubled, [2, 4]);
+   * ```
+   */
+  mapAsync<U>(f: (item: T) => U | PromiseLike<U>): Stream<U> {
+    checkFunction(f, "mapAsync");
+    return new Stream(new MapAsyncSource(this.#take("mapAsync"), f));
+  }
+
+  /**
+   * Yields the first `n` items and ends at the instant the n-th is yielded,
+   * without waiting for the source; `take(0)` never pulls its source.
+   *
+   * @param n How many items, an integer >= 0.
+   * @returns The shortened stream.
+   * @throws {RangeError} If `n` is negative or not an integer.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepStrictEqual(await Stream.iter([1, 2, 3]).take(2).toArray(), [1, 2]);
+   * ```
+   */
+  take(n: number): Stream<T> {
+    checkCount(n, "take");
+    return new Stream(new TakeSource(this.#take("take"), n));
+  }
+
+  /**
+   * Yields items while `predicate` holds; the first failing item is dropped
+   * and the stream ends.
+   *
+   * @param predicate The test.
+   * @returns The shortened stream.
+   * @throws {TypeError} If `predicate` is not a function or the stream was moved.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepStrictEqual(await Stream.iter([1, 2, 5, 1]).takeWhile((n) => n < 3).toArray(), [1, 2]);
+   * ```
+   */
+  takeWhile(predicate: (item: T) => unknown): Stream<T> {
+    checkFunction(predicate, "takeWhile");
+    return new Stream(new TakeWhileSource(this.#take("takeWhile"), predicate));
+  }
+
+  /**
+   * Drops the first `n` items.
+   *
+   * @param n How many, an integer >= 0.
+   * @returns The stream without them.
+   * @throws {RangeError} If `n` is negative or not an integer.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepStrictEqual(await Stream.iter([1, 2, 3]).skip(2).toArray(), [3]);
+   * ```
+   */
+  skip(n: number): Stream<T> {
+    checkCount(n, "skip");
+    return new Stream(new SkipSource(this.#take("skip"), n));
+  }
+
+  /**
+   * Drops items while `predicate` holds, then passes everything.
+   *
+   * @param predicate The test.
+   * @returns The stream from the first failing item on.
+   * @throws {TypeError} If `predicate` is not a function or the stream was moved.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepStrictEqual(await Stream.iter([1, 5, 1]).skipWhile((n) => n < 3).toArray(), [5, 1]);
+   * ```
+   */
+  skipWhile(predicate: (item: T) => unknown): Stream<T> {
+    checkFunction(predicate, "skipWhile");
+    return new Stream(new SkipWhileSource(this.#take("skipWhile"), predicate));
+  }
+
+  /**
+   * Interleaves this stream with `other`: items come from either as they
+   * become ready; when both have one ready they alternate, a "which side
+   * first" flag flipping on every poll (tokio-stream's rule). Ends when both
+   * have ended; each side is closed as soon as it ends.
+   *
+   * @typeParam U The other stream's items.
+   * @param other A stream or anything `Stream.from` accepts.
+   * @returns The merged stream.
+   * @throws {TypeError} If either stream was moved.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const merged = await Stream.iter([1, 2]).merge(Stream.iter(["a", "b"])).toArray();
+   * assert.deepStrictEqual(merged, [1, "a", 2, "b"]);
+   * ```
+   */
+  merge<U>(other: StreamInput<U>): Stream<T | U> {
+    const mine = this.#take("merge");
+    return new Stream(new MergeSource(mine, Stream.#sourceOf(other, "merge")));
+  }
+
+  /**
+   * Yields every item of this stream, then every item of `other`.
+   *
+   * @typeParam U The other stream's items.
+   * @param other A stream or anything `Stream.from` accepts; not pulled before this one ends.
+   * @returns The chained stream.
+   * @throws {TypeError} If either stream was moved.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepStrictEqual(await Stream.iter([1]).chain([2, 3]).toArray(), [1, 2, 3]);
+   * ```
+   */
+  chain<U>(other: StreamInput<U>): Stream<T | U> {
+    const mine = this.#take("chain");
+    return new Stream(new ChainSource(mine, Stream.#sourceOf(other, "chain")));
+  }
+
+  /**
+   * Ends for good after the source's first end (closing the source then).
+   *
+   * @returns The fused stream.
+   * @throws {TypeError} If the stream was moved.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const stream = Stream.iter([1]).fuse();
+   * assert.equal(await stream.next(), 1);
+   * assert.equal(await stream.next(), undefined);
+   * assert.equal(await stream.next(), undefined);
+   * ```
+   */
+  fuse(): Stream<T> {
+    return new Stream(new FuseSource(this.#take("fuse")));
+  }
+
+  /**
+   * Spaces items at least `ms` apart. It delays, never drops: the first item
+   * passes at once; after each item the source is not pulled for `ms`, so
+   * items arriving meanwhile wait upstream, and the end of the source is also
+   * noticed only after the wait. `ms = 0` passes through.
+   *
+   * @param ms The spacing in milliseconds.
+   * @returns The throttled stream.
+   * @throws {RangeError} If `ms` is negative, NaN or infinite.
+   *
+   * @example Three quick items, 100 ms apart
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import { TestClock } from "@weft/weft/testing";
+   * import assert from "node:assert/strict";
+   *
+   * using clock = TestClock.install();
+   * const times: number[] = [];
+   * const done = Stream.iter(["a", "b", "c"]).throttle(100).forEach(() => times.push(clock.elapsed));
+   * await clock.tick(500);
+   * await done;
+   * assert.deepStrictEqual(times, [0, 100, 200]);
+   * ```
+   */
+  throttle(ms: number): Stream<T> {
+    checkDuration(ms, "throttle");
+    return new Stream(new ThrottleSource(this.#take("throttle"), ms));
+  }
+
+  /**
+   * Marks silences longer than `ms`: items pass as `{ ok: true, value }`; when
+   * no item came within `ms` of the previous one (or of this call), one
+   * `{ ok: false, error: Elapsed }` is yielded and the stream goes on. At most
+   * one `Elapsed` per gap; an item already available wins over an expired
+   * deadline; the stream ends when its source ends. The deadline starts now,
+   * when `timeout()` is called.
+   *
+   * @param ms The longest allowed gap in milliseconds.
+   * @returns The stream of results.
+   * @throws {RangeError} If `ms` is negative, NaN or infinite.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const results = await Stream.iter([1]).timeout(10).toArray();
+   * assert.deepStrictEqual(results, [{ ok: true, value: 1 }]);
+   * ```
+   */
+  timeout(ms: number): Stream<Result<T, Elapsed>> {
+    checkDuration(ms, "set a timeout");
+    return new Stream(new TimeoutSource(this.#take("timeout"), ms));
+  }
+
+  /**
+   * Like `timeout`, but yields an `Elapsed` for every `ms` of silence, not
+   * once per gap (tokio-stream's `timeout_repeating` with an interval of `ms`
+   * that restarts at each item).
+   *
+   * @param ms The period in milliseconds, > 0.
+   * @returns The stream of results.
+   * @throws {RangeError} If `ms` is not a finite number > 0.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const results = await Stream.iter(["x"]).timeoutRepeating(10).toArray();
+   * assert.deepStrictEqual(results, [{ ok: true, value: "x" }]);
+   * ```
+   */
+  timeoutRepeating(ms: number): Stream<Result<T, Elapsed>> {
+    checkPeriod(ms, "set a repeating timeout");
+    return new Stream(new TimeoutRepeatingSource(this.#take("timeoutRepeating"), ms));
+  }
+
+  /**
+   * Gathers items into arrays of at most `maxSize`, yielding a chunk when it is
+   * full, when `ms` have passed since its first item, or when the source ends.
+   * No empty chunk is yielded.
+   *
+   * @param maxSize The largest chunk, an integer >= 1.
+   * @param ms How long a partial chunk may wait, in milliseconds.
+   * @returns The stream of chunks.
+   * @throws {RangeError} If `maxSize` is not an integer >= 1 or `ms` is not a valid duration.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const chunks = await Stream.iter([1, 2, 3]).chunksTimeout(2, 50).toArray();
+   * assert.deepStrictEqual(chunks, [[1, 2], [3]]);
+   * ```
+   */
+  chunksTimeout(maxSize: number, ms: number): Stream<T[]> {
+    checkCount(maxSize, "chunk");
+    if (maxSize < 1) throw new RangeError("Cannot chunk: the chunk size must be at least 1, got 0");
+    checkDuration(ms, "chunk");
+    return new Stream(new ChunksTimeoutSource(this.#take("chunksTimeout"), maxSize, ms));
+  }
+
+  /**
+   * Consumes the stream into an array.
+   *
+   * @param options `signal` to stop early; the promise then rejects with `signal.reason`.
+   * @returns Every item, in order.
+   * @throws {TypeError} If the stream was moved.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepStrictEqual(await Stream.iter("ab").toArray(), ["a", "b"]);
+   * ```
+   */
+  async toArray(options?: WaitOptions): Promise<T[]> {
+    const items: T[] = [];
+    await drive(this.#consume("toArray"), options?.signal, (item) => {
+      items.push(item);
+    });
+    return items;
+  }
+
+  /**
+   * Consumes the stream into an array: tokio-stream's `collect`, the same as
+   * `toArray`.
+   *
+   * @param options `signal` to stop early.
+   * @returns Every item, in order.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepStrictEqual(await Stream.iter([3, 4]).collect(), [3, 4]);
+   * ```
+   */
+  collect(options?: WaitOptions): Promise<T[]> {
+    return this.toArray(options);
+  }
+
+  /**
+   * Calls `f` with each item, awaiting it when it returns a promise.
+   *
+   * @param f The callback; if it throws or rejects, the stream is closed and the promise rejects.
+   * @param options `signal` to stop early.
+   * @returns A promise that resolves when the stream has ended.
+   * @throws {TypeError} If `f` is not a function or the stream was moved.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * let sum = 0;
+   * await Stream.iter([1, 2, 3]).forEach((n) => { sum += n; });
+   * assert.equal(sum, 6);
+   * ```
+   */
+  forEach(f: (item: T) => unknown, options?: WaitOptions): Promise<void> {
+    checkFunction(f, "forEach");
+    return drive(this.#consume("forEach"), options?.signal, f);
+  }
+
+  /**
+   * Folds the items into one value, tokio-stream's `fold`.
+   *
+   * @typeParam A The accumulator.
+   * @param init The starting value.
+   * @param f Combines the accumulator and an item.
+   * @param options `signal` to stop early.
+   * @returns The final accumulator.
+   * @throws {TypeError} If `f` is not a function or the stream was moved.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(await Stream.iter([1, 2, 3]).fold(0, (sum, n) => sum + n), 6);
+   * ```
+   */
+  async fold<A>(init: A, f: (acc: A, item: T) => A, options?: WaitOptions): Promise<A> {
+    checkFunction(f, "fold");
+    let acc = init;
+    await drive(this.#consume("fold"), options?.signal, (item) => {
+      acc = f(acc, item);
+    });
+    return acc;
+  }
+
+  /**
+   * Whether any item satisfies `predicate`; stops (and closes the stream) at the first.
+   *
+   * @param predicate The test.
+   * @param options `signal` to stop early.
+   * @returns true if an item passed.
+   * @throws {TypeError} If `predicate` is not a function or the stream was moved.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(await Stream.iter([1, 2, 3]).any((n) => n > 2), true);
+   * ```
+   */
+  async any(predicate: (item: T) => unknown, options?: WaitOptions): Promise<boolean> {
+    checkFunction(predicate, "any");
+    let found = false;
+    await drive(this.#consume("any"), options?.signal, (item) => {
+      if (predicate(item)) found = true;
+      return found ? STOP : undefined;
+    });
+    return found;
+  }
+
+  /**
+   * Whether every item satisfies `predicate`; stops (and closes the stream) at the first failure.
+   *
+   * @param predicate The test.
+   * @param options `signal` to stop early.
+   * @returns true if no item failed.
+   * @throws {TypeError} If `predicate` is not a function or the stream was moved.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * assert.equal(await Stream.iter([1, 2, 3]).all((n) => n > 0), true);
+   * ```
+   */
+  async all(predicate: (item: T) => unknown, options?: WaitOptions): Promise<boolean> {
+    checkFunction(predicate, "all");
+    let failed = false;
+    await drive(this.#consume("all"), options?.signal, (item) => {
+      if (!predicate(item)) failed = true;
+      return failed ? STOP : undefined;
+    });
+    return !failed;
+  }
+
+  /**
+   * Exposes the stream as a `ReadableStream`: items are pulled as the reader
+   * asks for them (back-pressure), and cancelling the reader closes the stream.
+   *
+   * @returns The readable stream.
+   * @throws {TypeError} If the stream was moved.
+   *
+   * @example
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const readable = Stream.iter([1, 2]).toReadableStream();
+   * assert.deepStrictEqual(await Array.fromAsync(readable), [1, 2]);
+   * ```
+   */
+  toReadableStream(): ReadableStream<T> {
+    const cursor = this.#consume("toReadableStream");
+    return new ReadableStream<T>({
+      async pull(controller) {
+        const result = await cursor.next();
+        if (result === DONE) controller.close();
+        else controller.enqueue(result);
+      },
+      cancel() {
+        cursor.close();
+      },
+    }, { highWaterMark: 0 });
+  }
+
+  static #sourceOf<U>(input: StreamInput<U>, action: string): Source<U> {
+    if (input instanceof Stream) return input.#take(action);
+    return toSource(input);
+  }
+
+  #take(action: string): Source<T> {
+    const cursor = this.#cursor;
+    if (cursor !== null) {
+      this.#cursor = null;
+      if (this.#iterated) throw spent(action);
+      return cursor.detach();
+    }
+    const source = this.#source;
+    if (source === null) throw spent(action);
+    this.#source = null;
+    return source;
+  }
+
+  #cursorFor(action: string): Consumer<T> {
+    if (this.#cursor !== null) return this.#cursor;
+    this.#cursor = new Consumer(this.#take(action));
+    return this.#cursor;
+  }
+
+  #consume(action: string): Consumer<T> {
+    return new Consumer(this.#take(action));
+  }
+}
+
+/**
+ * A stream of ticks every `ms`, tokio's `IntervalStream`: the first tick is
+ * immediate; each item is the tick's due time in ms since the epoch
+ * (`Date.now()` scale). Ticks missed while nobody pulled come back to back.
+ * It never ends: bound it with `take` or stop consuming.
+ *
+ * @param ms The period in milliseconds, > 0.
+ * @returns The stream of tick times.
+ * @throws {RangeError} If `ms` is not a finite number > 0.
+ *
+ * @example
+ * ```ts
+ * import { interval } from "@weft/weft/stream";
+ * import { TestClock } from "@weft/weft/testing";
+ * import assert from "node:assert/strict";
+ *
+ * using clock = TestClock.install();
+ * const ticks = interval(10).take(3).toArray();
+ * await clock.tick(50);
+ * assert.deepStrictEqual(await ticks, [0, 10, 20]);
+ * ```
+ */
+export function interval(ms: number): Stream<number> {
+  checkPeriod(ms, "make an interval");
+  return Stream.fromSource(new IntervalSource(ms));
+}
+
+const STOP: unique symbol = Symbol("stop");
+
+function checkPeriod(ms: number, action: string): void {
+  checkDuration(ms, action);
+  if (ms === 0) throw new RangeError(`Cannot ${action}: the period must be greater than 0, got 0`);
+}
+
+function spent(action: string): TypeError {
+  return new TypeError(
+    `Cannot ${action}: this stream was already consumed or moved into another stream`,
+  );
+}
+
+function iteratorResult<T>(result: T | typeof DONE): IteratorResult<T> {
+  return result === DONE ? END : { value: result, done: false };
+}
+
+function toSource<T>(input: StreamInput<T>): Source<T> {
+  const state = receiverState<T>(input);
+  if (state !== undefined) {
+    const receiver = input as Receiver<T>;
+    if (receiver.busy) {
+      throw new TypeError("Cannot make a stream: this receiver already has a consumer");
+    }
+    receiver.busy = true;
+    return state;
+  }
+  if (typeof ReadableStream !== "undefined" && input instanceof ReadableStream) {
+    return new ReaderSource(input);
+  }
+  if (typeof (input as AsyncIterable<T> | null)?.[Symbol.asyncIterator] === "function") {
+    return new AsyncIterSource(input as AsyncIterable<T>);
+  }
+  if (typeof (input as Iterable<T> | null)?.[Symbol.iterator] === "function") {
+    return new IterSource(input as Iterable<T>);
+  }
+  throw new TypeError(
+    "Cannot make a stream: expected an iterable, an async iterable, a ReadableStream or a Receiver",
+  );
+}
+
+async function drive<T>(
+  cursor: Consumer<T>,
+  signal: AbortSignal | undefined,
+  onItem: (item: T) => unknown,
+): Promise<void> {
+  if (signal?.aborted) {
+    cursor.close();
+    throw signal.reason;
+  }
+  const abort = () => cursor.close();
+  signal?.addEventListener("abort", abort);
+  try {
+    for (;;) {
+      let result = cursor.pull();
+      if (result === PENDING) result = await cursor.wait();
+      if (result === DONE) break;
+      const outcome = onItem(result);
+      if (outcome === STOP) break;
+      if (typeof (outcome as PromiseLike<unknown> | null)?.then === "function") await outcome;
+    }
+    if (signal?.aborted) throw signal.reason;
+  } finally {
+    signal?.removeEventListener("abort", abort);
+    cursor.close();
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Internal: `filterMap`, tokio-stream's `FilterMap`. `f` returns the new item,
+ * or `undefined` to drop the item (Rust's `None`).
+ *
+ * @module
+ */
+import { DONE, PENDING, type Poll, type Source, type Waker } from "../_poll.ts";
+
+/** Maps each item and drops the `undefined` results. */
+export class FilterMapSource<T, U> implements Source<U> {
+  /** Upstream. */
+  readonly #source: Source<T>;
+  /** The mapping; undefined drops the item. */
+  readonly #f: (item: T) => U | undefined;
+
+  constructor(source: Source<T>, f: (item: T) => U | undefined) {
+    this.#source = source;
+    this.#f = f;
+  }
+
+  poll(cx: Waker): Poll<U> {
+    for (;;) {
+      const item = this.#source.poll(cx);
+      if (item === PENDING) return PENDING;
+      if (item === DONE) return DONE;
+      const mapped = this.#f(item);
+      if (mapped !== undefined) return mapped;
+    }
+  }
+
+  close(): void {
+    this.#source.close();
+  }
+}

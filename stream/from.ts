@@ -1,0 +1,138 @@
+/**
+ * Internal: stages that adapt the sources `Stream.from` accepts.
+ *
+ * - `IterSource`: a synchronous iterable, pulled on demand; every item is
+ *   ready at once.
+ * - `AsyncIterSource`: an async iterable; one `next()` in flight at a time,
+ *   its settlement wakes the consumer.
+ * - `ReaderSource`: a `ReadableStream`, read through one reader.
+ *
+ * Closing returns the iterator (or cancels the reader) exactly once, and only
+ * if it was started.
+ *
+ * @module
+ */
+import { DONE, PENDING, type Poll, type Source, type Waker } from "../_poll.ts";
+
+/** Pulls a synchronous iterable. */
+export class IterSource<T> implements Source<T> {
+  /** The iterable, until its iterator is made. */
+  #iterable: Iterable<T> | null;
+  /** The iterator, once started and until it ends or is closed. */
+  #iterator: Iterator<T> | null = null;
+
+  constructor(iterable: Iterable<T>) {
+    this.#iterable = iterable;
+  }
+
+  poll(_cx: Waker): Poll<T> {
+    if (this.#iterator === null) {
+      if (this.#iterable === null) return DONE;
+      this.#iterator = this.#iterable[Symbol.iterator]();
+      this.#iterable = null;
+    }
+    const result = this.#iterator.next();
+    if (!result.done) return result.value;
+    this.#iterator = null;
+    return DONE;
+  }
+
+  close(): void {
+    const iterator = this.#iterator;
+    this.#iterator = this.#iterable = null;
+    iterator?.return?.();
+  }
+}
+
+/** Pulls an async iterable, one `next()` at a time. */
+export class AsyncIterSource<T> implements Source<T> {
+  /** The iterable, until its iterator is made. */
+  #iterable: AsyncIterable<T> | null;
+  /** The iterator, once started and until it ends or is closed. */
+  #iterator: AsyncIterator<T> | null = null;
+  /** Whether a `next()` is in flight. */
+  #inFlight = false;
+  /** The settled result of the last `next()`, not yet taken. */
+  #ready: { ok: true; result: IteratorResult<T> } | { ok: false; error: unknown } | null = null;
+  /** Whom to wake when the `next()` in flight settles. */
+  #waker: Waker | null = null;
+
+  constructor(iterable: AsyncIterable<T>) {
+    this.#iterable = iterable;
+  }
+
+  poll(cx: Waker): Poll<T> {
+    const ready = this.#ready;
+    if (ready !== null) {
+      this.#ready = null;
+      if (!ready.ok) throw ready.error;
+      if (!ready.result.done) return ready.result.value;
+      this.#iterator = null;
+      return DONE;
+    }
+    this.#waker = cx;
+    if (this.#inFlight) return PENDING;
+    if (this.#iterator === null) {
+      if (this.#iterable === null) return DONE;
+      this.#iterator = this.#iterable[Symbol.asyncIterator]();
+      this.#iterable = null;
+    }
+    this.#inFlight = true;
+    this.#iterator.next().then(
+      (result) => this.#settle({ ok: true, result }),
+      (error) => this.#settle({ ok: false, error }),
+    );
+    return PENDING;
+  }
+
+  close(): void {
+    const iterator = this.#iterator;
+    this.#iterator = this.#iterable = null;
+    this.#waker = null;
+    iterator?.return?.()?.then(undefined, () => {});
+  }
+
+  #settle(ready: { ok: true; result: IteratorResult<T> } | { ok: false; error: unknown }): void {
+    this.#inFlight = false;
+    if (this.#iterator === null) return;
+    this.#ready = ready;
+    const waker = this.#waker;
+    this.#waker = null;
+    waker?.wake();
+  }
+}
+
+/** Reads a `ReadableStream` through one reader. */
+export class ReaderSource<T> implements Source<T> {
+  /** The stream, until a reader is taken. */
+  #stream: ReadableStream<T> | null;
+  /** Adapts the reader's reads. */
+  readonly #reads: AsyncIterSource<T>;
+  /** The reader, once taken. */
+  #reader: ReadableStreamDefaultReader<T> | null = null;
+
+  constructor(stream: ReadableStream<T>) {
+    this.#stream = stream;
+    this.#reads = new AsyncIterSource({ [Symbol.asyncIterator]: () => this.#open() });
+  }
+
+  poll(cx: Waker): Poll<T> {
+    return this.#reads.poll(cx);
+  }
+
+  close(): void {
+    this.#stream = null;
+    this.#reads.close();
+    const reader = this.#reader;
+    this.#reader = null;
+    reader?.cancel().then(undefined, () => {});
+  }
+
+  #open(): AsyncIterator<T> {
+    const reader = this.#stream!.getReader();
+    this.#reader = reader;
+    return {
+      next: () => reader.read() as Promise<IteratorResult<T>>,
+    };
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Internal: tokio's `Interval` (missed ticks burst), the clock behind
+ * `interval()` and `timeoutRepeating()`.
+ *
+ * A tick is due at `start`, then every `period` after the previous due time;
+ * ticks missed while nobody polled fire back to back. `reset()` moves the next
+ * tick to now + `period`.
+ *
+ * @module
+ */
+import { Delay, now, PENDING, type Poll, type Source, type Waker } from "../_poll.ts";
+
+/** A periodic deadline. */
+export class Interval {
+  /** The next due tick. */
+  readonly #delay: Delay;
+  /** The period in ms. */
+  readonly #period: number;
+
+  constructor(start: number, period: number) {
+    this.#delay = new Delay(start);
+    this.#period = period;
+  }
+
+  /** Returns the due time of a tick that has come, else undefined (and `cx` will be woken). */
+  pollTick(cx: Waker): number | undefined {
+    if (!this.#delay.poll(cx)) return undefined;
+    const due = this.#delay.deadline;
+    this.#delay.reset(due + this.#period);
+    return due;
+  }
+
+  /** Moves the next tick to now + period. */
+  reset(): void {
+    this.#delay.reset(now() + this.#period);
+  }
+
+  /** Stops the interval. */
+  cancel(): void {
+    this.#delay.cancel();
+  }
+}
+
+/** tokio's `IntervalStream`: yields each tick's due time (ms since the epoch). */
+export class IntervalSource implements Source<number> {
+  /** The clock. */
+  readonly #interval: Interval;
+
+  constructor(period: number) {
+    this.#interval = new Interval(now(), period);
+  }
+
+  poll(cx: Waker): Poll<number> {
+    return this.#interval.pollTick(cx) ?? PENDING;
+  }
+
+  close(): void {
+    this.#interval.cancel();
+  }
+}
