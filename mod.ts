@@ -27,3 +27,4 @@
  */
 export * from "./task.ts";
 export * from "./channel.ts";
+export * from "./stream.ts";
