@@ -29,7 +29,11 @@ export class PendingSend<T> extends Wait {
     this.channel = channel;
     this.value = value;
     this.signal = signal;
-    signal?.addEventListener("abort", this);
+  }
+
+  /** Starts listening to the signal, once the send is sure to wait. */
+  listen(): void {
+    this.signal?.addEventListener("abort", this);
   }
 
   /** Delivered: the value entered the buffer or reached the receiver. */

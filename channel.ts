@@ -199,10 +199,9 @@ export class BoundedSender<T> implements Disposable {
     }
     const pending = new PendingSend(state, value, signal);
     const aborted = linkWait(pending);
-    if (aborted !== undefined) {
-      pending.settled = true;
-      return Promise.reject(aborted.reason);
-    }
+    if (aborted !== undefined) return Promise.reject(aborted.reason);
+    // Before enqueue: a zero-capacity hand-over may accept it at once.
+    pending.listen();
     state.enqueue(pending);
     return pending.settle.promise;
   }
@@ -373,20 +372,29 @@ export class Receiver<T> implements AsyncIterable<T>, Disposable {
     return this.#state.buffer.length;
   }
 
-  /** Whether the receiver is closed, or every sender is closed and nothing is buffered. */
+  /** Whether the receiver is closed, or every sender is closed and nothing is left to receive. */
   get isClosed(): boolean {
     const state = this.#state;
-    return state.receiverClosed || (state.senders === 0 && state.buffer.length === 0);
+    if (state.receiverClosed) return true;
+    // Waiting bounded sends still hand their values over after their sender closed.
+    return state.senders === 0 && state.buffer.length === 0 && state.pendingLive === 0;
   }
 
-  /** Stops senders (their next `send` throws); buffered values can still be received. */
+  /**
+   * Stops senders (their next `send` throws); buffered values can still be
+   * received. A pending `recv()` or loop with nothing buffered ends.
+   */
   close(): void {
+    const waker = this.#state.waker;
     this.#state.closeReceiver();
+    waker?.wake();
   }
 
   /** Closes the receiver and discards what is buffered, as dropping it in Rust. */
   [Symbol.dispose](): void {
+    const waker = this.#state.waker;
     this.#state.close();
+    waker?.wake();
   }
 
   /**
@@ -408,12 +416,17 @@ function busyError(action: string): TypeError {
   return new TypeError(`Cannot ${action}: this receiver already has a consumer`);
 }
 
-class ReceiverIterator<T> implements AsyncIterator<T>, Waker {
+/** A `for await` loop over a receiver; a pending `next()` is a wait its task's abort ends. */
+class ReceiverIterator<T> extends Wait implements AsyncIterator<T>, Waker {
+  /** The receiver, marked busy while the loop runs. */
   readonly #receiver: Receiver<T>;
+  /** The channel, until the loop ends. */
   #state: ChannelState<T> | null;
+  /** The pending `next()`, if any. */
   #waiting: PromiseWithResolvers<IteratorResult<T>> | null = null;
 
   constructor(receiver: Receiver<T>, state: ChannelState<T>) {
+    super();
     this.#receiver = receiver;
     this.#state = state;
   }
@@ -425,11 +438,12 @@ class ReceiverIterator<T> implements AsyncIterator<T>, Waker {
       return Promise.reject(new TypeError("Cannot iterate: a previous next() is still pending"));
     }
     const result = state.poll(this);
-    if (result === PENDING) {
-      this.#waiting = Promise.withResolvers();
-      return this.#waiting.promise;
-    }
-    return Promise.resolve(this.#result(result));
+    if (result !== PENDING) return Promise.resolve(this.#result(result));
+    this.#waiting = Promise.withResolvers();
+    const promise = this.#waiting.promise;
+    const aborted = linkWait(this);
+    if (aborted !== undefined) this.cancel(aborted.reason);
+    return promise;
   }
 
   wake(): void {
@@ -438,8 +452,21 @@ class ReceiverIterator<T> implements AsyncIterator<T>, Waker {
     if (state === null || waiting === null) return;
     const result = state.poll(this);
     if (result === PENDING) return;
+    unlinkWait(this);
     this.#waiting = null;
     waiting.resolve(this.#result(result));
+  }
+
+  /**
+   * The loop's task was aborted while `next()` waited: `next()` rejects with
+   * `reason`, and, as the loop is left early, the receiver is closed.
+   */
+  cancel(reason: unknown): void {
+    const waiting = this.#waiting;
+    this.#waiting = null;
+    this.#state?.close();
+    this.#finish();
+    waiting?.reject(reason);
   }
 
   return(): Promise<IteratorResult<T>> {
@@ -456,6 +483,7 @@ class ReceiverIterator<T> implements AsyncIterator<T>, Waker {
 
   #finish(): void {
     if (this.#state === null) return;
+    unlinkWait(this);
     if (this.#state.waker === this) this.#state.waker = null;
     this.#state = null;
     this.#receiver.busy = false;
