@@ -1,4 +1,4 @@
-import { BoundedSender, channel, Receiver, Sender, SendError } from "../channel.ts";
+import { BoundedSender, channel, type Receiver, Sender, SendError } from "../channel.ts";
 import { sleep, spawnTask } from "../task.ts";
 import { TestClock } from "../testing.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "./_assert.ts";
