@@ -65,6 +65,10 @@ export class Consumer<T> implements Waker, Pollable {
       this.close();
       throw error;
     }
+    if (result !== PENDING && result !== DONE) {
+      this.#state = IDLE;
+      return result;
+    }
     return this.#settle(result);
   }
 

@@ -434,6 +434,10 @@ class ReceiverIterator<T> extends Wait implements AsyncIterator<T>, Waker {
   next(): Promise<IteratorResult<T>> {
     const state = this.#state;
     if (state === null) return Promise.resolve({ value: undefined, done: true });
+    // Fast path: a buffered value and no bounded sender waiting.
+    if (state.buffer.length > 0 && state.pendingLive === 0) {
+      return Promise.resolve({ value: state.buffer.shift(), done: false });
+    }
     if (this.#waiting !== null) {
       return Promise.reject(new TypeError("Cannot iterate: a previous next() is still pending"));
     }

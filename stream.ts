@@ -854,10 +854,19 @@ async function drive<T>(
   try {
     for (;;) {
       let result = cursor.pull();
+      // Items already available are handled in a tight synchronous loop.
+      while (result !== PENDING && result !== DONE) {
+        const outcome = onItem(result);
+        if (outcome !== undefined) {
+          if (outcome === STOP) return;
+          if (typeof (outcome as PromiseLike<unknown> | null)?.then === "function") await outcome;
+        }
+        result = cursor.pull();
+      }
       if (result === PENDING) result = await cursor.wait();
       if (result === DONE) break;
       const outcome = onItem(result);
-      if (outcome === STOP) break;
+      if (outcome === STOP) return;
       if (typeof (outcome as PromiseLike<unknown> | null)?.then === "function") await outcome;
     }
     if (signal?.aborted) throw signal.reason;
