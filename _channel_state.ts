@@ -7,7 +7,15 @@
  *
  * @module
  */
-import { DONE, PENDING, type Poll, type Source, type Waker } from "./_poll.ts";
+import {
+  DONE,
+  type DrainStatus,
+  PENDING,
+  type Poll,
+  type Sink,
+  type Source,
+  type Waker,
+} from "./_poll.ts";
 import { Queue } from "./_queue.ts";
 import { unlinkWait, Wait } from "./_task.ts";
 
@@ -133,6 +141,21 @@ export class ChannelState<T> implements Source<T> {
     if (this.senders === 0 || this.receiverClosed) return DONE;
     this.waker = cx;
     return PENDING;
+  }
+
+  /** Hands every buffered value to `sink`, as repeated polls would. */
+  drain(cx: Waker, sink: Sink<T>): DrainStatus {
+    const buffer = this.buffer;
+    for (;;) {
+      if (buffer.length > 0 && this.pendingLive === 0) {
+        if (!sink(buffer.shift())) return undefined;
+        continue;
+      }
+      const item = this.poll(cx);
+      if (item === PENDING) return PENDING;
+      if (item === DONE) return DONE;
+      if (!sink(item)) return undefined;
+    }
   }
 
   /** Closes the receiving side: refuses every later and waiting send. */

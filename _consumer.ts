@@ -16,7 +16,16 @@
  *
  * @module
  */
-import { DONE, PENDING, type Poll, type Source, type Waker } from "./_poll.ts";
+import {
+  DONE,
+  drain,
+  type DrainStatus,
+  PENDING,
+  type Poll,
+  type Sink,
+  type Source,
+  type Waker,
+} from "./_poll.ts";
 import { enqueue, type Pollable } from "./_scheduler.ts";
 
 const IDLE = 0;
@@ -70,6 +79,32 @@ export class Consumer<T> implements Waker, Pollable {
       return result;
     }
     return this.#settle(result);
+  }
+
+  /**
+   * Pushes every item available now into `sink` (the fast path of `pull` in
+   * a loop). Returns PENDING (then `wait()`), DONE, or undefined when the sink
+   * asked to stop.
+   */
+  drain(sink: Sink<T>): DrainStatus {
+    const source = this.#source;
+    if (source === null) return DONE;
+    if (this.#state === WAITING) {
+      throw new TypeError("Cannot pull: a previous pull is still pending");
+    }
+    this.#state = POLLING;
+    let status: DrainStatus;
+    try {
+      status = drain(source, this, sink);
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+    if (status === undefined) {
+      if (this.#state === POLLING) this.#state = IDLE;
+      return undefined;
+    }
+    return this.#settle(status) as DrainStatus;
   }
 
   /** The result of the next scheduled poll, after `pull()` returned PENDING. */
@@ -145,6 +180,8 @@ export class Consumer<T> implements Waker, Pollable {
   }
 
   #settle(result: Poll<T>): Poll<T> {
+    // Closed while polling (a callback aborted the consumer).
+    if (this.#state === FINISHED) return DONE;
     if (result === PENDING) {
       this.#state = WAITING;
       if (this.#wokenInPoll) {

@@ -28,12 +28,39 @@ export interface Waker {
   wake(): void;
 }
 
+/** Takes the items a `drain` pushes; returns false to stop. */
+export type Sink<T> = (item: T) => boolean;
+
+/** Why a `drain` stopped: PENDING, DONE, or undefined when the sink asked to. */
+export type DrainStatus = typeof PENDING | typeof DONE | undefined;
+
 /** A pollable stage of a stream. */
 export interface Source<T> {
   /** Advances the stage; registers `cx` to be woken when it returns PENDING. */
   poll(cx: Waker): Poll<T>;
   /** Drops the stage and everything upstream of it; called at most once. */
   close(): void;
+  /**
+   * Optional fast path: pushes every item available now into `sink`, exactly
+   * as repeated `poll`s would yield them, without a call per stage per poll.
+   */
+  drain?(cx: Waker, sink: Sink<T>): DrainStatus;
+}
+
+/** Pushes the items `source` has now into `sink` (its `drain`, or a poll loop). */
+export function drain<T>(source: Source<T>, cx: Waker, sink: Sink<T>): DrainStatus {
+  if (source.drain !== undefined) return source.drain(cx, sink);
+  return pollLoop(source, cx, sink);
+}
+
+/** The default drain: polls `source` until it is pending, ends, or `sink` stops. */
+export function pollLoop<T>(source: Source<T>, cx: Waker, sink: Sink<T>): DrainStatus {
+  for (;;) {
+    const item = source.poll(cx);
+    if (item === PENDING) return PENDING;
+    if (item === DONE) return DONE;
+    if (!sink(item)) return undefined;
+  }
 }
 
 /**
@@ -59,9 +86,12 @@ export class Delay implements TimerEntry {
   /** Whether the driver has seen it since it was created or reset. */
   #registered = false;
 
-  /** Creates a deadline at `deadline` (absolute ms); nothing is scheduled yet. */
+  /**
+   * Creates a deadline at `deadline` (absolute ms, rounded up to a whole ms
+   * as tokio's timer wheel does); nothing is scheduled yet.
+   */
   constructor(deadline: number) {
-    this.deadline = deadline;
+    this.deadline = Math.ceil(deadline);
   }
 
   /** Returns true once the deadline is reached; otherwise `cx` will be woken. */
@@ -76,7 +106,8 @@ export class Delay implements TimerEntry {
   /** Moves the deadline to `deadline`, keeping the registered waker. */
   reset(deadline: number): void {
     remove(this);
-    this.deadline = deadline;
+    // A fractional deadline would never be due at a whole-ms `now()`.
+    this.deadline = Math.ceil(deadline);
     this.#elapsed = false;
     this.#register();
   }

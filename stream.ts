@@ -851,23 +851,31 @@ async function drive<T>(
   }
   const abort = () => cursor.close();
   signal?.addEventListener("abort", abort);
+  // What the last item's callback asked for: go on, stop, or wait for a promise.
+  let stop = false;
+  let awaiting: PromiseLike<unknown> | null = null;
+  const sink = (item: T): boolean => {
+    const outcome = onItem(item);
+    if (outcome === undefined) return true;
+    if (outcome === STOP) stop = true;
+    else if (typeof (outcome as PromiseLike<unknown> | null)?.then === "function") {
+      awaiting = outcome as PromiseLike<unknown>;
+    }
+    return !stop && awaiting === null;
+  };
   try {
     for (;;) {
-      let result = cursor.pull();
-      // Items already available are handled in a tight synchronous loop.
-      while (result !== PENDING && result !== DONE) {
-        const outcome = onItem(result);
-        if (outcome !== undefined) {
-          if (outcome === STOP) return;
-          if (typeof (outcome as PromiseLike<unknown> | null)?.then === "function") await outcome;
-        }
-        result = cursor.pull();
+      let status: unknown = cursor.drain(sink);
+      if (status === PENDING) {
+        status = await cursor.wait();
+        if (status !== DONE) sink(status as T);
       }
-      if (result === PENDING) result = await cursor.wait();
-      if (result === DONE) break;
-      const outcome = onItem(result);
-      if (outcome === STOP) return;
-      if (typeof (outcome as PromiseLike<unknown> | null)?.then === "function") await outcome;
+      if (stop || status === DONE) break;
+      if (awaiting !== null) {
+        const pending: PromiseLike<unknown> = awaiting;
+        awaiting = null;
+        await pending;
+      }
     }
     if (signal?.aborted) throw signal.reason;
   } finally {

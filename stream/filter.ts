@@ -5,7 +5,16 @@
  *
  * @module
  */
-import { DONE, PENDING, type Poll, type Source, type Waker } from "../_poll.ts";
+import {
+  DONE,
+  drain,
+  type DrainStatus,
+  PENDING,
+  type Poll,
+  type Sink,
+  type Source,
+  type Waker,
+} from "../_poll.ts";
 
 /** Keeps the items for which `predicate` is true. */
 export class FilterSource<T> implements Source<T> {
@@ -25,6 +34,11 @@ export class FilterSource<T> implements Source<T> {
       if (item === PENDING || item === DONE) return item;
       if (this.#predicate(item)) return item;
     }
+  }
+
+  drain(cx: Waker, sink: Sink<T>): DrainStatus {
+    const predicate = this.#predicate;
+    return drain(this.#source, cx, (item) => !predicate(item) || sink(item));
   }
 
   close(): void {

@@ -4,7 +4,16 @@
  *
  * @module
  */
-import { DONE, PENDING, type Poll, type Source, type Waker } from "../_poll.ts";
+import {
+  DONE,
+  drain,
+  type DrainStatus,
+  PENDING,
+  type Poll,
+  type Sink,
+  type Source,
+  type Waker,
+} from "../_poll.ts";
 
 /** Maps each item and drops the `undefined` results. */
 export class FilterMapSource<T, U> implements Source<U> {
@@ -26,6 +35,14 @@ export class FilterMapSource<T, U> implements Source<U> {
       const mapped = this.#f(item);
       if (mapped !== undefined) return mapped;
     }
+  }
+
+  drain(cx: Waker, sink: Sink<U>): DrainStatus {
+    const f = this.#f;
+    return drain(this.#source, cx, (item) => {
+      const mapped = f(item);
+      return mapped === undefined || sink(mapped);
+    });
   }
 
   close(): void {

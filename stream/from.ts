@@ -12,20 +12,44 @@
  *
  * @module
  */
-import { DONE, PENDING, type Poll, type Source, type Waker } from "../_poll.ts";
+import {
+  DONE,
+  type DrainStatus,
+  PENDING,
+  type Poll,
+  pollLoop,
+  type Sink,
+  type Source,
+  type Waker,
+} from "../_poll.ts";
 
-/** Pulls a synchronous iterable. */
+const arrayIterator = Array.prototype[Symbol.iterator];
+
+/** Pulls a synchronous iterable; plain arrays are read by index, without iterator objects. */
 export class IterSource<T> implements Source<T> {
   /** The iterable, until its iterator is made. */
   #iterable: Iterable<T> | null;
   /** The iterator, once started and until it ends or is closed. */
   #iterator: Iterator<T> | null = null;
+  /** A plain array read by index, instead of an iterator. */
+  #array: readonly T[] | null = null;
+  /** The next index into `#array`. */
+  #index = 0;
 
   constructor(iterable: Iterable<T>) {
     this.#iterable = iterable;
+    if (Array.isArray(iterable) && iterable[Symbol.iterator] === arrayIterator) {
+      this.#array = iterable;
+    }
   }
 
   poll(_cx: Waker): Poll<T> {
+    const array = this.#array;
+    if (array !== null) {
+      if (this.#index < array.length) return array[this.#index++] as T;
+      this.#array = this.#iterable = null;
+      return DONE;
+    }
     if (this.#iterator === null) {
       if (this.#iterable === null) return DONE;
       this.#iterator = this.#iterable[Symbol.iterator]();
@@ -37,9 +61,19 @@ export class IterSource<T> implements Source<T> {
     return DONE;
   }
 
+  drain(cx: Waker, sink: Sink<T>): DrainStatus {
+    const array = this.#array;
+    if (array === null) return pollLoop(this, cx, sink);
+    while (this.#index < array.length) {
+      if (!sink(array[this.#index++] as T)) return undefined;
+    }
+    this.#array = this.#iterable = null;
+    return DONE;
+  }
+
   close(): void {
     const iterator = this.#iterator;
-    this.#iterator = this.#iterable = null;
+    this.#iterator = this.#iterable = this.#array = null;
     iterator?.return?.();
   }
 }

@@ -12,27 +12,32 @@ import { Delay, now, PENDING, type Poll, type Source, type Waker } from "../_pol
 
 /** A periodic deadline. */
 export class Interval {
-  /** The next due tick. */
+  /** Fires at the next tick (rounded up to a whole ms). */
   readonly #delay: Delay;
+  /** The next tick's exact due time, possibly fractional. */
+  #due: number;
   /** The period in ms. */
   readonly #period: number;
 
   constructor(start: number, period: number) {
     this.#delay = new Delay(start);
+    this.#due = start;
     this.#period = period;
   }
 
   /** Returns the due time of a tick that has come, else undefined (and `cx` will be woken). */
   pollTick(cx: Waker): number | undefined {
     if (!this.#delay.poll(cx)) return undefined;
-    const due = this.#delay.deadline;
-    this.#delay.reset(due + this.#period);
+    const due = this.#due;
+    this.#due = due + this.#period;
+    this.#delay.reset(this.#due);
     return due;
   }
 
   /** Moves the next tick to now + period. */
   reset(): void {
-    this.#delay.reset(now() + this.#period);
+    this.#due = now() + this.#period;
+    this.#delay.reset(this.#due);
   }
 
   /** Stops the interval. */

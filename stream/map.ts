@@ -4,7 +4,16 @@
  *
  * @module
  */
-import { DONE, PENDING, type Poll, type Source, type Waker } from "../_poll.ts";
+import {
+  DONE,
+  drain,
+  type DrainStatus,
+  PENDING,
+  type Poll,
+  type Sink,
+  type Source,
+  type Waker,
+} from "../_poll.ts";
 
 /** Applies `f` to each item. */
 export class MapSource<T, U> implements Source<U> {
@@ -23,6 +32,11 @@ export class MapSource<T, U> implements Source<U> {
     if (item === PENDING) return PENDING;
     if (item === DONE) return DONE;
     return this.#f(item);
+  }
+
+  drain(cx: Waker, sink: Sink<U>): DrainStatus {
+    const f = this.#f;
+    return drain(this.#source, cx, (item) => sink(f(item)));
   }
 
   close(): void {

@@ -6,7 +6,16 @@
  *
  * @module
  */
-import { DONE, PENDING, type Poll, type Source, type Waker } from "../_poll.ts";
+import {
+  DONE,
+  drain,
+  type DrainStatus,
+  PENDING,
+  type Poll,
+  type Sink,
+  type Source,
+  type Waker,
+} from "../_poll.ts";
 
 /** Yields the first `n` items. */
 export class TakeSource<T> implements Source<T> {
@@ -26,6 +35,19 @@ export class TakeSource<T> implements Source<T> {
     if (item === DONE) this.#remaining = 0;
     else if (item !== PENDING) this.#remaining--;
     return item;
+  }
+
+  drain(cx: Waker, sink: Sink<T>): DrainStatus {
+    if (this.#remaining === 0) return DONE;
+    let sinkStopped = false;
+    const status = drain(this.#source, cx, (item) => {
+      this.#remaining--;
+      if (!sink(item)) sinkStopped = true;
+      return !sinkStopped && this.#remaining > 0;
+    });
+    if (status === DONE) this.#remaining = 0;
+    if (sinkStopped) return undefined;
+    return this.#remaining === 0 ? DONE : status;
   }
 
   close(): void {
