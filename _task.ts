@@ -101,6 +101,15 @@ export function currentTask(): TaskState | undefined {
   return current.getStore();
 }
 
+/**
+ * Runs `fn` outside every task. For callbacks that are no task's code (the
+ * shared host timer, deferred consumer polls): the host keeps the context of
+ * whoever armed them, and waits begun there must not be tied to that task.
+ */
+export function outsideTasks<R>(fn: () => R): R {
+  return current.exit(fn);
+}
+
 /** Runs `fn` as the code of `task`. */
 export function runAs<R>(task: TaskState, fn: () => R): R {
   return current.run(task, fn);

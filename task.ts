@@ -289,10 +289,12 @@ function start<T>(
  * @example Leftover tasks are cancelled
  * ```ts
  * import { run, sleep, spawnTask } from "@weft/weft/task";
+ * import { TestClock } from "@weft/weft/testing";
  * import assert from "node:assert/strict";
  *
+ * using clock = TestClock.install();
  * let ticks = 0;
- * await run(async () => {
+ * const done = run(async () => {
  *   spawnTask(async () => {
  *     for (;;) {
  *       await sleep(1);
@@ -301,9 +303,9 @@ function start<T>(
  *   });
  *   await sleep(5);
  * });
- * const after = ticks;
- * await new Promise((resolve) => setTimeout(resolve, 5));
- * assert.deepStrictEqual(ticks, after);
+ * await clock.tick(100);
+ * await done;
+ * assert.deepStrictEqual([ticks, clock.pendingTimers], [5, 0]);
  * ```
  */
 export function run<T>(main: () => T | PromiseLike<T>): Promise<T> {
@@ -522,6 +524,9 @@ export type Cancellable<T> =
  * ```
  */
 export function race<A, B>(a: Cancellable<A>, b: Cancellable<B>): Promise<A | B> {
+  // Both are checked before either starts, so a bad `b` leaves no `a` running.
+  checkCancellable(a, "race");
+  checkCancellable(b, "race");
   const left = launch(a, "race");
   const right = launch(b, "race");
   // Only the loser is cancelled: the winner's signal may still guard work it
@@ -583,7 +588,15 @@ interface Launched<T> {
   cancel(reason: unknown): void;
 }
 
+function checkCancellable(future: unknown, action: string): void {
+  if (typeof future === "function" || future instanceof JoinHandle) return;
+  if (future === null || typeof (future as PromiseLike<unknown>)?.then !== "function") {
+    throw new TypeError(`Cannot ${action}: expected a promise, a JoinHandle or a function`);
+  }
+}
+
 function launch<T>(future: Cancellable<T>, action: string): Launched<T> {
+  checkCancellable(future, action);
   if (future instanceof JoinHandle) {
     return { promise: Promise.resolve(future), cancel: (reason) => future.abort(reason) };
   }
@@ -592,8 +605,5 @@ function launch<T>(future: Cancellable<T>, action: string): Launched<T> {
     const promise = new Promise<T>((resolve) => resolve(future(controller.signal)));
     return { promise, cancel: (reason) => controller.abort(reason) };
   }
-  if (future === null || typeof (future as PromiseLike<T>)?.then !== "function") {
-    throw new TypeError(`Cannot ${action}: expected a promise, a JoinHandle or a function`);
-  }
-  return { promise: Promise.resolve(future), cancel: () => {} };
+  return { promise: Promise.resolve(future as PromiseLike<T>), cancel: () => {} };
 }

@@ -602,6 +602,17 @@ Deno.test("race(), timeout() and joinAll() reject non-futures at the call with T
   assertThrows(() => joinAll(bad as unknown as Iterable<void>), TypeError, "Cannot ");
 });
 
+Deno.test("race() with one bad argument starts neither future", () => {
+  using clock = TestClock.install();
+  let started = false;
+  const work = (signal: AbortSignal) => {
+    started = true;
+    return sleep(10, { signal });
+  };
+  assertThrows(() => race(work, 5 as unknown as Promise<void>), TypeError, "Cannot race");
+  assertEquals([started, clock.pendingTimers], [false, 0]);
+});
+
 // -- Errors --
 
 Deno.test("Cancelled and Elapsed have names, messages and reasons", () => {
