@@ -5,8 +5,9 @@
 //! Usage:
 //!   tokio_ref SCENARIO.json        print that scenario's timeline
 //!   tokio_ref --batch              read one scenario JSON per stdin line; for
-//!                                  each, print its timeline then a line `\x1e`
-//!                                  (or `\x1eERROR <message>` if it failed)
+//!                                  each, print its timeline (or a line
+//!                                  `ERROR <message>` if it failed) then a
+//!                                  line `\x1e`
 
 mod json;
 
@@ -247,7 +248,7 @@ fn main() {
                         .cloned()
                         .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
                         .unwrap_or_else(|| "panic".into());
-                    write!(out, "\x1eERROR {}\n", msg.replace('\n', " ")).unwrap();
+                    write!(out, "ERROR {}\n\x1e\n", msg.replace('\n', " ")).unwrap();
                 }
             }
             out.flush().unwrap();
