@@ -29,10 +29,13 @@ export class Scope {
   readonly cleanups: Set<() => void> = new Set();
   /** Set once main has settled. */
   closed = false;
+  /** The reason tasks are cancelled with, once closed. */
+  reason: unknown = undefined;
 
   /** Cancels every live task and runs every cleanup. */
   shutdown(reason: unknown): void {
     this.closed = true;
+    this.reason = reason;
     for (const task of this.tasks) task.abort(reason, false);
     this.tasks.clear();
     for (const cleanup of this.cleanups) cleanup();
@@ -46,6 +49,8 @@ export class TaskState {
   readonly scope: Scope | null;
   /** Set when aborted; the abort reason is in `reason`. */
   aborted = false;
+  /** Set when the task's function has settled. */
+  finished = false;
   /** The abort reason. */
   reason: unknown = undefined;
   /** The first pending wait, head of a doubly linked list. */
@@ -64,6 +69,12 @@ export class TaskState {
   get signal(): AbortSignal {
     this.controller ??= new AbortController();
     return this.controller.signal;
+  }
+
+  /** The task's function settled: it leaves its scope's live tasks. */
+  finish(): void {
+    this.finished = true;
+    this.scope?.tasks.delete(this);
   }
 
   /**
@@ -122,12 +133,25 @@ export function runAs<R>(task: TaskState, fn: () => R): R {
 export function linkWait(wait: Wait): { reason: unknown } | undefined {
   const task = current.getStore();
   if (task === undefined) return undefined;
+  if (task.finished && !task.aborted) keepAlive(task);
   if (task.aborted) return { reason: task.reason };
   wait.task = task;
   wait.nextWait = task.waits;
   if (task.waits !== null) task.waits.prevWait = wait;
   task.waits = wait;
   return undefined;
+}
+
+/**
+ * A wait begun by a finished task's code (a promise chain it left running)
+ * is still work of its run(): the task rejoins the run's live tasks, or, once
+ * the run is over, is cancelled so the wait ends at once.
+ */
+function keepAlive(task: TaskState): void {
+  const scope = task.scope;
+  if (scope === null) return;
+  if (scope.closed) task.abort(scope.reason, false);
+  else scope.tasks.add(task);
 }
 
 /** Unties `wait` from its task (it completed). */

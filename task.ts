@@ -133,7 +133,11 @@ export class JoinHandle<T> implements PromiseLike<T>, TaskContext, Disposable {
   /** @internal Use {@linkcode spawnTask}. */
   constructor(task: TaskState) {
     this.#task = task;
-    task.onAbort = (reason, report) => this.#finish(2, new Cancelled(reason), report);
+    task.onAbort = (reason, report) => {
+      // A finished task can still be aborted for work it left running; its
+      // handle keeps the outcome it had.
+      if (this.#status === 0) this.#finish(2, new Cancelled(reason), report);
+    };
   }
 
   /** The task's signal: aborted when the task is. */
@@ -168,7 +172,7 @@ export class JoinHandle<T> implements PromiseLike<T>, TaskContext, Disposable {
   /** @internal Called by spawnTask with the function's outcome. */
   complete(ok: boolean, outcome: unknown): void {
     if (this.#status !== 0) return;
-    this.#task.scope?.tasks.delete(this.#task);
+    this.#task.finish();
     this.#finish(ok ? 1 : 2, outcome, !ok);
   }
 
@@ -320,7 +324,10 @@ async function runScoped<T>(main: () => T | PromiseLike<T>): Promise<T> {
   try {
     return await runAs(task, main);
   } finally {
-    scope.shutdown(new Cancelled("the run() it belonged to has finished"));
+    const reason = new Cancelled("the run() it belonged to has finished");
+    scope.shutdown(reason);
+    // What main left running (a promise chain nobody awaits) ends with it.
+    task.abort(reason, false);
   }
 }
 

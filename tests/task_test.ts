@@ -333,6 +333,35 @@ Deno.test("a task spawned while run() shuts down is cancelled too", async () => 
   assertEquals(clock.pendingTimers, 0);
 });
 
+Deno.test("run() ends sleep loops a finished task or main left running", async () => {
+  using clock = TestClock.install();
+  const ticks = new Timeline<string>(clock);
+  const loop = async (name: string) => {
+    for (;;) {
+      await sleep(2);
+      ticks.push(name);
+    }
+  };
+  const errors: unknown[] = [];
+  let child: ReturnType<typeof spawnTask<string>> | undefined;
+  const done = watch(run(async () => {
+    child = spawnTask(() => {
+      loop("task's").catch((error) => errors.push(error));
+      return "child done";
+    });
+    loop("main's").catch((error) => errors.push(error));
+    await sleep(3);
+  }));
+  await clock.tick(20);
+  assertEquals(done.status, "fulfilled");
+  assertEquals(ticks.entries, [[2, "main's"], [2, "task's"]]);
+  assertEquals(errors.length, 2);
+  assert(errors.every((error) => error instanceof Cancelled));
+  // The task's handle keeps the outcome it had.
+  assertEquals(await child, "child done");
+  assertEquals(clock.pendingTimers, 0);
+});
+
 Deno.test("tasks spawned outside run() are not cancelled by it", async () => {
   using clock = TestClock.install();
   const outside = spawnTask(async () => {
