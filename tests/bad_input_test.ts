@@ -1,0 +1,134 @@
+/**
+ * The bad-input table: every public call against wrong types, bad numbers and
+ * use after close gives a clear error at the call, with a "Cannot ..." message.
+ * The same table is published in README.md ("Bad input").
+ */
+import { assert, assertEquals } from "./_assert.ts";
+import { channel, SendError } from "../channel.ts";
+import { interval, Stream } from "../stream.ts";
+import { run, sleep, spawnTask, timeout } from "../task.ts";
+
+type Case = { call: string; run: () => unknown; error: new (...args: never[]) => Error };
+
+const stream = () => Stream.iter([1, 2, 3]);
+const notAFunction = 42 as unknown as () => unknown;
+
+const CASES: Case[] = [
+  { call: "sleep(-1)", run: () => sleep(-1), error: RangeError },
+  { call: "sleep(NaN)", run: () => sleep(NaN), error: RangeError },
+  { call: "sleep(Infinity)", run: () => sleep(Infinity), error: RangeError },
+  { call: 'sleep("5")', run: () => sleep("5" as unknown as number), error: RangeError },
+  { call: "timeout(-1, p)", run: () => timeout(-1, Promise.resolve()), error: RangeError },
+  { call: "spawnTask(42)", run: () => spawnTask(notAFunction), error: TypeError },
+  { call: "run(42)", run: () => run(notAFunction), error: TypeError },
+  { call: "channel(-1)", run: () => channel(-1), error: RangeError },
+  { call: "channel(1.5)", run: () => channel(1.5), error: RangeError },
+  { call: "channel(NaN)", run: () => channel(NaN), error: RangeError },
+  { call: "Stream.from(42)", run: () => Stream.from(42 as never), error: TypeError },
+  { call: "Stream.iter(null)", run: () => Stream.iter(null as never), error: TypeError },
+  { call: "map(42)", run: () => stream().map(notAFunction), error: TypeError },
+  { call: "filter(42)", run: () => stream().filter(notAFunction), error: TypeError },
+  { call: "filterMap(42)", run: () => stream().filterMap(notAFunction), error: TypeError },
+  { call: "mapAsync(42)", run: () => stream().mapAsync(notAFunction), error: TypeError },
+  { call: "takeWhile(42)", run: () => stream().takeWhile(notAFunction), error: TypeError },
+  { call: "skipWhile(42)", run: () => stream().skipWhile(notAFunction), error: TypeError },
+  { call: "take(-1)", run: () => stream().take(-1), error: RangeError },
+  { call: "take(1.5)", run: () => stream().take(1.5), error: RangeError },
+  { call: "skip(-1)", run: () => stream().skip(-1), error: RangeError },
+  { call: "skip(NaN)", run: () => stream().skip(NaN), error: RangeError },
+  { call: "throttle(-1)", run: () => stream().throttle(-1), error: RangeError },
+  { call: "throttle(Infinity)", run: () => stream().throttle(Infinity), error: RangeError },
+  { call: "timeout(NaN)", run: () => stream().timeout(NaN), error: RangeError },
+  { call: "timeoutRepeating(0)", run: () => stream().timeoutRepeating(0), error: RangeError },
+  { call: "chunksTimeout(0, 10)", run: () => stream().chunksTimeout(0, 10), error: RangeError },
+  { call: "chunksTimeout(2, -1)", run: () => stream().chunksTimeout(2, -1), error: RangeError },
+  { call: "interval(0)", run: () => interval(0), error: RangeError },
+  { call: "interval(-5)", run: () => interval(-5), error: RangeError },
+  { call: "forEach(42)", run: () => stream().forEach(notAFunction), error: TypeError },
+  {
+    call: "a stream used twice",
+    run: () => {
+      const s = stream();
+      s.map((x) => x);
+      return s.map((x) => x);
+    },
+    error: TypeError,
+  },
+  {
+    call: "a stream iterated twice",
+    run: () => {
+      const s = stream();
+      s[Symbol.asyncIterator]();
+      return s[Symbol.asyncIterator]();
+    },
+    error: TypeError,
+  },
+  {
+    call: "a receiver iterated twice",
+    run: () => {
+      const [, rx] = channel<number>();
+      rx[Symbol.asyncIterator]();
+      return rx[Symbol.asyncIterator]();
+    },
+    error: TypeError,
+  },
+  {
+    call: "send after the receiver closed",
+    run: () => {
+      const [tx, rx] = channel<number>();
+      rx.close();
+      tx.send(1);
+    },
+    error: SendError,
+  },
+  {
+    call: "send on a closed sender",
+    run: () => {
+      const [tx] = channel<number>();
+      tx.close();
+      tx.send(1);
+    },
+    error: SendError,
+  },
+  {
+    call: "clone of a closed sender",
+    run: () => {
+      const [tx] = channel<number>();
+      tx.close();
+      tx.clone();
+    },
+    error: TypeError,
+  },
+];
+
+for (const { call, run: attempt, error } of CASES) {
+  Deno.test(`bad input: ${call} throws ${error.name} at the call`, () => {
+    let caught: unknown;
+    try {
+      attempt();
+    } catch (e) {
+      caught = e;
+    }
+    assert(caught instanceof error, `${call}: expected ${error.name}, got ${String(caught)}`);
+    assert(
+      (caught as Error).message.startsWith("Cannot "),
+      `${call}: message should start with "Cannot ": ${(caught as Error).message}`,
+    );
+  });
+}
+
+Deno.test("bad input: a refused send hands its value back", () => {
+  const [tx, rx] = channel<{ id: number }>();
+  const value = { id: 7 };
+  tx.send({ id: 1 });
+  rx.close();
+  let caught: unknown;
+  try {
+    tx.send(value);
+  } catch (e) {
+    caught = e;
+  }
+  assert(caught instanceof SendError);
+  assertEquals(caught.value, value);
+  assertEquals(rx.tryRecv(), { id: 1 });
+});
