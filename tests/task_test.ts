@@ -378,12 +378,17 @@ Deno.test("tasks spawned outside run() are not cancelled by it", async () => {
 
 Deno.test("a failing task nobody awaits is reported on stderr, not as unhandled", async () => {
   using errors = captureConsoleError();
+  const unhandled: unknown[] = [];
+  const onUnhandled = (event: PromiseRejectionEvent) => unhandled.push(event.reason);
+  globalThis.addEventListener("unhandledrejection", onUnhandled);
   const failure = new Error("lost?");
   spawnTask(() => {
     throw failure;
   });
   await drain();
   await drain();
+  globalThis.removeEventListener("unhandledrejection", onUnhandled);
+  assertEquals(unhandled, []);
   assertEquals(errors.calls.length, 1);
   assert(errors.calls[0]!.includes(failure));
   assert(String(errors.calls[0]![0]).includes("nothing awaited its JoinHandle"));
