@@ -8,8 +8,8 @@
 import { channel, SendError } from "../../channel.ts";
 import { sleep, spawnTask } from "../../task.ts";
 import { Stream } from "../../stream.ts";
-import type { TestClock } from "../../testing.ts";
-import { assertEquals } from "../_assert.ts";
+import { TestClock } from "../../testing.ts";
+import { assert, assertEquals, assertRejects } from "../_assert.ts";
 
 /** The last entry of a timeline whose stream ended by itself. */
 export const END = "<END>";
@@ -22,11 +22,17 @@ export type Entry<T> = [number, T | typeof END | typeof CUTOFF];
 /** A timed item: `[ms since the source was made, value]`. */
 export type Event<T> = readonly [number, T];
 
+/** How a timeline consumes its stream: each goes through a different path of the consumer. */
+export type Via = "for await" | "next()" | "forEach()";
+
+/** Every way of consuming, for {@linkcode assertTimeline}. */
+export const VIAS: readonly Via[] = ["for await", "next()", "forEach()"];
+
 /**
- * Consumes `stream` with `for await` for `ms` virtual milliseconds and returns
- * every `[clock.elapsed, item]` pair, then `[ms, END]` when the stream ended,
- * or `[ms, CUTOFF]` when it was still running at `ms` (it is then closed, as a
- * consumer that gives up).
+ * Consumes `stream` for `ms` virtual milliseconds and returns every
+ * `[clock.elapsed, item]` pair, then `[ms, END]` when the stream ended, or
+ * `[ms, CUTOFF]` when it was still running at `ms` (the consumer then gives
+ * up: the stream is closed, or forEach's signal aborted).
  *
  * @throws What the stream throws.
  */
@@ -34,22 +40,65 @@ export async function timeline<T>(
   stream: Stream<T>,
   clock: TestClock,
   ms = 10_000,
+  via: Via = "for await",
 ): Promise<Entry<T>[]> {
   const entries: Entry<T>[] = [];
-  let cutoff = false;
-  const done = (async () => {
-    for await (const item of stream) entries.push([clock.elapsed, item]);
-    entries.push([clock.elapsed, cutoff ? CUTOFF : END]);
-  })();
-  let settled = false;
-  done.then(() => settled = true, () => settled = true);
+  const record = (item: T) => void entries.push([clock.elapsed, item]);
+  const controller = new AbortController();
+  let endedAt: number | undefined;
+  const done = consume(stream, via, record, controller.signal).finally(() => {
+    endedAt ??= clock.elapsed;
+  });
+  done.catch(() => {});
   await clock.tick(ms);
-  if (!settled) {
-    cutoff = true;
+  if (endedAt === undefined) {
+    endedAt = clock.elapsed;
     stream.close();
+    controller.abort(CUTOFF);
+    try {
+      await done;
+    } catch (error) {
+      if (error !== CUTOFF) throw error;
+    }
+    entries.push([endedAt, CUTOFF]);
+    return entries;
   }
   await done;
+  entries.push([endedAt, END]);
   return entries;
+}
+
+async function consume<T>(
+  stream: Stream<T>,
+  via: Via,
+  record: (item: T) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  if (via === "forEach()") return stream.forEach(record, { signal });
+  if (via === "for await") {
+    for await (const item of stream) record(item);
+    return;
+  }
+  for (let item; (item = await stream.next()) !== undefined;) record(item);
+}
+
+/**
+ * Runs `make(clock)` under a fresh test clock once per way of consuming and
+ * asserts that each yields exactly `expected`; then lets every timer run and
+ * asserts that none is left.
+ */
+export async function assertTimeline<T>(
+  make: (clock: TestClock) => Stream<T>,
+  expected: Entry<T>[],
+  ms = 10_000,
+): Promise<void> {
+  for (const via of VIAS) {
+    using clock = TestClock.install();
+    const actual = await timeline(make(clock), clock, ms, via);
+    assertEquals(actual, expected, `timeline via ${via}`);
+    await clock.runAll();
+    assertNoTimers(clock);
+  }
 }
 
 /** A timed source fed through a channel by a producer task, as in the conformance cases. */
@@ -209,4 +258,68 @@ export class Counted<T> implements Iterable<T> {
 /** Asserts that no timer of weft (or of the test) is left on the clock. */
 export function assertNoTimers(clock: TestClock): void {
   assertEquals(clock.pendingTimers, 0, "a timer was left behind");
+}
+
+/** Items 1, 2, 3, 4 at 0, 10, 20, 30 ms, then nothing, never ending. */
+const ENDLESS: readonly Event<number>[] = [[0, 1], [10, 2], [20, 3], [30, 4]];
+
+/**
+ * Asserts early cancellation of the stream `build` makes of a source: the
+ * consumer breaks out of `for await` after `items` items; then the source
+ * (a counting async iterable, then a channel receiver) must have been closed
+ * exactly once (the producer's next send throws `SendError`), and no timer
+ * may be left.
+ */
+export async function assertBreakCloses<T>(
+  build: (source: Stream<number>) => Stream<T>,
+  items = 1,
+): Promise<void> {
+  for (const kind of ["async iterable", "receiver"] as const) {
+    using clock = TestClock.install();
+    const probe = new Probe(ENDLESS, null);
+    const fed = feed([...ENDLESS, [40, 5], [50, 6]], { closeAt: null });
+    const stream = build(kind === "receiver" ? fed.stream : Stream.from(probe));
+    let count = 0;
+    const done = (async () => {
+      for await (const _ of stream) if (++count === items) break;
+    })();
+    await clock.tick(1_000);
+    await done;
+    assertEquals(count, items, `${kind}: items before the break`);
+    if (kind === "async iterable") {
+      assertEquals([probe.iterators, probe.returns], [1, 1], "iterators made, returned");
+    } else {
+      assertEquals(fed.refused.length, 1, "the producer's send after the break throws SendError");
+    }
+    await clock.runAll();
+    assertNoTimers(clock);
+  }
+}
+
+/**
+ * Asserts that an error thrown by a callback of the stream `build` makes ends
+ * the stream with that very error, after closing the source exactly once and
+ * clearing every timer. `build` gets a source of 1, 2, 3, 4 (at 0, 10, 20,
+ * 30 ms, never ending) and `failure`, which its callback throws on item 2.
+ * Checked through `for await` (poll path) and `toArray()` (drain path).
+ */
+export async function assertErrorCloses<T>(
+  build: (source: Stream<number>, failure: Error) => Stream<T>,
+): Promise<void> {
+  for (const via of ["for await", "toArray()"] as const) {
+    using clock = TestClock.install();
+    const probe = new Probe(ENDLESS, null);
+    const failure = new Error("callback failed");
+    const stream = build(Stream.from(probe), failure);
+    const done = via === "toArray()" ? stream.toArray() : (async () => {
+      for await (const _ of stream);
+    })();
+    done.catch(() => {});
+    await clock.tick(1_000);
+    const error = await assertRejects(done, Error);
+    assert(error === failure, `${via}: rejects with the callback's own error, got ${error}`);
+    assertEquals([probe.iterators, probe.returns], [1, 1], `${via}: iterators made, returned`);
+    await clock.runAll();
+    assertNoTimers(clock);
+  }
 }
