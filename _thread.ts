@@ -1,0 +1,305 @@
+/**
+ * Internal: the main-thread side of one weft thread (a Deno Worker running
+ * `_thread_runtime.ts`) feeding one channel.
+ *
+ * - Values arrive in batches and are pushed into the channel in order; once
+ *   the receiver is closed they are dropped, as the channel drops them.
+ * - Closing the receiver sets the shared stop flag and wakes the thread, so
+ *   its `send` throws and its `sleepSync` returns at once.
+ * - The thread's end (return, throw, failed load, worker error) settles the
+ *   handle and drops the sender exactly once: normally, or with the error.
+ * - Under a test clock, a sleeping thread is a timer entry of weft's timer
+ *   driver (a task's sleep, in effect) that wakes it at its virtual deadline,
+ *   and a busy check holds the clock while the thread runs or its messages
+ *   are in flight.
+ *
+ * @module
+ */
+import { type ChannelState, moveSender } from "./_channel_state.ts";
+import { macrotask } from "./_macrotask.ts";
+import { failSender, onReceiverClose } from "./_thread_channel.ts";
+import { errorFromEvent, rebuildError } from "./_thread_errors.ts";
+import { type ErrorDescription, LAYOUT, MSG, type StartMessage } from "./_thread_protocol.ts";
+import { runtimeSource } from "./_thread_runtime.ts";
+import { insert, remove, type TimerEntry } from "./_timer.ts";
+import { SendError } from "./channel.ts";
+import { onRunEnd } from "./task.ts";
+import { addBusyCheck, installedClock } from "./testing.ts";
+
+/** How a thread is started. */
+export interface ThreadStart {
+  /** The inline function's source, or undefined. */
+  source: string | undefined;
+  /** The module URL, or undefined. */
+  url: string | undefined;
+  /** Extra arguments. */
+  args: unknown[];
+  /** The worker's name. */
+  name: string;
+  /** Makes the error of a terminated thread. */
+  terminated: (why: string) => Error;
+}
+
+/** Values per batch before the thread posts them. */
+const BATCH = 4096;
+/** Threads whose worker is still alive. */
+let live = 0;
+/** The runtime's blob URL, made once. */
+let runtimeUrl: string | undefined;
+
+/** How many threads are still running (for leak checks in tests). */
+export function liveThreads(): number {
+  return live;
+}
+
+function workerUrl(): string {
+  runtimeUrl ??= URL.createObjectURL(new Blob([runtimeSource()], { type: "text/javascript" }));
+  return runtimeUrl;
+}
+
+/** A virtual-time wake-up, fired by the timer driver like a task's sleep. */
+class WakeEntry implements TimerEntry {
+  deadline: number;
+  slot = -1;
+  readonly wakesConsumer = false;
+  readonly fire: () => void;
+
+  constructor(deadline: number, fire: () => void) {
+    this.deadline = deadline;
+    this.fire = fire;
+  }
+}
+
+const RUNNING = 0;
+const RETURNED = 1;
+const FAILED = 2;
+
+/** The main-thread side of one thread. */
+export class Thread {
+  /** The worker. */
+  readonly #worker: Worker;
+  /** The control block as words. */
+  readonly #control: Int32Array;
+  /** The control block as doubles (virtual now). */
+  readonly #clock: Float64Array;
+  /** The channel, until the thread's sender is dropped. */
+  #state: ChannelState<unknown> | null = null;
+  /** Messages received from the thread. */
+  #received = 0;
+  /** RUNNING, RETURNED or FAILED. */
+  #status = RUNNING;
+  /** The result or the error. */
+  #outcome: unknown = undefined;
+  /** Settled when the thread ends; made on demand. */
+  #ended: PromiseWithResolvers<void> | null = null;
+  /** Whether `join()` was called. */
+  #observed = false;
+  /** The pending virtual-time wake-up. */
+  #wake: WakeEntry | null = null;
+  /** Undo functions for hooks registered elsewhere. */
+  #cleanups: (() => void)[] = [];
+  /** Makes the error of a terminated thread. */
+  readonly #terminated: (why: string) => Error;
+
+  /** Starts the worker and moves `tx` into it. */
+  constructor(start: ThreadStart, tx: unknown) {
+    this.#terminated = start.terminated;
+    const control = new SharedArrayBuffer(LAYOUT.BYTES);
+    this.#control = new Int32Array(control, 0, 4);
+    this.#clock = new Float64Array(control);
+    const virtual = installedClock() !== null;
+    this.#clock[LAYOUT.NOW] = Date.now();
+    this.#worker = new Worker(workerUrl(), { type: "module", name: start.name });
+    try {
+      this.#worker.postMessage(startMessage(start, control, virtual));
+    } catch (error) {
+      this.#worker.terminate();
+      throw new TypeError("Cannot spawn the thread: its arguments cannot be cloned", {
+        cause: error,
+      });
+    }
+    try {
+      this.#state = moveSender(tx);
+    } catch (error) {
+      this.#worker.terminate();
+      throw error;
+    }
+    live++;
+    this.#listen();
+    this.#hook(virtual);
+  }
+
+  /** Whether the thread has ended (returned, failed or been terminated). */
+  get isFinished(): boolean {
+    return this.#status !== RUNNING;
+  }
+
+  /** Settles like the thread: its result, or its error. */
+  join(): Promise<unknown> {
+    this.#observed = true;
+    return this.ended().then(() => {
+      if (this.#status === FAILED) throw this.#outcome;
+      return this.#outcome;
+    });
+  }
+
+  /** Resolves when the thread has ended, however it ended. */
+  ended(): Promise<void> {
+    if (this.#status !== RUNNING) return Promise.resolve();
+    this.#ended ??= Promise.withResolvers<void>();
+    return this.#ended.promise;
+  }
+
+  /** Asks the thread to stop: its `send` throws, its `sleepSync` returns at once. */
+  stop(): void {
+    const control = this.#control;
+    if (this.#status !== RUNNING || Atomics.load(control, LAYOUT.STOP) !== 0) return;
+    Atomics.store(control, LAYOUT.STOP, 1);
+    // A sleeping thread counts as running again until it has wound down.
+    Atomics.compareExchange(control, LAYOUT.STATE, LAYOUT.SLEEPING, LAYOUT.RUNNING);
+    this.#cancelWake();
+    this.#signal();
+  }
+
+  /** Stops the thread and its worker at once; the handle and receiver fail with `why`. */
+  terminate(why: string): void {
+    if (this.#status !== RUNNING) return;
+    this.stop();
+    this.#worker.terminate();
+    this.#finish(FAILED, this.#terminated(why), false);
+  }
+
+  #listen(): void {
+    const worker = this.#worker;
+    worker.onmessage = (event: MessageEvent<[number, unknown[], unknown?]>) => {
+      this.#onMessage(event.data);
+    };
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      this.#finish(FAILED, errorFromEvent(event), true);
+    };
+    worker.onmessageerror = () => {
+      const error = new Error("Cannot receive from the thread: a message could not be read");
+      this.#finish(FAILED, error, true);
+    };
+  }
+
+  #hook(virtual: boolean): void {
+    this.#cleanups.push(onReceiverClose(this.#state!, () => this.stop()));
+    if (virtual) this.#cleanups.push(addBusyCheck(() => this.#busy()));
+    const unregister = onRunEnd(() => {
+      this.terminate("Cannot join: the thread was stopped, as the run() it belonged to finished");
+    });
+    if (unregister !== undefined) this.#cleanups.push(unregister);
+  }
+
+  #onMessage([kind, values, extra]: [number, unknown[], unknown?]): void {
+    if (this.#status !== RUNNING) return;
+    this.#received++;
+    this.#deliver(values);
+    switch (kind) {
+      case MSG.SLEEP:
+        return this.#sleep(extra as number);
+      case MSG.CLOSE:
+        return this.#dropSender();
+      case MSG.DONE:
+        return this.#finish(RETURNED, extra, false);
+      case MSG.FAIL:
+        return this.#finish(FAILED, rebuildError(extra as ErrorDescription), true);
+    }
+  }
+
+  #deliver(values: unknown[]): void {
+    const state = this.#state;
+    if (state === null || state.receiverClosed) return;
+    for (const value of values) state.push(value);
+  }
+
+  #sleep(ms: number): void {
+    this.#cancelWake();
+    this.#wake = new WakeEntry(Date.now() + ms, () => this.#wakeUp());
+    insert(this.#wake);
+  }
+
+  #wakeUp(): void {
+    this.#wake = null;
+    if (this.#status !== RUNNING) return;
+    this.#clock[LAYOUT.NOW] = Date.now();
+    Atomics.store(this.#control, LAYOUT.STATE, LAYOUT.RUNNING);
+    this.#signal();
+  }
+
+  #signal(): void {
+    Atomics.add(this.#control, LAYOUT.SIGNAL, 1);
+    Atomics.notify(this.#control, LAYOUT.SIGNAL);
+  }
+
+  #cancelWake(): void {
+    if (this.#wake === null) return;
+    remove(this.#wake);
+    this.#wake = null;
+  }
+
+  /** For the test clock: running, or messages in flight. */
+  #busy(): boolean {
+    if (this.#status !== RUNNING) return false;
+    const control = this.#control;
+    if (Atomics.load(control, LAYOUT.STATE) === LAYOUT.RUNNING) return true;
+    return Atomics.load(control, LAYOUT.POSTED) !== this.#received;
+  }
+
+  #dropSender(): void {
+    const state = this.#state;
+    this.#state = null;
+    state?.dropSender();
+  }
+
+  #finish(status: typeof RETURNED | typeof FAILED, outcome: unknown, report: boolean): void {
+    if (this.#status !== RUNNING) return;
+    this.#status = status;
+    this.#outcome = outcome;
+    const state = this.#state;
+    this.#state = null;
+    const seen = state !== null && !state.receiverClosed;
+    if (state !== null) {
+      if (status === RETURNED) state.dropSender();
+      else failSender(state, outcome);
+    }
+    this.#release();
+    this.#ended?.resolve();
+    this.#ended = null;
+    if (status === FAILED && report && !seen && !(outcome instanceof SendError)) {
+      macrotask(() => this.#reportIfUnobserved());
+    }
+  }
+
+  #release(): void {
+    this.#cancelWake();
+    this.#worker.terminate();
+    for (const cleanup of this.#cleanups) cleanup();
+    this.#cleanups = [];
+    live--;
+  }
+
+  #reportIfUnobserved(): void {
+    if (this.#observed) return;
+    console.error("weft: a thread failed and nothing awaited its handle:", this.#outcome);
+  }
+}
+
+function startMessage(
+  start: ThreadStart,
+  control: SharedArrayBuffer,
+  virtual: boolean,
+): StartMessage {
+  return {
+    control,
+    layout: LAYOUT,
+    msg: MSG,
+    source: start.source,
+    url: start.url,
+    args: start.args,
+    virtual,
+    batch: BATCH,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Internal: what the main thread and a weft thread share, and the messages
+ * the thread posts.
+ *
+ * The control block is a small `SharedArrayBuffer` read and written with
+ * `Atomics` on both sides. The layout is sent to the worker in its start
+ * message, so the worker-side runtime (shipped as source) holds no copy of it.
+ *
+ * @module
+ */
+
+/** Indexes and values of the control block; `Int32Array` words unless noted. */
+export const LAYOUT = {
+  /** Set to 1 by the main side when the thread must stop (receiver closed, terminate). */
+  STOP: 0,
+  /** RUNNING, SLEEPING or DONE: what the thread is doing (read by the test clock). */
+  STATE: 1,
+  /** Bumped by the main side on every wake-up or stop; the thread waits on it. */
+  SIGNAL: 2,
+  /** Messages posted by the thread so far (the main side counts what it received). */
+  POSTED: 3,
+  /** `Float64Array` index: the virtual time (ms) at which the thread last resumed. */
+  NOW: 2,
+  /** STATE: running (or starting, or winding down after a stop). */
+  RUNNING: 0,
+  /** STATE: blocked in a virtual-time `sleepSync`, waiting for the main side. */
+  SLEEPING: 1,
+  /** STATE: finished. */
+  DONE: 2,
+  /** Bytes of the control block. */
+  BYTES: 24,
+} as const;
+
+/** The layout's type, as sent to the worker. */
+export type Layout = typeof LAYOUT;
+
+/** Message kinds the thread posts; each message is `[kind, values, extra?]`. */
+export const MSG = {
+  /** A batch of values. */
+  VALUES: 0,
+  /** A batch, then a virtual-time sleep of `extra` ms. */
+  SLEEP: 1,
+  /** A batch, then the thread closed its sender. */
+  CLOSE: 2,
+  /** A batch, then the function returned `extra`. */
+  DONE: 3,
+  /** A batch, then the function failed with the error described by `extra`. */
+  FAIL: 4,
+} as const;
+
+/** The start message the main side posts to the worker. */
+export interface StartMessage {
+  /** The control block. */
+  control: SharedArrayBuffer;
+  /** Its layout. */
+  layout: Layout;
+  /** The message kinds. */
+  msg: typeof MSG;
+  /** The inline function's source, or undefined for a module. */
+  source: string | undefined;
+  /** The module URL whose default export is the thread's function, or undefined. */
+  url: string | undefined;
+  /** Extra arguments after `(tx, thread)`. */
+  args: unknown[];
+  /** Whether `sleepSync` follows the main side's virtual time. */
+  virtual: boolean;
+  /** Values per batch before a flush. */
+  batch: number;
+}
+
+/** A thread's error as it crosses to the main side. */
+export interface ErrorDescription {
+  /** True for Error-like objects, false for other thrown values. */
+  isError: boolean;
+  /** `error.name`. */
+  name: string;
+  /** `error.message`. */
+  message: string;
+  /** `error.stack`. */
+  stack: string;
+  /** The name of the error's constructor. */
+  className: string;
+  /** A thrown non-Error value, or a SendError's value (when it could be cloned). */
+  value: unknown;
+  /** The described `cause`, if any. */
+  cause: ErrorDescription | undefined;
+  /** Other own enumerable properties (when they could be cloned). */
+  props: Record<string, unknown> | undefined;
+}

@@ -1,0 +1,325 @@
+/**
+ * Internal: the worker side of a weft thread.
+ *
+ * {@linkcode threadRuntime} is never called on the main thread: its source
+ * (`Function.prototype.toString`, which Deno gives as JavaScript) becomes the
+ * worker's module, loaded from a blob URL, so a thread needs no permission and
+ * no file of weft's. It must therefore use nothing from this module's scope;
+ * what it shares with the main side (the control block's layout, the message
+ * kinds) arrives in the start message.
+ *
+ * What it does, in order:
+ * - compiles the inline function (or imports the module and takes its default
+ *   export) and calls it with a sender and the thread context;
+ * - `send` checks the stop flag (an `Atomics.load`, no round trip), snapshots
+ *   the value by structured clone (primitives need none) and batches it; a
+ *   batch is posted when it is full, when it is older than ~1 ms, at the next
+ *   microtask, before every `sleepSync`, and when the function ends;
+ * - `sleepSync` blocks on `Atomics.wait`, woken early by the main side's stop;
+ *   under a test clock it asks the main side to wake it at a virtual time;
+ * - when the function returns or throws, the last batch goes with the result
+ *   or the described error, then the worker closes itself.
+ *
+ * @module
+ */
+import type { ErrorDescription, StartMessage } from "./_thread_protocol.ts";
+
+/** The worker's global scope, as far as the runtime uses it. */
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<StartMessage>) => void) | null;
+  postMessage(message: unknown): void;
+  close(): void;
+}
+
+/** The thread's function as the runtime calls it. */
+type ThreadFunction = (tx: unknown, thread: unknown, ...args: unknown[]) => unknown;
+
+/** The worker-side runtime; see the module doc. Self-contained by design. */
+export function threadRuntime(): void {
+  const scope = globalThis as unknown as WorkerScope;
+  const realClose = scope.close.bind(scope);
+  const realNow = Date.now;
+
+  class SendError extends Error {
+    value: unknown;
+    constructor(value: unknown, message = "Cannot send: the receiver is closed") {
+      super(message);
+      this.name = "SendError";
+      this.value = value;
+    }
+  }
+
+  scope.onmessage = (event) => {
+    scope.onmessage = null;
+    start(event.data);
+  };
+
+  function start(init: StartMessage): void {
+    const L = init.layout;
+    const M = init.msg;
+    const control = new Int32Array(init.control, 0, 4);
+    const clock = new Float64Array(init.control);
+    let batch: unknown[] = [];
+    let batchStart = 0;
+    let lastFlush = -Infinity;
+    let flushQueued = false;
+    let senderClosed = false;
+    let ended = false;
+
+    const STOP = L.STOP;
+    const limit = init.batch;
+    let sends = 0;
+
+    function stopped(): boolean {
+      return Atomics.load(control, STOP) !== 0;
+    }
+
+    /** The per-send check: a plain read, made an atomic one every 256 sends. */
+    function stoppedFast(): boolean {
+      return control[STOP] !== 0 || ((++sends & 255) === 0 && stopped());
+    }
+
+    function post(kind: number, extra?: unknown): void {
+      const values = batch;
+      Atomics.add(control, L.POSTED, 1);
+      try {
+        scope.postMessage(extra === undefined ? [kind, values] : [kind, values, extra]);
+      } catch (error) {
+        Atomics.sub(control, L.POSTED, 1);
+        throw error;
+      }
+      batch = [];
+      lastFlush = realNow();
+    }
+
+    function flush(): void {
+      if (batch.length > 0 && !ended) post(M.VALUES);
+    }
+
+    function flushLater(): void {
+      flushQueued = false;
+      flush();
+    }
+
+    function snapshot(value: unknown): unknown {
+      try {
+        return structuredClone(value);
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        throw new DOMException(`Cannot send: ${why}`, "DataCloneError");
+      }
+    }
+
+    function accepted(): void {
+      const n = batch.length;
+      if (n === 1) {
+        const now = realNow();
+        // A sender that has been quiet for a while: deliver at once.
+        if (now - lastFlush >= 1) return flush();
+        batchStart = now;
+        if (!flushQueued) {
+          flushQueued = true;
+          queueMicrotask(flushLater);
+        }
+      } else if (n >= limit || ((n & 63) === 0 && realNow() - batchStart >= 1)) {
+        flush();
+      }
+    }
+
+    const sender = {
+      send(value: unknown): void {
+        if (senderClosed || ended) {
+          throw new SendError(value, "Cannot send: this sender is closed");
+        }
+        if (stoppedFast()) throw new SendError(value);
+        const kind = typeof value;
+        const primitive = value === null ||
+          (kind !== "object" && kind !== "function" && kind !== "symbol");
+        batch.push(primitive ? value : snapshot(value));
+        accepted();
+      },
+      get isClosed(): boolean {
+        return senderClosed || ended || stopped();
+      },
+      close(): void {
+        if (senderClosed || ended) return;
+        senderClosed = true;
+        post(M.CLOSE);
+      },
+      [Symbol.dispose](): void {
+        sender.close();
+      },
+    };
+
+    function checkDuration(ms: unknown): number {
+      if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) {
+        throw new RangeError(
+          `Cannot sleep: the duration must be a finite number of milliseconds >= 0, got ${
+            String(ms)
+          }`,
+        );
+      }
+      return ms;
+    }
+
+    function sleepReal(ms: number): void {
+      const deadline = performance.now() + ms;
+      for (;;) {
+        const seen = Atomics.load(control, L.SIGNAL);
+        if (stopped()) return;
+        const left = deadline - performance.now();
+        if (left <= 0) return;
+        Atomics.wait(control, L.SIGNAL, seen, left);
+      }
+    }
+
+    function sleepVirtual(ms: number): void {
+      if (ms === 0 || stopped()) return flush();
+      // Counted as posted before the state says sleeping: the test clock
+      // never sees a sleeping thread whose request is not yet handled.
+      Atomics.add(control, L.POSTED, 1);
+      Atomics.store(control, L.STATE, L.SLEEPING);
+      const values = batch;
+      batch = [];
+      scope.postMessage([M.SLEEP, values, ms]);
+      for (;;) {
+        const seen = Atomics.load(control, L.SIGNAL);
+        if (Atomics.load(control, L.STATE) !== L.SLEEPING || stopped()) break;
+        Atomics.wait(control, L.SIGNAL, seen);
+      }
+      Atomics.store(control, L.STATE, L.RUNNING);
+    }
+
+    const context = {
+      sleepSync(ms: number): void {
+        checkDuration(ms);
+        if (init.virtual) return sleepVirtual(Math.ceil(ms));
+        flush();
+        sleepReal(ms);
+      },
+      get stopped(): boolean {
+        return stopped();
+      },
+      SendError,
+    };
+
+    function cloneOr(value: unknown, fallback: unknown): unknown {
+      try {
+        return structuredClone(value);
+      } catch {
+        return fallback;
+      }
+    }
+
+    function describe(error: unknown, depth = 0): ErrorDescription {
+      const e = error as Record<string, unknown> | null;
+      const errorLike = error instanceof Error ||
+        (typeof e === "object" && e !== null && typeof e.message === "string");
+      if (!errorLike || e === null) {
+        return {
+          isError: false,
+          name: "",
+          message: "",
+          stack: "",
+          className: "",
+          value: cloneOr(error, String(error)),
+          cause: undefined,
+          props: undefined,
+        };
+      }
+      const props: Record<string, unknown> = {};
+      let hasProps = false;
+      for (const key of Object.keys(e)) {
+        if (key === "name" || key === "message" || key === "stack" || key === "cause") continue;
+        props[key] = e[key];
+        hasProps = true;
+      }
+      const ctor = (e as { constructor?: { name?: unknown } }).constructor;
+      return {
+        isError: true,
+        name: String(e.name),
+        message: String(e.message),
+        stack: typeof e.stack === "string" ? e.stack : "",
+        className: typeof ctor?.name === "string" && ctor.name !== "" ? ctor.name : "Error",
+        value: undefined,
+        cause: e.cause !== undefined && depth < 8 ? describe(e.cause, depth + 1) : undefined,
+        props: hasProps ? cloneOr(props, undefined) as Record<string, unknown> : undefined,
+      };
+    }
+
+    function end(kind: number, extra: unknown): void {
+      if (ended) return;
+      post(kind, extra);
+      ended = true;
+      Atomics.store(control, L.STATE, L.DONE);
+      realClose();
+    }
+
+    function fail(error: unknown): void {
+      end(M.FAIL, describe(error));
+    }
+
+    function finish(result: unknown): void {
+      try {
+        end(M.DONE, result);
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        fail(new DOMException(`Cannot return from the thread: ${why}`, "DataCloneError"));
+      }
+    }
+
+    function compile(source: string): ThreadFunction {
+      const indirect = globalThis.eval;
+      const tail = "\n)\n//# sourceURL=weft-thread.js\n";
+      try {
+        return indirect(`(${source}${tail}`);
+      } catch (error) {
+        if (!(error instanceof SyntaxError)) throw error;
+      }
+      // A method written in shorthand, `name(...) { ... }`.
+      const holder = indirect(`({${source}\n}${tail}`) as Record<string, ThreadFunction>;
+      return Object.values(holder)[0]!;
+    }
+
+    async function load(url: string): Promise<ThreadFunction> {
+      const module = await import(url);
+      const fn = module.default;
+      if (typeof fn !== "function") {
+        throw new TypeError(
+          `Cannot start the thread: ${url} has no default export that is a function`,
+        );
+      }
+      return fn;
+    }
+
+    async function main(): Promise<void> {
+      if (init.virtual) Date.now = () => clock[L.NOW]!;
+      scope.close = () => {
+        fail(new Error("Cannot finish the thread: it called self.close() before returning"));
+      };
+      let fn: ThreadFunction;
+      try {
+        fn = init.url === undefined ? compile(init.source!) : await load(init.url);
+      } catch (error) {
+        return fail(error);
+      }
+      let result: unknown;
+      try {
+        result = fn(sender, context, ...init.args);
+        if (typeof (result as PromiseLike<unknown> | null)?.then === "function") {
+          result = await result;
+        }
+      } catch (error) {
+        return fail(error);
+      }
+      finish(result);
+    }
+
+    main();
+  }
+}
+
+/** The worker module's source: the runtime, called at once. */
+export function runtimeSource(): string {
+  return `(${threadRuntime.toString()})();\n//# sourceURL=weft-thread-runtime.js\n`;
+}

@@ -1,0 +1,340 @@
+/**
+ * Threads that feed async code: the book's
+ * `thread::spawn(move || { ... tx.send(x) ... thread::sleep(d) ... })`, with a
+ * Deno Worker as the thread and a weft channel between it and the main thread.
+ *
+ * - {@linkcode spawnThread} moves a channel's `Sender` into a new thread; the
+ *   main thread reads the `Receiver` with `await` (`recv()`, `for await`,
+ *   `Stream.from(rx)`). After the move the main side's sender refuses use.
+ * - In the thread, `tx.send(v)` is synchronous and `thread.sleepSync(ms)`
+ *   blocks the thread for real (`Atomics.wait`), as `thread::sleep` does.
+ * - Closing the receiver (`rx.close()`, leaving a `for await` loop, a
+ *   stream's `take(n)`) stops the thread through shared memory, without a
+ *   round trip: its next `send` throws `SendError`, and a `sleepSync` in
+ *   progress returns at once. Stopping is cooperative: a thread that neither
+ *   sends nor sleeps is not interrupted (in Deno 2.9 `Worker.terminate()` does
+ *   not stop a worker that spins in synchronous code either).
+ * - Values cross by structured clone, in order, in batches; nothing the
+ *   thread sent before it ended is lost. A value that cannot be cloned makes
+ *   that `send` throw a `DataCloneError` in the thread; the stream goes on.
+ * - When the thread's function returns, its sender closes: the receiver
+ *   yields every value, then ends. When it throws (or its module cannot be
+ *   loaded), the receiver yields every value sent before, then rejects with
+ *   the error, rebuilt with the same class name, `name`, `message` and
+ *   `stack`; `join()` rejects with it too.
+ * - Under weft's `TestClock`, `sleepSync` and `Date.now()` in the thread
+ *   follow the main thread's virtual time: the clock moves past an instant
+ *   only once every thread due at it has run and its values have arrived.
+ *
+ * No permission is needed for an inline function: the worker is built from a
+ * blob URL holding weft's worker-side runtime and the function's source.
+ *
+ * @example A thread sends, async code receives (listing 17-42's shape)
+ * ```ts
+ * import { channel } from "@weft/weft/channel";
+ * import { spawnThread } from "@weft/weft/worker-producer";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = channel<number>();
+ * spawnThread((tx) => {
+ *   for (let i = 1; i <= 3; i++) tx.send(i);
+ * }, tx);
+ * const received: number[] = [];
+ * for await (const value of rx) received.push(value);
+ * assert.deepStrictEqual(received, [1, 2, 3]);
+ * ```
+ *
+ * @module
+ */
+import { Thread } from "./_thread.ts";
+import { BoundedSender, type Sender, SendError } from "./channel.ts";
+import type { WaitOptions } from "./task.ts";
+
+export { SendError };
+export type { Sender, WaitOptions };
+
+/**
+ * The sender a thread's function receives: the thread's end of the channel.
+ *
+ * @typeParam T The values sent.
+ */
+export interface ThreadSender<T> extends Disposable {
+  /**
+   * Sends `value` to the main thread's receiver; never waits.
+   *
+   * @param value A structured-cloneable value; it is copied at the call.
+   * @throws {SendError} If the receiver is closed (the thread should stop) or this sender is closed.
+   * @throws {DOMException} A `DataCloneError` if `value` cannot be cloned; nothing is sent.
+   */
+  send(value: T): void;
+  /** Whether `send` would throw `SendError`: the receiver or this sender is closed. */
+  readonly isClosed: boolean;
+  /** Closes the sender early (Rust's `drop(tx)`): the receiver ends once it has every value. */
+  close(): void;
+}
+
+/** What a thread's function receives besides its sender. */
+export interface ThreadContext {
+  /**
+   * Blocks the thread for `ms` milliseconds, Rust's `thread::sleep`. Values
+   * sent so far are delivered first. It returns at once when the thread is
+   * asked to stop (the receiver closed). Under a `TestClock` it waits for the
+   * main thread's virtual time instead.
+   *
+   * @param ms How long, in ms (>= 0).
+   * @throws {RangeError} If `ms` is negative, NaN or infinite.
+   */
+  sleepSync(ms: number): void;
+  /** Whether the thread has been asked to stop (its receiver closed, or `stop()`). */
+  readonly stopped: boolean;
+  /**
+   * The class of the errors `send` throws once the receiver is closed; an
+   * inline function cannot import weft's, so it tests `error instanceof
+   * thread.SendError`.
+   */
+  readonly SendError: typeof SendError;
+}
+
+/**
+ * A thread's code: called in the worker with its sender, the thread context
+ * and the extra `args`. It may be async; the thread ends when it returns (or
+ * its promise settles).
+ *
+ * @typeParam T The values sent.
+ * @typeParam A The extra arguments.
+ * @typeParam R The result, handed to `join()` by structured clone.
+ */
+export type ThreadFunction<T, A extends unknown[] = [], R = void> = (
+  tx: ThreadSender<T>,
+  thread: ThreadContext,
+  ...args: A
+) => R | Promise<R>;
+
+/**
+ * Options of {@linkcode spawnThread}.
+ *
+ * @typeParam A The extra arguments.
+ */
+export interface SpawnThreadOptions<A extends unknown[]> {
+  /**
+   * Extra arguments for the thread's function, after `(tx, thread)`; they
+   * are structured-cloned (the way to give an inline function data).
+   * @default {[]}
+   */
+  args?: A;
+  /**
+   * The worker's name, shown in its errors.
+   * @default {"weft-thread"}
+   */
+  name?: string;
+}
+
+/**
+ * The error a {@linkcode ThreadHandle} (and the thread's receiver, if still
+ * open) fails with when the thread was terminated: by `terminate()`, or
+ * because the `run()` it was spawned in finished.
+ *
+ * @example Recognise a terminated thread
+ * ```ts
+ * import { channel } from "@weft/weft/channel";
+ * import { spawnThread, ThreadTerminated } from "@weft/weft/worker-producer";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = channel<number>();
+ * const thread = spawnThread((tx, { sleepSync }) => sleepSync(60_000), tx);
+ * thread.terminate();
+ * await assert.rejects(thread.join(), ThreadTerminated);
+ * await assert.rejects(rx.recv(), ThreadTerminated);
+ * ```
+ */
+export class ThreadTerminated extends Error {
+  /** Creates the error; `message` says why the thread was terminated. */
+  constructor(message = "Cannot join: the thread was terminated") {
+    super(message);
+    this.name = "ThreadTerminated";
+  }
+}
+
+/**
+ * A running thread, as returned by {@linkcode spawnThread}: Rust's
+ * `JoinHandle` of `thread::spawn`.
+ *
+ * - `join()` resolves with what the function returned (cloned), or rejects
+ *   with its error.
+ * - `stop()` asks the thread to stop, as closing its receiver does.
+ * - `terminate()` ends the worker at once; `join()` and the receiver (if still
+ *   open) reject with {@linkcode ThreadTerminated}. Values the thread had sent
+ *   but the main thread had not yet received are dropped.
+ * - `await using` disposal stops the thread and waits for it to end.
+ * - A thread that fails while nothing awaits `join()` and no receiver is left
+ *   to see the error is reported on stderr (a `SendError` after the receiver
+ *   closed is the normal way to stop and is not reported).
+ *
+ * @typeParam R The thread's result.
+ *
+ * @example Join a thread for its result
+ * ```ts
+ * import { channel } from "@weft/weft/channel";
+ * import { spawnThread } from "@weft/weft/worker-producer";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = channel<string>();
+ * const thread = spawnThread((tx, _thread, count: number) => {
+ *   for (let i = 0; i < count; i++) tx.send(`#${i}`);
+ *   return count;
+ * }, tx, { args: [2] });
+ * assert.deepStrictEqual(await Array.fromAsync(rx), ["#0", "#1"]);
+ * assert.equal(await thread.join(), 2);
+ * ```
+ */
+export class ThreadHandle<R = void> implements AsyncDisposable {
+  /** The main-side state of the thread. */
+  readonly #thread: Thread;
+
+  /** @internal Use {@linkcode spawnThread}. */
+  constructor(thread: Thread) {
+    this.#thread = thread;
+  }
+
+  /**
+   * Waits for the thread to end.
+   *
+   * @param options `signal` to stop waiting (the thread keeps running); the promise then rejects with `signal.reason`.
+   * @returns The function's result, structured-cloned.
+   * @throws The thread's error (as a rejection), rebuilt on the main thread; {@linkcode ThreadTerminated} if it was terminated.
+   */
+  join(options?: WaitOptions): Promise<R> {
+    const joined = this.#thread.join() as Promise<R>;
+    const signal = options?.signal;
+    if (signal === undefined) return joined;
+    if (signal.aborted) {
+      joined.catch(() => {});
+      return Promise.reject(signal.reason);
+    }
+    return new Promise<R>((resolve, reject) => {
+      const abort = () => reject(signal.reason);
+      signal.addEventListener("abort", abort, { once: true });
+      joined.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+    });
+  }
+
+  /** Asks the thread to stop: its `send` throws `SendError`, its `sleepSync` returns at once. */
+  stop(): void {
+    this.#thread.stop();
+  }
+
+  /** Ends the worker now; `join()` rejects with {@linkcode ThreadTerminated}. Harmless once ended. */
+  terminate(): void {
+    this.#thread.terminate("Cannot join: the thread was terminated");
+  }
+
+  /** Whether the thread has ended (returned, failed or been terminated). */
+  get isFinished(): boolean {
+    return this.#thread.isFinished;
+  }
+
+  /** Stops the thread (as `stop()`) and waits until it has ended; never rejects. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.#thread.stop();
+    return this.#thread.ended();
+  }
+}
+
+/**
+ * Starts a thread (a Deno Worker) and moves `tx` into it, Rust's
+ * `thread::spawn(move || ...)`.
+ *
+ * The thread's code is either:
+ * - an inline function, sent as source (`Function.prototype.toString`): it
+ *   must be self-contained. It cannot use variables or imports of the
+ *   enclosing module (pass data through `options.args`, structured-cloned;
+ *   use `thread.SendError` rather than an imported `SendError`), and `this`
+ *   is not bound. No permission is needed.
+ * - a module URL (`URL` or absolute URL string) whose default export is the
+ *   function: `export default function (tx, thread, ...args) { ... }` (type it
+ *   with {@linkcode ThreadFunction}). Loading it needs the permission its URL
+ *   needs (`--allow-read` for a local file); a module that cannot be loaded
+ *   makes `join()` and the receiver reject with the loader's error.
+ *
+ * A thread spawned inside `run()` is terminated when the run's main function
+ * settles, as tokio's runtime ends with `main`.
+ *
+ * @typeParam T The values sent.
+ * @typeParam A The extra arguments.
+ * @typeParam R The thread's result.
+ * @param thread The function, or the URL of a module whose default export it is.
+ * @param tx The sender to move into the thread; the main side can no longer use it.
+ * @param options Extra arguments and the worker's name.
+ * @returns The thread's handle.
+ * @throws {TypeError} If `thread` is not a function with readable source nor an absolute URL, if `tx` is not an open unbounded `Sender` (or was already moved), or if `args` cannot be cloned.
+ *
+ * @example A thread sends a value a second apart; async code prints them
+ * ```ts
+ * import { channel } from "@weft/weft/channel";
+ * import { spawnThread } from "@weft/weft/worker-producer";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = channel<number>();
+ * spawnThread((tx, { sleepSync }) => {
+ *   for (let i = 1; i <= 3; i++) {
+ *     tx.send(i);
+ *     sleepSync(1);
+ *   }
+ * }, tx);
+ * assert.throws(() => tx.send(0), /moved into a thread/);
+ * const received: number[] = [];
+ * for await (const value of rx) received.push(value);
+ * assert.deepStrictEqual(received, [1, 2, 3]);
+ * ```
+ */
+export function spawnThread<T, A extends unknown[] = [], R = void>(
+  thread: ThreadFunction<T, A, R> | URL | string,
+  tx: Sender<T>,
+  options: SpawnThreadOptions<A> = {},
+): ThreadHandle<R> {
+  const code = threadCode(thread);
+  if (tx instanceof BoundedSender) {
+    throw new TypeError(
+      "Cannot spawn the thread: only an unbounded channel's Sender can be moved into a thread",
+    );
+  }
+  const args = options.args ?? [];
+  if (!Array.isArray(args)) {
+    throw new TypeError("Cannot spawn the thread: options.args must be an array");
+  }
+  const name = options.name ?? "weft-thread";
+  if (typeof name !== "string") {
+    throw new TypeError("Cannot spawn the thread: options.name must be a string");
+  }
+  const start = {
+    ...code,
+    args,
+    name,
+    terminated: (why: string) => new ThreadTerminated(why),
+  };
+  return new ThreadHandle<R>(new Thread(start, tx));
+}
+
+function threadCode(thread: unknown): { source: string | undefined; url: string | undefined } {
+  if (typeof thread === "function") {
+    const source = Function.prototype.toString.call(thread);
+    if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
+      throw new TypeError(
+        "Cannot spawn the thread: the function's source is not available (a native or bound function)",
+      );
+    }
+    if (/^class\b/.test(source)) {
+      throw new TypeError("Cannot spawn the thread: expected a function, got a class");
+    }
+    return { source, url: undefined };
+  }
+  if (thread instanceof URL) return { source: undefined, url: thread.href };
+  if (typeof thread === "string" && URL.canParse(thread)) {
+    return { source: undefined, url: new URL(thread).href };
+  }
+  throw new TypeError(
+    `Cannot spawn the thread: expected a function or an absolute module URL, got ${
+      typeof thread === "string" ? JSON.stringify(thread) : typeof thread
+    }`,
+  );
+}
