@@ -10,6 +10,7 @@
  * @module
  */
 import { macrotask } from "./_macrotask.ts";
+import { outsideTasks } from "./_task.ts";
 
 /** A consumer the scheduler can poll. */
 export interface Pollable {
@@ -37,7 +38,7 @@ export function scheduleFlush(): void {
 
 function flush(): void {
   flushQueued = false;
-  flushConsumers();
+  outsideTasks(flushConsumers);
 }
 
 /** Polls every queued consumer now. Consumers woken meanwhile wait for the next flush. */

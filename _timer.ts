@@ -16,6 +16,10 @@
  * @module
  */
 import { flushConsumers, scheduleFlush } from "./_scheduler.ts";
+import { outsideTasks } from "./_task.ts";
+
+/** The longest delay a host timer takes (2^31 - 1 ms); longer ones re-arm. */
+const MAX_DELAY = 2_147_483_647;
 
 /** Something the driver fires at its deadline. */
 export interface TimerEntry {
@@ -43,7 +47,7 @@ const buckets = new Map<number, Bucket>();
 /** Total scheduled entries. */
 let liveEntries = 0;
 /** The host timer currently armed, if any. */
-let armed: { at: number; id: unknown; setter: unknown } | null = null;
+let armed: { at: number; id: unknown; setter: unknown; clear: (id: number) => void } | null = null;
 
 /** The current time in whole milliseconds, read through `Date.now()`. */
 export function now(): number {
@@ -75,6 +79,8 @@ export function remove(entry: TimerEntry): void {
   bucket.entries[slot] = null;
   bucket.live--;
   liveEntries--;
+  // A host timer armed for an emptied bucket stays: it wakes, finds nothing
+  // due, and re-arms. Only an empty driver clears it.
   if (liveEntries === 0) disarm();
 }
 
@@ -87,17 +93,19 @@ function arm(): void {
   const setter = globalThis.setTimeout;
   const first = earliestLive();
   if (first === undefined) return disarm();
-  if (armed !== null && armed.at === first && armed.setter === setter) return;
+  // An earlier wake-up is as good: it re-arms when it finds nothing due. This
+  // keeps deadlines that move later (timeouts reset by each item) off the host.
+  if (armed !== null && armed.at <= first && armed.setter === setter) return;
   disarm();
-  const delay = Math.max(0, first - now());
-  armed = { at: first, id: setter(onTimer, delay), setter };
+  const delay = Math.min(MAX_DELAY, Math.max(0, first - now()));
+  armed = { at: first, id: setter(onTimer, delay), setter, clear: globalThis.clearTimeout };
 }
 
 function disarm(): void {
   if (armed === null) return;
-  // A fake clock installed or removed since arming owns a different id space;
-  // clearing a foreign id is harmless.
-  globalThis.clearTimeout(armed.id as number);
+  // Cleared through the clock that armed it: a fake clock installed or
+  // removed since then has its own ids.
+  armed.clear(armed.id as number);
   armed = null;
 }
 
@@ -114,6 +122,12 @@ function earliestLive(): number | undefined {
 }
 
 function onTimer(): void {
+  // Host callbacks run in the context of whatever armed them: fire outside
+  // any task, so what the entries start is not tied to an unrelated task.
+  outsideTasks(fireNow);
+}
+
+function fireNow(): void {
   armed = null;
   const due = takeDue(now());
   if (due.length > 0) fireDue(due);
