@@ -277,7 +277,7 @@ export async function assertBreakCloses<T>(
   for (const kind of ["async iterable", "receiver"] as const) {
     using clock = TestClock.install();
     const probe = new Probe(ENDLESS, null);
-    const fed = feed([...ENDLESS, [40, 5], [50, 6]], { closeAt: null });
+    const fed = feed([...ENDLESS, [40, 5], [50, 6], [5_000, 7]], { closeAt: null });
     const stream = build(kind === "receiver" ? fed.stream : Stream.from(probe));
     let count = 0;
     const done = (async () => {
@@ -286,12 +286,12 @@ export async function assertBreakCloses<T>(
     await clock.tick(1_000);
     await done;
     assertEquals(count, items, `${kind}: items before the break`);
+    await clock.runAll();
     if (kind === "async iterable") {
       assertEquals([probe.iterators, probe.returns], [1, 1], "iterators made, returned");
     } else {
       assertEquals(fed.refused.length, 1, "the producer's send after the break throws SendError");
     }
-    await clock.runAll();
     assertNoTimers(clock);
   }
 }
