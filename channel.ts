@@ -359,12 +359,13 @@ export class Receiver<T> implements AsyncIterable<T>, Disposable {
    * Receives a value only if one is ready.
    *
    * @returns The next value, or `undefined` if none is buffered (or the channel ended).
-   * @throws {TypeError} If a loop, a stream or a waiting `recv()` is consuming.
+   * @throws {TypeError} If a value is buffered while a loop or a stream is consuming.
    */
   tryRecv(): T | undefined {
-    if (this.busy) throw busyError("receive");
     const state = this.#state;
     if (state.buffer.length === 0 && state.pendingLive === 0) return undefined;
+    // Taking a buffered value from under a loop or a stream would split them.
+    if (this.busy) throw busyError("receive");
     const result = state.poll(NO_WAKER);
     return result === PENDING || result === DONE ? undefined : result;
   }
