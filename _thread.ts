@@ -155,6 +155,7 @@ export class Thread {
     const control = this.#control;
     if (this.#status !== RUNNING || Atomics.load(control, LAYOUT.STOP) !== 0) return;
     Atomics.store(control, LAYOUT.STOP, 1);
+    this.#clock[LAYOUT.NOW] = Date.now();
     // A sleeping thread counts as running again until it has wound down.
     Atomics.compareExchange(control, LAYOUT.STATE, LAYOUT.SLEEPING, LAYOUT.RUNNING);
     this.#cancelWake();

@@ -1,0 +1,556 @@
+import { channel, SendError } from "../channel.ts";
+import { run } from "../task.ts";
+import { TestClock } from "../testing.ts";
+import { spawnThread, ThreadTerminated } from "../worker_producer.ts";
+import { liveThreads } from "../_thread.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "./_assert.ts";
+import { captureConsoleError, rejection, Timeline } from "./_helpers.ts";
+
+// Real workers run in real time: every wait on one is bounded by this
+// timeout (a failure, never a sleep), and every test ends with no thread left.
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+const LIMIT_MS = 20_000;
+
+function within<T>(promise: PromiseLike<T>, ms = LIMIT_MS): Promise<T> {
+  let id: ReturnType<typeof realSetTimeout> | undefined;
+  const timer = new Promise<never>((_, reject) => {
+    id = realSetTimeout(() => reject(new Error(`Timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timer]).finally(() => realClearTimeout(id));
+}
+
+function threadTest(name: string, fn: () => Promise<void>): void {
+  Deno.test(name, async () => {
+    await fn();
+    assertEquals(liveThreads(), 0, "a thread was left running");
+  });
+}
+
+/** A `data:` module URL, loadable without any permission. */
+function moduleUrl(source: string): string {
+  return `data:application/javascript,${encodeURIComponent(source)}`;
+}
+
+// -- Moving the sender --
+
+threadTest("spawnThread() moves tx: the main side's sender refuses use afterwards", async () => {
+  const [tx, rx] = channel<number>();
+  const thread = spawnThread((tx) => tx.send(1), tx);
+  const error = assertThrows(() => tx.send(2), SendError, "moved into a thread");
+  assertEquals((error as SendError<number>).value, 2);
+  assertThrows(() => tx.clone(), TypeError, "moved into a thread");
+  assertThrows(() => spawnThread(() => {}, tx), TypeError, "already moved");
+  assertEquals(await within(Array.fromAsync(rx)), [1]);
+  await within(thread.join());
+});
+
+threadTest("spawnThread() rejects bad arguments at the call and leaves tx usable", () => {
+  const [tx, rx] = channel<number>();
+  const bad: [() => unknown, string][] = [
+    [() => spawnThread(Math.max as never, tx), "source is not available"],
+    [() => spawnThread((() => {}).bind(null), tx), "source is not available"],
+    [() => spawnThread(class {} as never, tx), "got a class"],
+    [() => spawnThread("./relative.ts", tx), "absolute module URL"],
+    [() => spawnThread(42 as never, tx), "expected a function"],
+    [() => spawnThread(() => {}, tx, { args: 1 as never }), "must be an array"],
+    [() => spawnThread(() => {}, tx, { args: [() => 1] as never }), "cannot be cloned"],
+    [() => spawnThread(() => {}, {} as never), "expected a Sender"],
+  ];
+  for (const [call, message] of bad) assertThrows(call, TypeError, message);
+  const [bounded] = channel<number>(1);
+  assertThrows(() => spawnThread(() => {}, bounded as never), TypeError, "unbounded");
+  tx.send(7);
+  assertEquals(rx.tryRecv(), 7);
+  return Promise.resolve();
+});
+
+// -- Values --
+
+threadTest("100,000 values from a thread arrive complete and in order", async () => {
+  const [tx, rx] = channel<number>();
+  const count = 100_000;
+  const thread = spawnThread(
+    (tx, _thread, n: number) => {
+      for (let i = 0; i < n; i++) tx.send(i);
+    },
+    tx,
+    { args: [count] },
+  );
+  let expected = 0;
+  await within((async () => {
+    for await (const value of rx) {
+      if (value !== expected) throw new Error(`expected ${expected}, got ${value}`);
+      expected++;
+    }
+  })());
+  assertEquals(expected, count);
+  await within(thread.join());
+});
+
+threadTest("values are copied when sent: a later change in the thread does not show", async () => {
+  const [tx, rx] = channel<{ n: number; tags: string[] }>();
+  spawnThread((tx) => {
+    const value = { n: 1, tags: ["a"] };
+    tx.send(value);
+    value.n = 2;
+    value.tags.push("b");
+    tx.send(value);
+  }, tx);
+  assertEquals(await within(Array.fromAsync(rx)), [{ n: 1, tags: ["a"] }, {
+    n: 2,
+    tags: ["a", "b"],
+  }]);
+});
+
+threadTest(
+  "a value that cannot be cloned makes that send throw, and the stream goes on",
+  async () => {
+    const [tx, rx] = channel<unknown>();
+    const thread = spawnThread((tx) => {
+      tx.send(1);
+      let caught = "";
+      try {
+        tx.send(() => "a function");
+      } catch (error) {
+        caught = `${(error as Error).name}: ${(error as Error).message}`;
+      }
+      tx.send(2);
+      return caught;
+    }, tx);
+    assertEquals(await within(Array.fromAsync(rx)), [1, 2]);
+    const caught = await within(thread.join());
+    assert(caught.startsWith("DataCloneError: Cannot send: "), caught);
+  },
+);
+
+threadTest("join() resolves with what the function returned, async or not", async () => {
+  const [tx, rx] = channel<number>();
+  const thread = spawnThread(async (tx) => {
+    tx.send(1);
+    await Promise.resolve();
+    tx.send(2);
+    return { sum: 3, at: new Date(0) };
+  }, tx);
+  assertEquals(await within(Array.fromAsync(rx)), [1, 2]);
+  assertEquals(await within(thread.join()), { sum: 3, at: new Date(0) });
+  assertEquals(thread.isFinished, true);
+});
+
+threadTest("tx.close() in the thread ends the receiver while the thread runs on", async () => {
+  const [tx, rx] = channel<string>();
+  const thread = spawnThread((tx) => {
+    tx.send("only");
+    tx.close();
+    let refused = false;
+    try {
+      tx.send("after close");
+    } catch (error) {
+      refused = (error as Error).name === "SendError";
+    }
+    return refused;
+  }, tx);
+  assertEquals(await within(Array.fromAsync(rx)), ["only"]);
+  assertEquals(await within(thread.join()), true);
+});
+
+threadTest(
+  "options.args reach an inline function, which cannot see captured variables",
+  async () => {
+    const [tx, rx] = channel<string>();
+    const captured = "outside";
+    const thread = spawnThread(
+      (tx, _thread, word: string, times: number) => {
+        for (let i = 0; i < times; i++) tx.send(word);
+        return captured.length;
+      },
+      tx,
+      { args: ["hi", 2] },
+    );
+    const received: string[] = [];
+    const error = await within(rejection((async () => {
+      for await (const value of rx) received.push(value);
+    })()));
+    assertEquals(received, ["hi", "hi"]);
+    assert(error instanceof ReferenceError && error.message.includes("captured"), String(error));
+    assertEquals(await rejection(thread.join()), error);
+  },
+);
+
+// -- Stopping --
+
+threadTest("closing the receiver wakes a thread in sleepSync; its next send throws", async () => {
+  const [tx, rx] = channel<number>();
+  const thread = spawnThread((tx, thread) => {
+    tx.send(1);
+    const start = performance.now();
+    thread.sleepSync(60_000);
+    const slept = performance.now() - start;
+    try {
+      tx.send(2);
+      return "sent";
+    } catch (error) {
+      return error instanceof thread.SendError && slept < 30_000 ? "stopped early" : "late";
+    }
+  }, tx);
+  assertEquals(await within(rx.recv()), 1);
+  rx.close();
+  assertEquals(await within(thread.join()), "stopped early");
+});
+
+threadTest("leaving a for await loop stops a thread busy sending", async () => {
+  const [tx, rx] = channel<number>();
+  const thread = spawnThread((tx, thread) => {
+    let sent = 0;
+    for (;;) {
+      try {
+        tx.send(sent);
+      } catch (error) {
+        if (error instanceof thread.SendError) return sent;
+        throw error;
+      }
+      sent++;
+    }
+  }, tx);
+  const received: number[] = [];
+  await within((async () => {
+    for await (const value of rx) {
+      received.push(value);
+      if (received.length === 1_000) break;
+    }
+  })());
+  const sent = await within(thread.join());
+  assert(sent >= 1_000, `sent ${sent}`);
+  assertEquals(received, Array.from({ length: 1_000 }, (_, i) => i));
+});
+
+threadTest("an uncaught SendError after the receiver closed is not reported", async () => {
+  using errors = captureConsoleError();
+  const [tx, rx] = channel<number>();
+  const thread = spawnThread((tx) => {
+    for (let i = 0;; i++) tx.send(i);
+  }, tx);
+  assertEquals(await within(rx.recv()), 0);
+  rx.close();
+  await within(thread[Symbol.asyncDispose]());
+  const error = await rejection(thread.join());
+  assert(error instanceof SendError, String(error));
+  assertEquals(errors.calls, []);
+});
+
+threadTest("stop() stops the thread as closing the receiver does", async () => {
+  const [tx, rx] = channel<number>();
+  const thread = spawnThread((tx, thread) => {
+    tx.send(1);
+    while (!thread.stopped) thread.sleepSync(60_000);
+    return tx.isClosed;
+  }, tx);
+  assertEquals(await within(rx.recv()), 1);
+  thread.stop();
+  assertEquals(await within(thread.join()), true);
+  assertEquals(await rx.recv(), undefined);
+});
+
+threadTest(
+  "terminate() ends the thread: join() and the receiver reject with ThreadTerminated",
+  async () => {
+    const [tx, rx] = channel<number>();
+    const thread = spawnThread((tx, { sleepSync }) => {
+      tx.send(1);
+      sleepSync(60_000);
+    }, tx);
+    assertEquals(await within(rx.recv()), 1);
+    thread.terminate();
+    thread.terminate();
+    await assertRejects(thread.join(), ThreadTerminated, "terminated");
+    await assertRejects(rx.recv(), ThreadTerminated);
+    assertEquals(thread.isFinished, true);
+  },
+);
+
+threadTest("await using stops the thread and waits until it has ended", async () => {
+  const [tx, rx] = channel<number>();
+  let handle: { readonly isFinished: boolean } | undefined;
+  {
+    await using thread = spawnThread((tx, { sleepSync, stopped }) => {
+      tx.send(1);
+      sleepSync(60_000);
+      return stopped;
+    }, tx);
+    handle = thread;
+    assertEquals(await within(rx.recv()), 1);
+  }
+  assertEquals(handle.isFinished, true);
+  assertEquals(await rx.recv(), undefined);
+});
+
+threadTest("a thread spawned in run() is terminated when run's main settles", async () => {
+  const [tx, rx] = channel<number>();
+  const thread = await run(() => {
+    return spawnThread((tx, { sleepSync }) => {
+      for (let i = 0;; i++) {
+        tx.send(i);
+        sleepSync(60_000);
+      }
+    }, tx);
+  });
+  assertEquals(thread.isFinished, true);
+  await assertRejects(thread.join(), ThreadTerminated, "run()");
+  rx.close();
+});
+
+threadTest("join() stops waiting when its signal aborts; the thread runs on", async () => {
+  const [tx, rx] = channel<number>();
+  const thread = spawnThread((tx, { sleepSync }) => {
+    tx.send(1);
+    sleepSync(60_000);
+  }, tx);
+  assertEquals(await within(rx.recv()), 1);
+  const controller = new AbortController();
+  const joined = thread.join({ signal: controller.signal });
+  controller.abort("enough");
+  assertEquals(await rejection(joined), "enough");
+  assertEquals(thread.isFinished, false);
+  rx.close();
+  await within(thread.join());
+});
+
+// -- Errors --
+
+threadTest(
+  "a thread that throws: values first, then its error with class, message and stack",
+  async () => {
+    const [tx, rx] = channel<number>();
+    const thread = spawnThread((tx) => {
+      class ParseError extends Error {
+        override name = "ParseError";
+        code = 42;
+      }
+      tx.send(1);
+      tx.send(2);
+      throw new ParseError("bad input", { cause: new RangeError("inner") });
+    }, tx);
+    const received: number[] = [];
+    const error = await within(rejection((async () => {
+      for await (const value of rx) received.push(value);
+    })()));
+    assertEquals(received, [1, 2]);
+    assert(error instanceof Error);
+    assertEquals([error.name, error.constructor.name, error.message], [
+      "ParseError",
+      "ParseError",
+      "bad input",
+    ]);
+    assert(error.stack?.includes("weft-thread.js"), error.stack);
+    assertEquals((error as Error & { code: number }).code, 42);
+    assert(error.cause instanceof RangeError);
+    assertEquals(await rejection(thread.join()), error);
+  },
+);
+
+threadTest("a thread that throws while the consumer waits: recv() rejects", async () => {
+  const [tx, rx] = channel<number>();
+  const thread = spawnThread(() => {
+    throw new TypeError("at once");
+  }, tx);
+  await assertRejects(within(rx.recv()), TypeError, "at once");
+  await assertRejects(thread.join(), TypeError, "at once");
+});
+
+threadTest("a thread that throws a non-Error value fails with that value", async () => {
+  const [tx, rx] = channel<number>();
+  const thread = spawnThread(() => {
+    throw { code: "E_PLAIN" };
+  }, tx);
+  assertEquals(await within(rejection(thread.join())), { code: "E_PLAIN" });
+  assertEquals(await rejection(rx.recv()), { code: "E_PLAIN" });
+});
+
+threadTest(
+  "a thread that sends a function fails with DataCloneError, after its values",
+  async () => {
+    const [tx, rx] = channel<unknown>();
+    const thread = spawnThread((tx) => {
+      tx.send("before");
+      tx.send(() => "not cloneable");
+    }, tx);
+    const received: unknown[] = [];
+    const error = await within(rejection((async () => {
+      for await (const value of rx) received.push(value);
+    })()));
+    assertEquals(received, ["before"]);
+    assert(error instanceof DOMException, String(error));
+    assertEquals(error.name, "DataCloneError");
+    assert(error.message.startsWith("Cannot send: "), error.message);
+    assertEquals(await rejection(thread.join()), error);
+  },
+);
+
+threadTest("a result that cannot be cloned fails the thread with DataCloneError", async () => {
+  const [tx, rx] = channel<number>();
+  const thread = spawnThread((tx) => {
+    tx.send(1);
+    return () => "not cloneable";
+  }, tx);
+  const error = await within(rejection(thread.join()));
+  assert(error instanceof DOMException && error.name === "DataCloneError", String(error));
+  assert(error.message.startsWith("Cannot return from the thread"), error.message);
+  assertEquals(await rx.recv(), 1);
+  assertEquals(await rejection(rx.recv()), error);
+});
+
+threadTest(
+  "a thread that calls self.close() before returning fails with a clear error",
+  async () => {
+    const [tx, rx] = channel<number>();
+    const thread = spawnThread((tx) => {
+      tx.send(1);
+      (globalThis as unknown as { close(): void }).close();
+    }, tx);
+    await assertRejects(within(thread.join()), Error, "self.close()");
+    assertEquals(await rx.recv(), 1);
+    await assertRejects(rx.recv(), Error, "self.close()");
+  },
+);
+
+threadTest("a failed thread that nothing observes is reported on stderr", async () => {
+  using errors = captureConsoleError();
+  const [tx, rx] = channel<number>();
+  rx.close();
+  const thread = spawnThread(() => {
+    throw new Error("unseen");
+  }, tx);
+  await within(thread[Symbol.asyncDispose]());
+  await new Promise((resolve) => realSetTimeout(resolve, 0));
+  assertEquals(errors.calls.length, 1);
+  assert(String(errors.calls[0]![0]).includes("a thread failed"));
+  assertEquals((errors.calls[0]![1] as Error).message, "unseen");
+});
+
+// -- Modules --
+
+threadTest("a module URL: its default export is the thread's function", async () => {
+  const url = moduleUrl(`
+    export default function (tx, { sleepSync }, from) {
+      for (let i = from; i < from + 3; i++) {
+        tx.send(i);
+        sleepSync(0);
+      }
+      return "module done";
+    }
+  `);
+  const [tx, rx] = channel<number>();
+  const thread = spawnThread<number, [number], string>(url, tx, { args: [10] });
+  assertEquals(await within(Array.fromAsync(rx)), [10, 11, 12]);
+  assertEquals(await within(thread.join()), "module done");
+});
+
+threadTest(
+  "a module URL that does not exist: join() and the receiver reject, no hang",
+  async () => {
+    const url = new URL("./fixtures/does_not_exist.ts", import.meta.url);
+    const [tx, rx] = channel<number>();
+    const thread = spawnThread(url, tx);
+    const error = await within(rejection(rx.recv()));
+    assert(error instanceof Error, String(error));
+    assert(error.message.includes("does_not_exist.ts"), error.message);
+    assertEquals(await rejection(thread.join()), error);
+  },
+);
+
+threadTest("a module without a default function export fails with a TypeError", async () => {
+  const [tx, rx] = channel<number>();
+  const thread = spawnThread(moduleUrl("export const notDefault = 1;"), tx);
+  await assertRejects(within(thread.join()), TypeError, "no default export");
+  await assertRejects(rx.recv(), TypeError);
+});
+
+threadTest("a module that fails to parse fails the thread with the loader's error", async () => {
+  const [tx, rx] = channel<number>();
+  const thread = spawnThread(moduleUrl("export default function ( {"), tx);
+  await assertRejects(within(thread.join()), Error, "Unexpected token");
+  rx.close();
+});
+
+const canRead = Deno.permissions.querySync({ name: "read" }).state === "granted";
+
+Deno.test({
+  name: "a module file (needs --allow-read): tests/fixtures/count_thread.ts",
+  ignore: !canRead,
+  async fn() {
+    const [tx, rx] = channel<number>();
+    const url = new URL("./fixtures/count_thread.ts", import.meta.url);
+    const thread = spawnThread(url, tx, { args: [3] });
+    assertEquals(await within(Array.fromAsync(rx)), [1, 2, 3]);
+    assertEquals(await within(thread.join()), 3);
+    assertEquals(liveThreads(), 0);
+  },
+});
+
+// -- Virtual time --
+
+threadTest(
+  "under TestClock, sleepSync and Date.now in the thread follow virtual time",
+  async () => {
+    using clock = TestClock.install({ now: 1_000_000 });
+    const [tx, rx] = channel<number>();
+    const thread = spawnThread((tx, { sleepSync }) => {
+      for (let i = 0; i < 3; i++) {
+        tx.send(Date.now());
+        sleepSync(250);
+      }
+      return Date.now();
+    }, tx);
+    const timeline = new Timeline<number>(clock);
+    const done = (async () => {
+      for await (const value of rx) timeline.push(value);
+    })();
+    await clock.tick(749);
+    assertEquals(timeline.entries, [[0, 1_000_000], [250, 1_000_250], [500, 1_000_500]]);
+    assertEquals(thread.isFinished, false);
+    await clock.tick(1);
+    assertEquals(thread.isFinished, true);
+    await done;
+    assertEquals(await thread.join(), 1_000_750);
+    assertEquals(clock.pendingTimers, 0);
+  },
+);
+
+threadTest("under TestClock, the clock waits at an instant while a thread computes", async () => {
+  using clock = TestClock.install();
+  const [tx, rx] = channel<string>();
+  spawnThread((tx, { sleepSync }) => {
+    const start = performance.now();
+    while (performance.now() - start < 30) {
+      // Real work, for real time: the virtual instant must not end meanwhile.
+    }
+    tx.send("computed");
+    sleepSync(5);
+    tx.send("later");
+  }, tx);
+  const timeline = new Timeline<string>(clock);
+  const done = (async () => {
+    for await (const value of rx) timeline.push(value);
+  })();
+  await clock.tick(10);
+  await done;
+  assertEquals(timeline.entries, [[0, "computed"], [5, "later"]]);
+});
+
+threadTest("under TestClock, closing the receiver wakes a virtually sleeping thread", async () => {
+  using clock = TestClock.install();
+  const [tx, rx] = channel<number>();
+  const thread = spawnThread((tx, thread) => {
+    tx.send(1);
+    thread.sleepSync(60_000);
+    return [thread.stopped, Date.now()];
+  }, tx);
+  assertEquals(await rx.recv(), 1);
+  await clock.tick(100);
+  assertEquals(thread.isFinished, false);
+  rx.close();
+  await clock.settle();
+  assertEquals(thread.isFinished, true);
+  assertEquals(await thread.join(), [true, 100]);
+  assertEquals(clock.pendingTimers, 0);
+});
