@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { PENDING, type Poll, type Source, type Waker } from "../../_poll.ts";
 import { channel, SendError } from "../../channel.ts";
 import { sleep, spawnTask } from "../../task.ts";
 import { Stream } from "../../stream.ts";
@@ -321,5 +322,34 @@ export async function assertErrorCloses<T>(
     assertEquals([probe.iterators, probe.returns], [1, 1], `${via}: iterators made, returned`);
     await clock.runAll();
     assertNoTimers(clock);
+  }
+}
+
+/**
+ * A hand-driven poll stage (weft's internal `Source`), for the rules only a
+ * stage can show: it answers each poll with the next entry of `script`
+ * (an item, `PENDING` or `DONE`), then `PENDING` forever, and counts polls
+ * and closes. Wrap it with `Stream.fromSource`.
+ */
+export class Scripted<T> implements Source<T> {
+  /** Polls so far. */
+  polls = 0;
+  /** `close()` calls so far. */
+  closes = 0;
+  /** The answers still to give. */
+  readonly #script: Poll<T>[];
+
+  /** @param script The answers, in order. */
+  constructor(script: Poll<T>[]) {
+    this.#script = [...script];
+  }
+
+  poll(_cx: Waker): Poll<T> {
+    this.polls++;
+    return this.#script.length > 0 ? this.#script.shift()! : PENDING;
+  }
+
+  close(): void {
+    this.closes++;
   }
 }
