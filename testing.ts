@@ -324,3 +324,4 @@ export class TestClock implements Disposable {
     });
   }
 }
+export * from "./_marble.ts";
