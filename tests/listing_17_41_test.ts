@@ -1,0 +1,24 @@
+import { assertEquals } from "./_assert.ts";
+import { CASES } from "./conformance/cases.ts";
+import { main } from "../examples/listing_17_41.ts";
+import { run } from "../task.ts";
+import { TestClock } from "../testing.ts";
+import { liveThreads } from "../_thread.ts";
+
+const EXPECTED = CASES.find((c) => c.name === "listing_default")!.expected;
+
+async function runListing(): Promise<void> {
+  using clock = TestClock.install();
+  const lines: string[] = [];
+  const record = (line: string) => lines.push(`${clock.elapsed}\t${line}\n`);
+  const done = run(() => main({ log: record, error: record }));
+  await clock.tick(3_000);
+  await done;
+  assertEquals(lines.join(""), EXPECTED);
+  assertEquals(clock.pendingTimers, 0);
+  assertEquals(liveThreads(), 0);
+}
+
+Deno.test("listing 17-41 (intervals from a thread) prints tokio's timeline under virtual time", async () => {
+  await runListing();
+});
