@@ -43,6 +43,12 @@ export class Scope {
   }
 }
 
+/** Told when a task is aborted (its handle). */
+export interface AbortListener {
+  /** The task was aborted with `reason`; `report` if the failure should be reported. */
+  taskAborted(reason: unknown, report: boolean): void;
+}
+
 /** The mutable state of one task. */
 export class TaskState {
   /** The run() that owns this task, if any. */
@@ -58,7 +64,7 @@ export class TaskState {
   /** Created on first access to `signal`. */
   controller: AbortController | null = null;
   /** Called when the task is aborted (settles its handle). */
-  onAbort: ((reason: unknown, report: boolean) => void) | null = null;
+  onAbort: AbortListener | null = null;
 
   /** Creates the state of a task owned by `scope`. */
   constructor(scope: Scope | null) {
@@ -101,7 +107,7 @@ export class TaskState {
       wait.cancel(this.reason);
       wait = next;
     }
-    this.onAbort?.(reason, report);
+    this.onAbort?.taskAborted(reason, report);
   }
 }
 
@@ -122,8 +128,8 @@ export function outsideTasks<R>(fn: () => R): R {
 }
 
 /** Runs `fn` as the code of `task`. */
-export function runAs<R>(task: TaskState, fn: () => R): R {
-  return current.run(task, fn);
+export function runAs<A, R>(task: TaskState, fn: (arg: A) => R, arg: A): R {
+  return current.run(task, fn, arg);
 }
 
 /**

@@ -133,11 +133,14 @@ export class JoinHandle<T> implements PromiseLike<T>, TaskContext, Disposable {
   /** @internal Use {@linkcode spawnTask}. */
   constructor(task: TaskState) {
     this.#task = task;
-    task.onAbort = (reason, report) => {
-      // A finished task can still be aborted for work it left running; its
-      // handle keeps the outcome it had.
-      if (this.#status === 0) this.#finish(2, new Cancelled(reason), report);
-    };
+    task.onAbort = this;
+  }
+
+  /** @internal Called when the task is aborted. */
+  taskAborted(reason: unknown, report: boolean): void {
+    // A finished task can still be aborted for work it left running; its
+    // handle keeps the outcome it had.
+    if (this.#status === 0) this.#finish(2, new Cancelled(reason), report);
   }
 
   /** The task's signal: aborted when the task is. */
@@ -258,22 +261,17 @@ export function spawnTask<T>(fn: (task: TaskContext) => T | PromiseLike<T>): Joi
   return handle;
 }
 
-function start<T>(
+async function start<T>(
   task: TaskState,
   handle: JoinHandle<T>,
   fn: (task: TaskContext) => T | PromiseLike<T>,
-): void {
+): Promise<void> {
   if (task.aborted) return;
-  let result: T | PromiseLike<T>;
   try {
-    result = runAs(task, () => fn(handle));
+    handle.complete(true, await runAs(task, fn, handle));
   } catch (error) {
-    return handle.complete(false, error);
+    handle.complete(false, error);
   }
-  Promise.resolve(result).then(
-    (value) => handle.complete(true, value),
-    (error) => handle.complete(false, error),
-  );
 }
 
 /**
@@ -322,7 +320,7 @@ async function runScoped<T>(main: () => T | PromiseLike<T>): Promise<T> {
   const scope = new Scope();
   const task = new TaskState(scope);
   try {
-    return await runAs(task, main);
+    return await runAs(task, main, undefined);
   } finally {
     const reason = new Cancelled("the run() it belonged to has finished");
     scope.shutdown(reason);
@@ -348,8 +346,8 @@ export interface WaitOptions {
 class SleepWait extends Wait implements TimerEntry {
   deadline: number;
   slot = -1;
-  readonly wakesConsumer = false;
-  readonly settle: PromiseWithResolvers<void> = Promise.withResolvers<void>();
+  resolve!: () => void;
+  reject!: (reason: unknown) => void;
   signal: AbortSignal | undefined;
 
   constructor(deadline: number, signal: AbortSignal | undefined) {
@@ -359,15 +357,20 @@ class SleepWait extends Wait implements TimerEntry {
     signal?.addEventListener("abort", this);
   }
 
+  /** Sleeps are task wake-ups: the driver fires them after consumer deadlines. */
+  get wakesConsumer(): boolean {
+    return false;
+  }
+
   fire(): void {
     this.#release();
-    this.settle.resolve();
+    this.resolve();
   }
 
   cancel(reason: unknown): void {
     remove(this);
     this.#release();
-    this.settle.reject(reason);
+    this.reject(reason);
   }
 
   /** The signal's abort listener. */
@@ -411,16 +414,19 @@ export function sleep(ms: number, options?: WaitOptions): Promise<void> {
   checkDuration(ms, "sleep");
   const signal = options?.signal;
   if (signal?.aborted) return Promise.reject(signal.reason);
-  const wait = new SleepWait(deadlineAfter(ms), signal);
-  const aborted = linkWait(wait);
-  if (aborted !== undefined) {
-    wait.cancel(aborted.reason);
-  } else if (ms === 0) {
-    wait.fire();
-  } else {
-    insert(wait);
+  if (ms === 0) {
+    const task = currentTask();
+    return task?.aborted ? Promise.reject(task.reason) : Promise.resolve();
   }
-  return wait.settle.promise;
+  const wait = new SleepWait(deadlineAfter(ms), signal);
+  const promise = new Promise<void>((resolve, reject) => {
+    wait.resolve = resolve;
+    wait.reject = reject;
+  });
+  const aborted = linkWait(wait);
+  if (aborted !== undefined) wait.cancel(aborted.reason);
+  else insert(wait);
+  return promise;
 }
 
 /**
