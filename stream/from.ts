@@ -55,7 +55,14 @@ export class IterSource<T> implements Source<T> {
       this.#iterator = this.#iterable[Symbol.iterator]();
       this.#iterable = null;
     }
-    const result = this.#iterator.next();
+    let result: IteratorResult<T>;
+    try {
+      result = this.#iterator.next();
+    } catch (error) {
+      // An iterator that threw is done: it is not returned, as in `for...of`.
+      this.#iterator = null;
+      throw error;
+    }
     if (!result.done) return result.value;
     this.#iterator = null;
     return DONE;
@@ -99,7 +106,11 @@ export class AsyncIterSource<T> implements Source<T> {
     const ready = this.#ready;
     if (ready !== null) {
       this.#ready = null;
-      if (!ready.ok) throw ready.error;
+      if (!ready.ok) {
+        // An iterator whose next() rejected is done: it is not returned, as in `for await`.
+        this.#iterator = null;
+        throw ready.error;
+      }
       if (!ready.result.done) return ready.result.value;
       this.#iterator = null;
       return DONE;
