@@ -40,6 +40,8 @@ export function threadRuntime(): void {
   const realClose = scope.close.bind(scope);
   const realNow = Date.now;
 
+  const NOT_PLAIN = Symbol("not plain");
+
   class SendError extends Error {
     value: unknown;
     constructor(value: unknown, message = "Cannot send: the receiver is closed") {
@@ -101,13 +103,68 @@ export function threadRuntime(): void {
       flush();
     }
 
+    /** Copies `value` as structured clone would; plain data is copied in JS (much cheaper). */
     function snapshot(value: unknown): unknown {
+      const copy = plainCopy(value, null, 0);
+      if (copy !== NOT_PLAIN) return copy;
       try {
         return structuredClone(value);
       } catch (error) {
         const why = error instanceof Error ? error.message : String(error);
         throw new DOMException(`Cannot send: ${why}`, "DataCloneError");
       }
+    }
+
+    /**
+     * A copy of plain objects, short dense arrays and primitives, keeping
+     * shared references and cycles; NOT_PLAIN for anything else (which
+     * structured clone then copies or refuses).
+     */
+    function plainCopy(value: unknown, seen: Map<object, unknown> | null, depth: number): unknown {
+      const kind = typeof value;
+      if (kind !== "object" || value === null) {
+        return kind === "function" || kind === "symbol" ? NOT_PLAIN : value;
+      }
+      const known = seen?.get(value as object);
+      if (known !== undefined) return known;
+      if (depth > 64) return NOT_PLAIN;
+      const proto = Object.getPrototypeOf(value);
+      if (proto === Array.prototype) return copyArray(value as unknown[], seen, depth);
+      if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
+      const source = value as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      seen?.set(source, out);
+      for (const key of Object.keys(source)) {
+        const item = source[key];
+        let copied = item;
+        if (typeof item === "object" && item !== null) {
+          seen ??= new Map<object, unknown>([[source, out]]);
+          copied = plainCopy(item, seen, depth + 1);
+        } else if (typeof item === "function" || typeof item === "symbol") return NOT_PLAIN;
+        if (copied === NOT_PLAIN) return NOT_PLAIN;
+        out[key] = copied;
+      }
+      return out;
+    }
+
+    function copyArray(source: unknown[], seen: Map<object, unknown> | null, depth: number) {
+      const n = source.length;
+      // Holes and named properties are left to structured clone; finding
+      // them costs a key list, so only short arrays take this path.
+      if (n > 32 || Object.keys(source).length !== n) return NOT_PLAIN;
+      const out: unknown[] = [];
+      seen?.set(source, out);
+      for (let i = 0; i < n; i++) {
+        const item = source[i];
+        let copied = item;
+        if (typeof item === "object" && item !== null) {
+          seen ??= new Map<object, unknown>([[source, out]]);
+          copied = plainCopy(item, seen, depth + 1);
+        } else if (typeof item === "function" || typeof item === "symbol") return NOT_PLAIN;
+        if (copied === NOT_PLAIN) return NOT_PLAIN;
+        out.push(copied);
+      }
+      return out;
     }
 
     function accepted(): void {

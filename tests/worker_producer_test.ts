@@ -103,6 +103,59 @@ threadTest("values are copied when sent: a later change in the thread does not s
   }]);
 });
 
+threadTest("values cross exactly as structured clone copies them", async () => {
+  // The same builder runs in the thread (passed as source) and here.
+  const build = () => {
+    const shared = { n: 1 };
+    const cyclic: Record<string, unknown> = { name: "cycle" };
+    cyclic.self = cyclic;
+    // deno-lint-ignore no-sparse-arrays
+    const sparse = [1, , 3];
+    const named = Object.assign([1, 2], { extra: "kept" });
+    const nullProto = Object.assign(Object.create(null), { a: 1 });
+    const withGetter = Object.defineProperty({}, "computed", { get: () => 42, enumerable: true });
+    return [
+      -0,
+      NaN,
+      10n,
+      undefined,
+      null,
+      "text",
+      { a: { b: [1, "two", { c: null }] } },
+      { left: shared, right: shared },
+      cyclic,
+      sparse,
+      named,
+      Array.from({ length: 100 }, (_, i) => i),
+      nullProto,
+      withGetter,
+      { [Symbol("dropped")]: 1, kept: 2 },
+      new Date(5),
+      new Map([[1, { x: 1 }]]),
+      new Uint8Array([1, 2, 3]),
+      { date: new Date(6), list: [new Set([1])] },
+    ];
+  };
+  const [tx, rx] = channel<unknown>();
+  spawnThread(
+    (tx, _thread, source: string) => {
+      for (const value of (0, eval)(`(${source})`)()) tx.send(value);
+    },
+    tx,
+    { args: [build.toString()] },
+  );
+  const received = await within(Array.fromAsync(rx));
+  const expected = build().map((value) => structuredClone(value));
+  assertEquals(received, expected);
+  const pair = received[7] as { left: object; right: object };
+  assert(pair.left === pair.right, "a shared object stays shared");
+  const cyclic = received[8] as { self: unknown };
+  assert(cyclic.self === cyclic, "a cycle stays a cycle");
+  assertEquals(Object.keys(received[9] as unknown[]), ["0", "2"]);
+  assertEquals((received[10] as unknown as { extra: string }).extra, "kept");
+  assertEquals(Object.getPrototypeOf(received[12]), Object.prototype);
+});
+
 threadTest(
   "a value that cannot be cloned makes that send throw, and the stream goes on",
   async () => {
