@@ -351,6 +351,16 @@ export function threadRuntime(): void {
 
     async function main(): Promise<void> {
       if (init.virtual) Date.now = () => clock[L.NOW]!;
+      // Errors outside the function's own promise (a floating rejection, a
+      // throwing timer callback) end the thread as its own throw would.
+      globalThis.addEventListener("unhandledrejection", (event) => {
+        event.preventDefault();
+        fail(event.reason);
+      });
+      globalThis.addEventListener("error", (event) => {
+        event.preventDefault();
+        fail(event.error ?? new Error(event.message));
+      });
       scope.close = () => {
         fail(new Error("Cannot finish the thread: it called self.close() before returning"));
       };

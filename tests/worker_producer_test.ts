@@ -230,6 +230,23 @@ threadTest(
   },
 );
 
+threadTest("two threads feed one channel through cloned senders", async () => {
+  const [tx, rx] = channel<string>();
+  const tx2 = tx.clone();
+  const producer = (tx: { send(value: string): void }, _thread: unknown, name: string) => {
+    for (let i = 0; i < 1_000; i++) tx.send(`${name}${i}`);
+  };
+  const a = spawnThread(producer, tx, { args: ["a"] });
+  const b = spawnThread(producer, tx2, { args: ["b"] });
+  const received = await within(Array.fromAsync(rx));
+  assertEquals(received.length, 2_000);
+  for (const name of ["a", "b"]) {
+    const own = received.filter((value) => value.startsWith(name));
+    assertEquals(own, Array.from({ length: 1_000 }, (_, i) => `${name}${i}`));
+  }
+  await within(Promise.all([a.join(), b.join()]));
+});
+
 // -- Stopping --
 
 threadTest("closing the receiver wakes a thread in sleepSync; its next send throws", async () => {
@@ -478,6 +495,20 @@ threadTest("a failed thread that nothing observes is reported on stderr", async 
   assertEquals(errors.calls.length, 1);
   assert(String(errors.calls[0]![0]).includes("a thread failed"));
   assertEquals((errors.calls[0]![1] as Error).message, "unseen");
+});
+
+threadTest("an unhandled rejection in the thread fails it with that error", async () => {
+  const [tx, rx] = channel<number>();
+  const thread = spawnThread(async (tx) => {
+    tx.send(1);
+    Promise.reject(new RangeError("floating"));
+    await new Promise(() => {});
+  }, tx);
+  const error = await within(rejection(thread.join()));
+  assert(error instanceof RangeError, String(error));
+  assert(error.message.includes("floating"), error.message);
+  assertEquals(await rx.recv(), 1);
+  assertEquals(await rejection(rx.recv()), error);
 });
 
 // -- Modules --
