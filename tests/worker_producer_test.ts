@@ -1,4 +1,5 @@
 import { channel, SendError } from "../channel.ts";
+import { Stream } from "../stream.ts";
 import { run } from "../task.ts";
 import { TestClock } from "../testing.ts";
 import { spawnThread, ThreadTerminated } from "../worker_producer.ts";
@@ -294,6 +295,24 @@ threadTest("leaving a for await loop stops a thread busy sending", async () => {
   assertEquals(received, Array.from({ length: 1_000 }, (_, i) => i));
 });
 
+threadTest("a stream's take(n) stops the thread that feeds it", async () => {
+  const [tx, rx] = channel<number>();
+  const thread = spawnThread((tx, { sleepSync, SendError }) => {
+    for (let i = 0;; i++) {
+      try {
+        tx.send(i);
+      } catch (error) {
+        if (error instanceof SendError) return i;
+        throw error;
+      }
+      sleepSync(1);
+    }
+  }, tx);
+  assertEquals(await within(Stream.from(rx).take(3).toArray()), [0, 1, 2]);
+  const stoppedAt = await within(thread.join());
+  assert(stoppedAt >= 3, `stopped at ${stoppedAt}`);
+});
+
 threadTest("an uncaught SendError after the receiver closed is not reported", async () => {
   using errors = captureConsoleError();
   const [tx, rx] = channel<number>();
@@ -425,6 +444,23 @@ threadTest("a thread that throws while the consumer waits: recv() rejects", asyn
   }, tx);
   await assertRejects(within(rx.recv()), TypeError, "at once");
   await assertRejects(thread.join(), TypeError, "at once");
+});
+
+threadTest("a thread that throws ends a stream over its receiver with the error", async () => {
+  const [tx, rx] = channel<number>();
+  const thread = spawnThread((tx) => {
+    tx.send(1);
+    throw new URIError("in a stream");
+  }, tx);
+  const seen: number[] = [];
+  const error = await within(rejection(
+    Stream.from(rx).forEach((value) => {
+      seen.push(value);
+    }),
+  ));
+  assertEquals(seen, [1]);
+  assert(error instanceof URIError, String(error));
+  assertEquals(await rejection(thread.join()), error);
 });
 
 threadTest("a thread that throws a non-Error value fails with that value", async () => {
