@@ -5,7 +5,7 @@ import { TestClock } from "../testing.ts";
 import { spawnThread, ThreadTerminated } from "../worker_producer.ts";
 import { liveThreads } from "../_thread.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "./_assert.ts";
-import { captureConsoleError, rejection, Timeline } from "./_helpers.ts";
+import { captureConsoleError, drain, rejection, Timeline } from "./_helpers.ts";
 
 // Real workers run in real time: every wait on one is bounded by this
 // timeout (a failure, never a sleep), and every test ends with no thread left.
@@ -527,7 +527,7 @@ threadTest("a failed thread that nothing observes is reported on stderr", async 
     throw new Error("unseen");
   }, tx);
   await within(thread[Symbol.asyncDispose]());
-  await new Promise((resolve) => realSetTimeout(resolve, 0));
+  await drain();
   assertEquals(errors.calls.length, 1);
   assert(String(errors.calls[0]![0]).includes("a thread failed"));
   assertEquals((errors.calls[0]![1] as Error).message, "unseen");
