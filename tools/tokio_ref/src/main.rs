@@ -24,6 +24,60 @@ use tokio_stream::{Stream, StreamExt};
 
 type S = Pin<Box<dyn Stream<Item = String>>>;
 
+thread_local! {
+    /// Set by `TOKIO_REF_TRACE=1`: log every stage's polls and every send to stderr.
+    static TRACE: bool = std::env::var_os("TOKIO_REF_TRACE").is_some();
+    static START: std::cell::Cell<Option<Instant>> = std::cell::Cell::new(None);
+}
+
+fn tracing() -> bool {
+    TRACE.with(|t| *t)
+}
+
+fn trace(what: std::fmt::Arguments) {
+    if tracing() {
+        let ms = START
+            .with(|s| s.get())
+            .map_or(0, |s| s.elapsed().as_millis());
+        eprintln!("{ms:>6} {what}");
+    }
+}
+
+/// A stage wrapper that logs its polls (only built when tracing).
+struct Traced {
+    label: String,
+    inner: S,
+}
+
+impl Stream for Traced {
+    type Item = String;
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<String>> {
+        let result = self.inner.as_mut().poll_next(cx);
+        trace(format_args!("poll {} -> {:?}", self.label, result));
+        result
+    }
+}
+
+impl Drop for Traced {
+    fn drop(&mut self) {
+        trace(format_args!("drop {}", self.label));
+    }
+}
+
+fn traced(label: impl Into<String>, inner: S) -> S {
+    if tracing() {
+        Box::pin(Traced {
+            label: label.into(),
+            inner,
+        })
+    } else {
+        inner
+    }
+}
+
 fn dur(ms: f64) -> Duration {
     assert!(ms >= 0.0 && ms.is_finite(), "bad duration {ms}");
     Duration::from_nanos((ms * 1e6).round() as u64)
@@ -44,6 +98,7 @@ fn source(spec: &Json, start: Instant) -> S {
         drop(tokio::spawn(async move {
             for (at, text) in items {
                 sleep_until(start + dur(at)).await;
+                trace(format_args!("send {text}"));
                 if tx.send(text).is_err() {
                     return;
                 }
@@ -51,6 +106,7 @@ fn source(spec: &Json, start: Instant) -> S {
             match close_at {
                 Some(c) => {
                     sleep_until(start + dur(c)).await;
+                    trace(format_args!("close after {:?}", tx.is_closed()));
                     drop(tx);
                 }
                 None => {
@@ -61,16 +117,24 @@ fn source(spec: &Json, start: Instant) -> S {
         }));
     } else if let Some(gaps) = spec.opt("gaps") {
         let gaps: Vec<f64> = gaps.arr().iter().map(Json::num).collect();
-        let texts: Vec<String> = spec.get("texts").unwrap().arr().iter().map(|t| t.str().to_owned()).collect();
+        let texts: Vec<String> = spec
+            .get("texts")
+            .unwrap()
+            .arr()
+            .iter()
+            .map(|t| t.str().to_owned())
+            .collect();
         let close = spec.opt("close").map_or(true, Json::bool);
         drop(tokio::spawn(async move {
             for (gap, text) in gaps.into_iter().zip(texts) {
                 sleep(dur(gap)).await;
+                trace(format_args!("send {text}"));
                 if tx.send(text).is_err() {
                     return;
                 }
             }
             if close {
+                trace(format_args!("close gaps source"));
                 drop(tx);
             } else {
                 std::future::pending::<()>().await;
@@ -85,6 +149,7 @@ fn source(spec: &Json, start: Instant) -> S {
             loop {
                 sleep(interval).await;
                 count += 1;
+                trace(format_args!("send {count}"));
                 if tx.send(count.to_string()).is_err() {
                     break;
                 }
@@ -93,7 +158,7 @@ fn source(spec: &Json, start: Instant) -> S {
     } else {
         panic!("unknown source {spec:?}");
     }
-    Box::pin(UnboundedReceiverStream::new(rx))
+    traced("recv", Box::pin(UnboundedReceiverStream::new(rx)))
 }
 
 fn text(result: Result<String, tokio_stream::Elapsed>) -> String {
@@ -105,7 +170,8 @@ fn text(result: Result<String, tokio_stream::Elapsed>) -> String {
 
 fn chain(mut stream: S, ops: &[Json], start: Instant) -> S {
     for op in ops {
-        stream = match op.get("op").unwrap().str() {
+        let kind = op.get("op").unwrap().str();
+        stream = match kind {
             "map" => {
                 let prefix = op.opt("prefix").map_or("", Json::str).to_owned();
                 let suffix = op.opt("suffix").map_or("", Json::str).to_owned();
@@ -125,6 +191,7 @@ fn chain(mut stream: S, ops: &[Json], start: Instant) -> S {
             }
             other => panic!("unknown op {other:?}"),
         };
+        stream = traced(kind, stream);
     }
     stream
 }
@@ -136,22 +203,39 @@ fn listing(s: &Json, start: Instant) -> S {
         Some(Json::Str(text)) => text.chars().map(String::from).collect(),
         Some(list) => list.arr().iter().map(|l| l.str().to_owned()).collect(),
     };
-    let gaps: Vec<f64> = s.opt("gaps").map_or(vec![100.0, 300.0], |g| g.arr().iter().map(Json::num).collect());
+    let gaps: Vec<f64> = s.opt("gaps").map_or(vec![100.0, 300.0], |g| {
+        g.arr().iter().map(Json::num).collect()
+    });
     let num = |key: &str, default: f64| s.opt(key).map_or(default, Json::num);
-    let prefix = s.opt("interval_prefix").map_or("Interval #", Json::str).to_owned();
+    let prefix = s
+        .opt("interval_prefix")
+        .map_or("Interval #", Json::str)
+        .to_owned();
 
     let messages_spec = Json::Obj(vec![
         (
             "gaps".into(),
-            Json::Arr((0..letters.len()).map(|i| Json::Num(gaps[i % gaps.len()])).collect()),
+            Json::Arr(
+                (0..letters.len())
+                    .map(|i| Json::Num(gaps[i % gaps.len()]))
+                    .collect(),
+            ),
         ),
         (
             "texts".into(),
-            Json::Arr(letters.iter().map(|l| Json::Str(format!("Message: '{l}'"))).collect()),
+            Json::Arr(
+                letters
+                    .iter()
+                    .map(|l| Json::Str(format!("Message: '{l}'")))
+                    .collect(),
+            ),
         ),
     ]);
     let messages = source(&messages_spec, start).timeout(dur(num("msg_timeout", 200.0)));
-    let intervals_spec = Json::Obj(vec![("interval_ms".into(), Json::Num(num("interval_ms", 1.0)))]);
+    let intervals_spec = Json::Obj(vec![(
+        "interval_ms".into(),
+        Json::Num(num("interval_ms", 1.0)),
+    )]);
     let intervals = source(&intervals_spec, start)
         .map(move |count| format!("{prefix}{count}"))
         .throttle(dur(num("throttle_ms", 500.0)))
@@ -161,7 +245,12 @@ fn listing(s: &Json, start: Instant) -> S {
 }
 
 fn build(s: &Json, start: Instant) -> S {
-    let src = |key: &str| source(s.get(key).unwrap_or_else(|| panic!("missing `{key}`")), start);
+    let src = |key: &str| {
+        source(
+            s.get(key).unwrap_or_else(|| panic!("missing `{key}`")),
+            start,
+        )
+    };
     let ms = || dur(s.get("ms").unwrap().num());
     match s.get("scenario").unwrap().str() {
         "listing" => listing(s, start),
@@ -169,7 +258,11 @@ fn build(s: &Json, start: Instant) -> S {
         "throttle" => Box::pin(src("source").throttle(ms())),
         "take" => Box::pin(src("source").take(s.get("n").unwrap().num() as usize)),
         "merge" => Box::pin(src("a").merge(src("b"))),
-        "chain" => chain(src("source"), s.opt("ops").map_or(&[][..], Json::arr), start),
+        "chain" => chain(
+            src("source"),
+            s.opt("ops").map_or(&[][..], Json::arr),
+            start,
+        ),
         other => panic!("unknown scenario {other:?}"),
     }
 }
@@ -194,7 +287,8 @@ fn run(s: &Json) -> String {
     let end_ms = s.opt("end_ms").map_or(120_000.0, Json::num);
     let out = runtime.block_on(async {
         let start = Instant::now();
-        let mut stream = build(s, start);
+        START.with(|s| s.set(Some(start)));
+        let mut stream = traced("top", build(s, start));
         let cutoff = start + dur(end_ms);
         let mut out = String::new();
         loop {
