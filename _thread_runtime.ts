@@ -42,8 +42,10 @@ export function threadRuntime(): void {
 
   const NOT_PLAIN = Symbol("not plain");
 
+  // No field declarations or other syntax a downlevel build would turn into
+  // helpers outside this function: the function must stay self-contained.
   class SendError extends Error {
-    value: unknown;
+    declare value: unknown;
     constructor(value: unknown, message = "Cannot send: the receiver is closed") {
       super(message);
       this.name = "SendError";
