@@ -22,9 +22,17 @@
  *   loaded), the receiver yields every value sent before, then rejects with
  *   the error, rebuilt with the same class name, `name`, `message` and
  *   `stack`; `join()` rejects with it too.
- * - Under weft's `TestClock`, `sleepSync` and `Date.now()` in the thread
- *   follow the main thread's virtual time: the clock moves past an instant
- *   only once every thread due at it has run and its values have arrived.
+ * - Under weft's `TestClock` (installed when the thread is spawned),
+ *   `sleepSync` and `Date.now()` in the thread follow the main thread's
+ *   virtual time: a sleeping thread wakes at its virtual deadline, ordered
+ *   with task sleeps, and the clock moves past an instant only once every
+ *   thread due at it has run until its next `sleepSync` (or its end) and its
+ *   values have arrived. A thread that runs without ever sleeping holds the
+ *   clock at its instant, as a busy thread would hold a paused tokio clock.
+ * - The process lives as long as a thread runs (Deno waits for a live
+ *   Worker). Inside `run()`, threads are terminated when `main` settles;
+ *   outside, end them by reading their receiver to the end, closing it, or
+ *   `terminate()`.
  *
  * No permission is needed for an inline function: the worker is built from a
  * blob URL holding weft's worker-side runtime and the function's source.
