@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { withResolvers } from "./_promise.ts";
 import {
   DONE,
   type DrainStatus,
@@ -24,7 +25,7 @@ export class PendingSend<T> extends Wait {
   /** The value to deliver. */
   readonly value: T;
   /** Settles the `send()` promise. */
-  readonly settle: PromiseWithResolvers<void> = Promise.withResolvers<void>();
+  readonly settle: PromiseWithResolvers<void> = withResolvers<void>();
   /** The channel it waits on. */
   readonly channel: ChannelState<T>;
   /** Its abort signal, until it settles. */

@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { withResolvers } from "./_promise.ts";
 import {
   DONE,
   drain,
@@ -109,7 +110,7 @@ export class Consumer<T> implements Waker, Pollable {
 
   /** The result of the next scheduled poll, after `pull()` returned PENDING. */
   wait(): Promise<T | typeof DONE> {
-    this.#waiter ??= Promise.withResolvers();
+    this.#waiter ??= withResolvers();
     return this.#waiter.promise;
   }
 

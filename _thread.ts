@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { withResolvers } from "./_promise.ts";
 import { type ChannelState, moveSender } from "./_channel_state.ts";
 import { macrotask } from "./_macrotask.ts";
 import { failSender, onReceiverClose } from "./_thread_channel.ts";
@@ -146,7 +147,7 @@ export class Thread {
   /** Resolves when the thread has ended, however it ended. */
   ended(): Promise<void> {
     if (this.#status !== RUNNING) return Promise.resolve();
-    this.#ended ??= Promise.withResolvers<void>();
+    this.#ended ??= withResolvers<void>();
     return this.#ended.promise;
   }
 

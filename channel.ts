@@ -27,6 +27,7 @@
  *
  * @module
  */
+import { withResolvers } from "./_promise.ts";
 import {
   ChannelState,
   PendingSend,
@@ -261,7 +262,7 @@ function cloneSlot<T>(slot: SenderSlot<T>): SenderSlot<T> {
 }
 
 class RecvWait<T> extends Wait implements Waker {
-  readonly settle: PromiseWithResolvers<T | undefined> = Promise.withResolvers();
+  readonly settle: PromiseWithResolvers<T | undefined> = withResolvers();
   readonly receiver: Receiver<T>;
   readonly state: ChannelState<T>;
   signal: AbortSignal | undefined;
@@ -446,7 +447,7 @@ class ReceiverIterator<T> extends Wait implements AsyncIterator<T>, Waker {
     }
     const result = state.poll(this);
     if (result !== PENDING) return Promise.resolve(this.#result(result));
-    this.#waiting = Promise.withResolvers();
+    this.#waiting = withResolvers();
     const promise = this.#waiting.promise;
     const aborted = linkWait(this);
     if (aborted !== undefined) this.cancel(aborted.reason);

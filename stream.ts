@@ -419,8 +419,10 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * ```
    */
   merge<U>(other: StreamInput<U>): Stream<T | U> {
-    const mine = this.#take("merge");
-    return new Stream(new MergeSource(mine, Stream.#sourceOf(other, "merge")));
+    if ((other as unknown) === this) throw spent("merge");
+    this.#check("merge");
+    const theirs = Stream.#sourceOf(other, "merge");
+    return new Stream(new MergeSource(this.#take("merge"), theirs));
   }
 
   /**
@@ -440,8 +442,10 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * ```
    */
   chain<U>(other: StreamInput<U>): Stream<T | U> {
-    const mine = this.#take("chain");
-    return new Stream(new ChainSource(mine, Stream.#sourceOf(other, "chain")));
+    if ((other as unknown) === this) throw spent("chain");
+    this.#check("chain");
+    const theirs = Stream.#sourceOf(other, "chain");
+    return new Stream(new ChainSource(this.#take("chain"), theirs));
   }
 
   /**
@@ -584,12 +588,12 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * assert.deepStrictEqual(await Stream.iter("ab").toArray(), ["a", "b"]);
    * ```
    */
-  async toArray(options?: WaitOptions): Promise<T[]> {
+  toArray(options?: WaitOptions): Promise<T[]> {
     const items: T[] = [];
-    await drive(this.#consume("toArray"), options?.signal, (item) => {
+    const push = (item: T) => {
       items.push(item);
-    });
-    return items;
+    };
+    return drive(this.#consume("toArray"), options?.signal, push).then(() => items);
   }
 
   /**
@@ -652,13 +656,13 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * assert.equal(await Stream.iter([1, 2, 3]).fold(0, (sum, n) => sum + n), 6);
    * ```
    */
-  async fold<A>(init: A, f: (acc: A, item: T) => A, options?: WaitOptions): Promise<A> {
+  fold<A>(init: A, f: (acc: A, item: T) => A, options?: WaitOptions): Promise<A> {
     checkFunction(f, "fold");
     let acc = init;
-    await drive(this.#consume("fold"), options?.signal, (item) => {
+    const step = (item: T) => {
       acc = f(acc, item);
-    });
-    return acc;
+    };
+    return drive(this.#consume("fold"), options?.signal, step).then(() => acc);
   }
 
   /**
@@ -677,14 +681,14 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * assert.equal(await Stream.iter([1, 2, 3]).any((n) => n > 2), true);
    * ```
    */
-  async any(predicate: (item: T) => unknown, options?: WaitOptions): Promise<boolean> {
+  any(predicate: (item: T) => unknown, options?: WaitOptions): Promise<boolean> {
     checkFunction(predicate, "any");
     let found = false;
-    await drive(this.#consume("any"), options?.signal, (item) => {
+    const test = (item: T) => {
       if (predicate(item)) found = true;
       return found ? STOP : undefined;
-    });
-    return found;
+    };
+    return drive(this.#consume("any"), options?.signal, test).then(() => found);
   }
 
   /**
@@ -703,14 +707,14 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * assert.equal(await Stream.iter([1, 2, 3]).all((n) => n > 0), true);
    * ```
    */
-  async all(predicate: (item: T) => unknown, options?: WaitOptions): Promise<boolean> {
+  all(predicate: (item: T) => unknown, options?: WaitOptions): Promise<boolean> {
     checkFunction(predicate, "all");
     let failed = false;
-    await drive(this.#consume("all"), options?.signal, (item) => {
+    const test = (item: T) => {
       if (!predicate(item)) failed = true;
       return failed ? STOP : undefined;
-    });
-    return !failed;
+    };
+    return drive(this.#consume("all"), options?.signal, test).then(() => !failed);
   }
 
   /**
@@ -746,6 +750,11 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
   static #sourceOf<U>(input: StreamInput<U>, action: string): Source<U> {
     if (input instanceof Stream) return input.#take(action);
     return toSource(input);
+  }
+
+  /** Throws what `#take` would, without moving anything. */
+  #check(action: string): void {
+    if (this.#source === null && (this.#cursor === null || this.#iterated)) throw spent(action);
   }
 
   #take(action: string): Source<T> {

@@ -25,6 +25,7 @@
  *
  * @module
  */
+import { withResolvers } from "./_promise.ts";
 import { macrotask } from "./_macrotask.ts";
 import { checkDuration, checkFunction, deadlineAfter } from "./_poll.ts";
 import { currentTask, linkWait, runAs, Scope, TaskState, unlinkWait, Wait } from "./_task.ts";
@@ -184,7 +185,7 @@ export class JoinHandle<T> implements PromiseLike<T>, TaskContext, Disposable {
     if (this.#status === 1) this.#promise = Promise.resolve(this.#outcome as T);
     else if (this.#status === 2) this.#promise = Promise.reject(this.#outcome);
     else {
-      this.#settle = Promise.withResolvers<T>();
+      this.#settle = withResolvers<T>();
       this.#promise = this.#settle.promise;
     }
     return this.#promise;

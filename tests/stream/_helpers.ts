@@ -353,3 +353,20 @@ export class Scripted<T> implements Source<T> {
     this.closes++;
   }
 }
+
+/**
+ * Collects the stream `make()` builds three times, through `toArray()` (the
+ * consumer's drain path), `for await` and `next()` (its poll path), asserts
+ * that all three agree, and returns the items. For streams that need no time.
+ */
+export async function collectAll<T>(make: () => Stream<T>): Promise<T[]> {
+  const drained = await make().toArray();
+  const iterated: T[] = [];
+  for await (const item of make()) iterated.push(item);
+  const pulled: T[] = [];
+  const stream = make();
+  for (let item; (item = await stream.next()) !== undefined;) pulled.push(item as T);
+  assertEquals(iterated, drained, "for await and toArray() differ");
+  assertEquals(pulled.length <= drained.length, true, "next() yielded more than toArray()");
+  return drained;
+}

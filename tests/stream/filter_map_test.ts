@@ -1,6 +1,13 @@
 import { Stream } from "../../stream.ts";
 import { assert, assertEquals, assertThrows } from "../_assert.ts";
-import { assertBreakCloses, assertErrorCloses, assertTimeline, END, feed } from "./_helpers.ts";
+import {
+  assertBreakCloses,
+  assertErrorCloses,
+  assertTimeline,
+  collectAll,
+  END,
+  feed,
+} from "./_helpers.ts";
 
 // -- Timing --
 
@@ -15,16 +22,19 @@ Deno.test("filterMap() yields the mapped items and drops those mapped to undefin
 
 Deno.test("filterMap() drops only undefined (Rust's None): null, 0, false and '' pass", async () => {
   const values = [null, 0, false, "", undefined, NaN];
-  const kept = await Stream.iter(values).filterMap((v) => v).toArray();
+  const kept = await collectAll(() => Stream.iter(values).filterMap((v) => v));
   assertEquals(kept, [null, 0, false, "", NaN]);
 });
 
 Deno.test("filterMap() calls f once per item, in order", async () => {
   const seen: number[] = [];
-  const out = await Stream.iter([1, 2, 3, 4]).filterMap((n) => {
-    seen.push(n);
-    return n % 2 === 0 ? n * 10 : undefined;
-  }).toArray();
+  const out = await collectAll(() => {
+    seen.length = 0;
+    return Stream.iter([1, 2, 3, 4]).filterMap((n) => {
+      seen.push(n);
+      return n % 2 === 0 ? n * 10 : undefined;
+    });
+  });
   assertEquals([seen, out], [[1, 2, 3, 4], [20, 40]]);
 });
 

@@ -4,6 +4,7 @@ import {
   assertBreakCloses,
   assertErrorCloses,
   assertTimeline,
+  collectAll,
   Counted,
   END,
   feed,
@@ -33,7 +34,7 @@ Deno.test("filter() keeps pulling through dropped items without waiting", async 
 
 Deno.test("filter() tests truthiness, as the predicate's result is read as a bool", async () => {
   const values = [0, 1, "", "x", null, undefined, NaN, [], {}];
-  const kept = await Stream.iter(values).filter((v) => v).toArray();
+  const kept = await collectAll(() => Stream.iter(values).filter((v) => v));
   assertEquals(kept, [1, "x", [], {}]);
 });
 

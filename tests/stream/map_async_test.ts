@@ -1,4 +1,4 @@
-import { Stream } from "../../stream.ts";
+import { interval, Stream } from "../../stream.ts";
 import { sleep } from "../../task.ts";
 import { TestClock } from "../../testing.ts";
 import { assert, assertEquals, assertThrows } from "../_assert.ts";
@@ -37,7 +37,11 @@ Deno.test("mapAsync() starts each call when its item is pulled", async () => {
 Deno.test("mapAsync() does not pull its source while a result is pending", async () => {
   using clock = TestClock.install();
   const probe = new Probe([[0, 100], [0, 100]]);
-  const results = watch(Stream.from(probe).mapAsync(slowly).toArray());
+  // The interval wakes the consumer every 10 ms while the first result is pending.
+  const mapped = Stream.from(probe).mapAsync(slowly).merge(
+    interval(10).take(15).filter(() => false),
+  );
+  const results = watch(mapped.toArray());
   await clock.tick(99);
   assertEquals(probe.nexts, 1);
   await clock.tick(1);

@@ -1,6 +1,13 @@
 import { Stream } from "../../stream.ts";
 import { assert, assertEquals, assertThrows } from "../_assert.ts";
-import { assertBreakCloses, assertErrorCloses, assertTimeline, END, feed } from "./_helpers.ts";
+import {
+  assertBreakCloses,
+  assertErrorCloses,
+  assertTimeline,
+  collectAll,
+  END,
+  feed,
+} from "./_helpers.ts";
 
 // -- Timing --
 
@@ -15,10 +22,13 @@ Deno.test("skipWhile() drops items while the predicate holds, then passes the re
 
 Deno.test("skipWhile() never calls the predicate again after it failed", async () => {
   const seen: number[] = [];
-  const out = await Stream.iter([1, 2, 5, 1, 7]).skipWhile((n) => {
-    seen.push(n);
-    return n < 3;
-  }).toArray();
+  const out = await collectAll(() => {
+    seen.length = 0;
+    return Stream.iter([1, 2, 5, 1, 7]).skipWhile((n) => {
+      seen.push(n);
+      return n < 3;
+    });
+  });
   assertEquals([out, seen], [[5, 1, 7], [1, 2, 5]]);
 });
 

@@ -6,6 +6,7 @@ import {
   assertErrorCloses,
   assertNoTimers,
   assertTimeline,
+  collectAll,
   END,
   feed,
   Probe,
@@ -23,7 +24,7 @@ Deno.test("takeWhile() yields while the predicate holds and ends at the first fa
 });
 
 Deno.test("takeWhile() drops the failing item and ends with the source when all pass", async () => {
-  assertEquals(await Stream.iter([1, 2, 5, 1]).takeWhile((n) => n < 3).toArray(), [1, 2]);
+  assertEquals(await collectAll(() => Stream.iter([1, 2, 5, 1]).takeWhile((n) => n < 3)), [1, 2]);
   await assertTimeline(
     () => feed([[0, 1], [10, 2]], { closeAt: 25 }).stream.takeWhile(() => true),
     [[0, 1], [10, 2], [25, END]],
