@@ -265,33 +265,35 @@ export function assertNoTimers(clock: TestClock): void {
 const ENDLESS: readonly Event<number>[] = [[0, 1], [10, 2], [20, 3], [30, 4]];
 
 /**
- * Asserts early cancellation of the stream `build` makes of a source: the
- * consumer breaks out of `for await` after `items` items; then the source
- * (a counting async iterable, then a channel receiver) must have been closed
- * exactly once (the producer's next send throws `SendError`), and no timer
- * may be left.
+ * Asserts early cancellation of the stream `build` makes of a source, three
+ * ways: the consumer breaks out of `for await` after `items` items (over a
+ * counting async iterable, then over a channel receiver), and `take(items)`
+ * ends a `toArray()`. Each time the source must have been closed exactly once
+ * (the producer's next send throws `SendError`), and no timer may be left.
  */
 export async function assertBreakCloses<T>(
   build: (source: Stream<number>) => Stream<T>,
   items = 1,
 ): Promise<void> {
-  for (const kind of ["async iterable", "receiver"] as const) {
+  for (const kind of ["async iterable", "receiver", "take"] as const) {
     using clock = TestClock.install();
     const probe = new Probe(ENDLESS, null);
     const fed = feed([...ENDLESS, [40, 5], [50, 6], [5_000, 7]], { closeAt: null });
     const stream = build(kind === "receiver" ? fed.stream : Stream.from(probe));
     let count = 0;
-    const done = (async () => {
-      for await (const _ of stream) if (++count === items) break;
-    })();
+    const done = kind === "take"
+      ? stream.take(items).toArray().then((all) => void (count = all.length))
+      : (async () => {
+        for await (const _ of stream) if (++count === items) break;
+      })();
     await clock.tick(1_000);
     await done;
-    assertEquals(count, items, `${kind}: items before the break`);
+    assertEquals(count, items, `${kind}: items before the stop`);
     await clock.runAll();
-    if (kind === "async iterable") {
-      assertEquals([probe.iterators, probe.returns], [1, 1], "iterators made, returned");
+    if (kind === "receiver") {
+      assertEquals(fed.refused.length, 1, "the producer's send after the stop throws SendError");
     } else {
-      assertEquals(fed.refused.length, 1, "the producer's send after the break throws SendError");
+      assertEquals([probe.iterators, probe.returns], [1, 1], `${kind}: iterators made, returned`);
     }
     assertNoTimers(clock);
   }
