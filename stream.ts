@@ -167,7 +167,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * `while ((x = await stream.next()) !== undefined)`.
    *
    * @returns The next item, or `undefined` once the stream has ended.
-   * @throws {TypeError} (as a rejection) If the stream was moved into a combinator or a consumer.
+   * @throws {TypeError} If the stream was moved into a combinator or a consumer.
    *
    * @example The trpl loop in one line
    * ```ts
@@ -180,9 +180,16 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * assert.deepStrictEqual(seen, ["a", "b"]);
    * ```
    */
-  async next(): Promise<T | undefined> {
-    const result = await this.#cursorFor("pull the next item").next();
-    return result === DONE ? undefined : result;
+  next(): Promise<T | undefined> {
+    const cursor = this.#cursorFor("pull the next item");
+    let result;
+    try {
+      result = cursor.pull();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (result === PENDING) return cursor.wait().then(orUndefined);
+    return Promise.resolve(orUndefined(result));
   }
 
   /**
@@ -819,6 +826,10 @@ function spent(action: string): TypeError {
   return new TypeError(
     `Cannot ${action}: this stream was already consumed or moved into another stream`,
   );
+}
+
+function orUndefined<T>(result: T | typeof DONE): T | undefined {
+  return result === DONE ? undefined : result;
 }
 
 function iteratorResult<T>(result: T | typeof DONE): IteratorResult<T> {

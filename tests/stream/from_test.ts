@@ -322,7 +322,7 @@ Deno.test("iterating one stream twice is a TypeError, not a silent second run", 
 Deno.test("a moved stream cannot be pulled, consumed or turned into a ReadableStream", async () => {
   const stream = Stream.iter([1]);
   stream.map((n) => n);
-  await assertRejects(stream.next(), TypeError, "Cannot pull the next item");
+  assertThrows(() => stream.next(), TypeError, "Cannot pull the next item");
   assertThrows(() => stream.toArray(), TypeError, "Cannot ");
   assertThrows(() => stream.toReadableStream(), TypeError, "Cannot toReadableStream");
   const readable = Stream.iter([1]);
