@@ -130,7 +130,10 @@ function bounded(s: Json): boolean {
   const intervals = [...text.matchAll(/"interval_ms":(\d+)/g)].map((m) => Number(m[1]));
   if (intervals.some((ms) => ms < 1)) return false;
   if (s.scenario === "listing") return true; // bounded by its take_n
-  return (s.end_ms ?? 120_000) <= 5_000 || intervals.every((ms) => ms >= 50);
+  if ((s.end_ms ?? 120_000) <= 5_000 || intervals.every((ms) => ms >= 50)) return true;
+  // Every interval source followed by its own take.
+  const taken = text.match(/"interval_ms":\d+(,"first":\d+)?\},"ops":\[\{"op":"take"/g);
+  return (taken?.length ?? 0) === intervals.length;
 }
 
 function arg(name: string): string | undefined {
