@@ -225,6 +225,15 @@ async function loadCases(dir: string): Promise<{ name: string; scenario: Json }[
 
 async function main(): Promise<number> {
   const options = parseArgs(Deno.args);
+  try {
+    Deno.statSync(options.bin);
+  } catch {
+    console.error(
+      `Cannot find the tokio reference runner at ${options.bin}: build it with ` +
+        "`cargo build --release --offline` in tools/tokio_ref (see its README.md), or pass --bin",
+    );
+    return 2;
+  }
   const named = options.cases !== undefined
     ? await loadCases(options.cases)
     : [...genScenarios(options.seed, options.n)].map((scenario, i) => ({
