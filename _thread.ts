@@ -11,7 +11,8 @@
  * - Under a test clock, a sleeping thread is a timer entry of weft's timer
  *   driver (a task's sleep, in effect) that wakes it at its virtual deadline,
  *   and a busy check holds the clock while the thread runs or its messages
- *   are in flight.
+ *   are in flight. Its messages are handled in turn order (`_thread_turns.ts`)
+ *   so that several threads give the same timeline on every run.
  *
  * @module
  */
@@ -22,6 +23,7 @@ import { failSender, onReceiverClose } from "./_thread_channel.ts";
 import { errorFromEvent, rebuildError } from "./_thread_errors.ts";
 import { type ErrorDescription, LAYOUT, MSG, type StartMessage } from "./_thread_protocol.ts";
 import { runtimeSource } from "./_thread_runtime.ts";
+import { leaveTurns, runTurns, takeTurn, type Turn } from "./_thread_turns.ts";
 import { insert, remove, type TimerEntry } from "./_timer.ts";
 import { SendError } from "./channel.ts";
 import { onRunEnd } from "./task.ts";
@@ -40,6 +42,9 @@ export interface ThreadStart {
   /** Makes the error of a terminated thread. */
   terminated: (why: string) => Error;
 }
+
+/** A message from the thread: `[kind, values, extra?]`. */
+type Message = [number, unknown[], unknown?];
 
 /** Values per batch before the thread posts them. */
 const BATCH = 4096;
@@ -97,6 +102,10 @@ export class Thread {
   #observed = false;
   /** The pending virtual-time wake-up. */
   #wake: WakeEntry | null = null;
+  /** Under virtual time: messages arrived but not yet handled (see `_thread_turns.ts`). */
+  readonly #queue: Message[] | null;
+  /** Under virtual time: this thread's place in the turn order. */
+  readonly #turn: Turn | null;
   /** Undo functions for hooks registered elsewhere. */
   #cleanups: (() => void)[] = [];
   /** Makes the error of a terminated thread. */
@@ -109,6 +118,8 @@ export class Thread {
     this.#control = new Int32Array(control, 0, 4);
     this.#clock = new Float64Array(control);
     const virtual = installedClock() !== null;
+    this.#queue = virtual ? [] : null;
+    this.#turn = virtual ? { busy: () => this.#running(), process: () => this.#drain() } : null;
     this.#clock[LAYOUT.NOW] = Date.now();
     this.#worker = new Worker(workerUrl(), { type: "module", name: start.name });
     try {
@@ -126,6 +137,7 @@ export class Thread {
       throw error;
     }
     live++;
+    if (this.#turn !== null) takeTurn(this.#turn);
     this.#listen();
     this.#hook(virtual);
   }
@@ -173,9 +185,7 @@ export class Thread {
 
   #listen(): void {
     const worker = this.#worker;
-    worker.onmessage = (event: MessageEvent<[number, unknown[], unknown?]>) => {
-      this.#onMessage(event.data);
-    };
+    worker.onmessage = (event: MessageEvent<Message>) => this.#onMessage(event.data);
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
       this.#finish(FAILED, errorFromEvent(event), true);
@@ -195,9 +205,21 @@ export class Thread {
     if (unregister !== undefined) this.#cleanups.push(unregister);
   }
 
-  #onMessage([kind, values, extra]: [number, unknown[], unknown?]): void {
+  #onMessage(message: Message): void {
     if (this.#status !== RUNNING) return;
     this.#received++;
+    if (this.#queue === null) return this.#handle(message);
+    this.#queue.push(message);
+    runTurns();
+  }
+
+  /** Handles the messages that arrived, when it is this thread's turn. */
+  #drain(): void {
+    const queue = this.#queue!;
+    while (queue.length > 0 && this.#status === RUNNING) this.#handle(queue.shift()!);
+  }
+
+  #handle([kind, values, extra]: Message): void {
     this.#deliver(values);
     switch (kind) {
       case MSG.SLEEP:
@@ -227,6 +249,7 @@ export class Thread {
     this.#wake = null;
     if (this.#status !== RUNNING) return;
     this.#clock[LAYOUT.NOW] = Date.now();
+    takeTurn(this.#turn!);
     Atomics.store(this.#control, LAYOUT.STATE, LAYOUT.RUNNING);
     this.#signal();
   }
@@ -242,12 +265,17 @@ export class Thread {
     this.#wake = null;
   }
 
-  /** For the test clock: running, or messages in flight. */
-  #busy(): boolean {
+  /** Whether the thread is running or has messages in flight. */
+  #running(): boolean {
     if (this.#status !== RUNNING) return false;
     const control = this.#control;
     if (Atomics.load(control, LAYOUT.STATE) === LAYOUT.RUNNING) return true;
     return Atomics.load(control, LAYOUT.POSTED) !== this.#received;
+  }
+
+  /** For the test clock: running, messages in flight, or messages not yet handled. */
+  #busy(): boolean {
+    return this.#running() || (this.#status === RUNNING && this.#queue!.length > 0);
   }
 
   #dropSender(): void {
@@ -281,6 +309,8 @@ export class Thread {
     for (const cleanup of this.#cleanups) cleanup();
     this.#cleanups = [];
     live--;
+    if (this.#queue !== null) this.#queue.length = 0;
+    if (this.#turn !== null) leaveTurns(this.#turn);
   }
 
   #reportIfUnobserved(): void {

@@ -674,3 +674,51 @@ threadTest("under TestClock, closing the receiver wakes a virtually sleeping thr
   assertEquals(await thread.join(), [true, 100]);
   assertEquals(clock.pendingTimers, 0);
 });
+
+threadTest(
+  "under TestClock, threads due at one instant deliver in the order they were woken",
+  async () => {
+    // Wake order is the timer's: by deadline, then by when the sleep began
+    // (b's sleep until 100 began at 50, after a's and c's, begun at 0).
+    const timelines = new Set<string>();
+    for (let run = 0; run < 20; run++) {
+      using clock = TestClock.install();
+      const [tx, rx] = channel<string>();
+      const producer = (
+        tx: { send(value: string): void },
+        thread: { sleepSync(ms: number): void },
+        name: string,
+        period: number,
+      ) => {
+        for (let i = 0; i < 4; i++) {
+          tx.send(`${name}${i}`);
+          thread.sleepSync(period);
+        }
+      };
+      spawnThread(producer, tx.clone(), { args: ["a", 100] });
+      spawnThread(producer, tx.clone(), { args: ["b", 50] });
+      spawnThread(producer, tx, { args: ["c", 100] });
+      const timeline = new Timeline<string>(clock);
+      const done = (async () => {
+        for await (const value of rx) timeline.push(value);
+      })();
+      await clock.tick(400);
+      await done;
+      timelines.add(JSON.stringify(timeline.entries));
+    }
+    assertEquals([...timelines].map((entries) => JSON.parse(entries)), [[
+      [0, "a0"],
+      [0, "b0"],
+      [0, "c0"],
+      [50, "b1"],
+      [100, "a1"],
+      [100, "c1"],
+      [100, "b2"],
+      [150, "b3"],
+      [200, "a2"],
+      [200, "c2"],
+      [300, "a3"],
+      [300, "c3"],
+    ]]);
+  },
+);
