@@ -163,7 +163,9 @@ export class ChannelState<T> implements Source<T> {
   closeReceiver(): void {
     if (this.receiverClosed) return;
     this.receiverClosed = true;
-    this.waker = null;
+    // The waker stays registered, as tokio's: when the last sender goes away it
+    // is woken once more (a dropped receiver inside a pipeline still wakes its
+    // consumer, which then polls again).
     const pending = this.pending;
     if (pending === null) return;
     while (pending.length > 0) {

@@ -27,7 +27,7 @@ import {
   type Source,
   type Waker,
 } from "./_poll.ts";
-import { enqueue, type Pollable } from "./_scheduler.ts";
+import { consumerActive, consumerQuiet, enqueue, type Pollable } from "./_scheduler.ts";
 
 const IDLE = 0;
 const POLLING = 1;
@@ -44,6 +44,8 @@ export class Consumer<T> implements Waker, Pollable {
   #scheduled = false;
   /** Woken while polling: poll again once pending. */
   #wokenInPoll = false;
+  /** Got an item and has not been pending since (holds tasks back). */
+  #active = false;
   /** The pull waiting for a scheduled poll. */
   #waiter: PromiseWithResolvers<T | typeof DONE> | null = null;
 
@@ -77,6 +79,7 @@ export class Consumer<T> implements Waker, Pollable {
     }
     if (result !== PENDING && result !== DONE) {
       this.#state = IDLE;
+      if (!this.#active) this.#activate();
       return result;
     }
     return this.#settle(result);
@@ -102,7 +105,10 @@ export class Consumer<T> implements Waker, Pollable {
       throw error;
     }
     if (status === undefined) {
-      if (this.#state === POLLING) this.#state = IDLE;
+      if (this.#state === POLLING) {
+        this.#state = IDLE;
+        this.#activate();
+      }
       return undefined;
     }
     return this.#settle(status) as DrainStatus;
@@ -163,6 +169,7 @@ export class Consumer<T> implements Waker, Pollable {
     const source = this.#source;
     this.#source = null;
     this.#state = FINISHED;
+    this.#quiet(true);
     if (source === null) {
       throw new TypeError("Cannot move the stream: it has already ended");
     }
@@ -174,6 +181,7 @@ export class Consumer<T> implements Waker, Pollable {
     const source = this.#source;
     this.#source = null;
     this.#state = FINISHED;
+    this.#quiet(true);
     const waiter = this.#waiter;
     this.#waiter = null;
     waiter?.resolve(DONE);
@@ -185,6 +193,7 @@ export class Consumer<T> implements Waker, Pollable {
     if (this.#state === FINISHED) return DONE;
     if (result === PENDING) {
       this.#state = WAITING;
+      this.#quiet();
       if (this.#wokenInPoll) {
         this.#wokenInPoll = false;
         this.#scheduled = true;
@@ -197,6 +206,19 @@ export class Consumer<T> implements Waker, Pollable {
       return DONE;
     }
     this.#state = IDLE;
+    this.#activate();
     return result;
+  }
+
+  #activate(): void {
+    if (this.#active) return;
+    this.#active = true;
+    consumerActive();
+  }
+
+  #quiet(finished = false): void {
+    if (!this.#active) return;
+    this.#active = false;
+    consumerQuiet(!finished);
   }
 }

@@ -51,5 +51,66 @@ export function flushConsumers(): void {
 
 /** Whether no consumer is waiting to be polled and no flush is queued. */
 export function schedulerIdle(): boolean {
-  return !flushQueued && queue.length === 0;
+  return !flushQueued && queue.length === 0 && deferred.length === 0;
+}
+
+// -- The task gate --
+//
+// tokio runs the consumer (the `block_on` future) until it is pending before
+// any task woken at the same instant runs. A JS consumer pulls item after item
+// across microtask turns, so tasks resumed meanwhile would run between two of
+// its pulls. Task resumptions (a sleep ending, a spawned task starting) go
+// through this gate: while a consumer is between an item and its next pending
+// pull, they wait; they run when the last such consumer is pending again, or
+// in a macrotask if a consumer never pulls again.
+
+/** Consumers that got an item and have not been pending since. */
+let activeConsumers = 0;
+/** Task resumptions held back while consumers are active. */
+let deferred: (() => void)[] = [];
+/** Whether a macrotask will release the held resumptions anyway. */
+let releaseQueued = false;
+
+/** Runs `resume` now, or once no consumer is between two pulls. */
+export function resumeTask(resume: () => void): void {
+  if (activeConsumers === 0 && deferred.length === 0) return resume();
+  deferred.push(resume);
+  if (releaseQueued) return;
+  releaseQueued = true;
+  macrotask(releaseDeferred);
+}
+
+/** A consumer got an item: tasks wait until it is pending again. */
+export function consumerActive(): void {
+  activeConsumers++;
+}
+
+/**
+ * A consumer is pending again (`release`), or has finished. A finished
+ * consumer does not release the held tasks at once: its code goes on (a
+ * `run()` main returning cancels them, as tokio's runtime drops its tasks when
+ * `block_on` returns); the macrotask releases them otherwise.
+ */
+export function consumerQuiet(release: boolean): void {
+  activeConsumers--;
+  // Released in a microtask, not inside the consumer's pull.
+  if (release && activeConsumers === 0 && deferred.length > 0) queueMicrotask(releaseIfQuiet);
+}
+
+function releaseIfQuiet(): void {
+  if (activeConsumers === 0) releaseDeferred();
+}
+
+/** Whether task resumptions are being held back (a consumer is active or they wait). */
+export function tasksHeld(): boolean {
+  return deferred.length > 0;
+}
+
+function releaseDeferred(): void {
+  releaseQueued = false;
+  while (deferred.length > 0) {
+    const batch = deferred;
+    deferred = [];
+    for (const resume of batch) resume();
+  }
 }

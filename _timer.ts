@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { flushConsumers, scheduleFlush } from "./_scheduler.ts";
+import { flushConsumers, resumeTask, scheduleFlush } from "./_scheduler.ts";
 import { outsideTasks } from "./_task.ts";
 
 /** The longest delay a host timer takes (2^31 - 1 ms); longer ones re-arm. */
@@ -153,19 +153,28 @@ function takeDue(time: number): TimerEntry[] {
 
 function fireDue(due: TimerEntry[]): void {
   let woke = false;
+  let sleeps = false;
   for (const entry of due) {
     if (entry.wakesConsumer) {
       entry.fire();
       woke = true;
+    } else {
+      sleeps = true;
     }
   }
   if (woke) flushConsumers();
-  for (const entry of due) {
-    if (!entry.wakesConsumer) entry.fire();
-  }
+  // Tasks resume once the consumers polled above are pending again (or in a
+  // macrotask queued now, before the flush below).
+  if (sleeps) resumeTask(() => fireSleeps(due));
   // Queued now, before a fake clock queues its next step, so consumers woken
   // by the tasks just resumed are polled at this same instant.
   scheduleFlush();
+}
+
+function fireSleeps(due: TimerEntry[]): void {
+  for (const entry of due) {
+    if (!entry.wakesConsumer) entry.fire();
+  }
 }
 
 function heapPush(value: number): void {

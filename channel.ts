@@ -275,7 +275,11 @@ class RecvWait<T> extends Wait implements Waker {
     signal?.addEventListener("abort", this);
   }
 
+  /** Whether the receive has settled (a stale wake must not take a value). */
+  done = false;
+
   wake(): void {
+    if (this.done) return;
     const result = this.state.poll(this);
     if (result === PENDING) return;
     this.#release();
@@ -293,6 +297,7 @@ class RecvWait<T> extends Wait implements Waker {
   }
 
   #release(): void {
+    this.done = true;
     unlinkWait(this);
     this.signal?.removeEventListener("abort", this);
     this.signal = undefined;
@@ -390,6 +395,7 @@ export class Receiver<T> implements AsyncIterable<T>, Disposable {
    */
   close(): void {
     const waker = this.#state.waker;
+    this.#state.waker = null;
     this.#state.closeReceiver();
     waker?.wake();
   }
@@ -397,6 +403,7 @@ export class Receiver<T> implements AsyncIterable<T>, Disposable {
   /** Closes the receiver and discards what is buffered, as dropping it in Rust. */
   [Symbol.dispose](): void {
     const waker = this.#state.waker;
+    this.#state.waker = null;
     this.#state.close();
     waker?.wake();
   }

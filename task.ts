@@ -27,6 +27,7 @@
  */
 import { withResolvers } from "./_promise.ts";
 import { macrotask } from "./_macrotask.ts";
+import { resumeTask } from "./_scheduler.ts";
 import { checkDuration, checkFunction, deadlineAfter } from "./_poll.ts";
 import { currentTask, linkWait, runAs, Scope, TaskState, unlinkWait, Wait } from "./_task.ts";
 import { insert, remove, type TimerEntry } from "./_timer.ts";
@@ -258,7 +259,7 @@ export function spawnTask<T>(fn: (task: TaskContext) => T | PromiseLike<T>): Joi
   } else if (scope !== null) {
     scope.tasks.add(task);
   }
-  queueMicrotask(() => start(task, handle, fn));
+  queueMicrotask(() => resumeTask(() => start(task, handle, fn)));
   return handle;
 }
 

@@ -46,7 +46,8 @@ function source(spec: SourceSpec): Stream<string> {
       for (const [at, text] of items) {
         await sleep(Math.max(0, at - now));
         now = Math.max(now, at);
-        if (tx.isClosed) return;
+        // A Rust task whose send failed returns, dropping its sender.
+        if (tx.isClosed) return tx.close();
         tx.send(text);
       }
       if (closeAt === Infinity) return;
@@ -57,7 +58,7 @@ function source(spec: SourceSpec): Stream<string> {
     spawnTask(async () => {
       for (const [i, gap] of spec.gaps.entries()) {
         await sleep(gap);
-        if (tx.isClosed) return;
+        if (tx.isClosed) return tx.close();
         tx.send(spec.texts[i]!);
       }
       if (spec.close !== false) tx.close();
@@ -71,6 +72,7 @@ function source(spec: SourceSpec): Stream<string> {
         if (tx.isClosed) break;
         tx.send(String(count));
       }
+      tx.close();
     });
   }
   return Stream.from(rx);
