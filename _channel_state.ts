@@ -9,6 +9,7 @@
  */
 import { withResolvers } from "./_promise.ts";
 import {
+  coop,
   DONE,
   type DrainStatus,
   PENDING,
@@ -133,13 +134,25 @@ export class ChannelState<T> implements Source<T> {
 
   /** Takes the next value, DONE when closed and drained, else registers `cx`. */
   poll(cx: Waker): Poll<T> {
+    // tokio's coop budget: a spent budget makes the receive pending.
+    if (coop.remaining <= 0) {
+      cx.wake();
+      return PENDING;
+    }
     if (this.buffer.length > 0) {
+      coop.remaining--;
       const value = this.buffer.shift();
       if (this.pendingLive > 0) this.#admit();
       return value;
     }
-    if (this.pendingLive > 0) return this.#handOver();
-    if (this.senders === 0 || this.receiverClosed) return DONE;
+    if (this.pendingLive > 0) {
+      coop.remaining--;
+      return this.#handOver();
+    }
+    if (this.senders === 0 || this.receiverClosed) {
+      coop.remaining--;
+      return DONE;
+    }
     this.waker = cx;
     return PENDING;
   }
@@ -148,7 +161,8 @@ export class ChannelState<T> implements Source<T> {
   drain(cx: Waker, sink: Sink<T>): DrainStatus {
     const buffer = this.buffer;
     for (;;) {
-      if (buffer.length > 0 && this.pendingLive === 0) {
+      if (buffer.length > 0 && this.pendingLive === 0 && coop.remaining > 0) {
+        coop.remaining--;
         if (!sink(buffer.shift())) return undefined;
         continue;
       }

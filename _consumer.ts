@@ -8,9 +8,15 @@
  *   worker queues it for the scheduler's next flush (after every task ready at
  *   this instant has run); a wake from one of its own deadlines is polled by the
  *   timer driver at once, before sleeping tasks resume.
- * - A wake during a poll (a deadline reset into the past) makes the consumer
- *   poll again once the current pull is pending, as tokio re-polls a task that
- *   woke itself.
+ * - While it is between an item and its next pending pull, tasks resumed at
+ *   the same instant wait (the scheduler's task gate), as tokio runs
+ *   `block_on` until it is pending before other tasks.
+ * - A wake during a poll (a deadline reset into the past, a spent budget)
+ *   makes the consumer poll again once the current pull is pending, as tokio
+ *   re-polls a task that woke itself: at once when no task is waiting to run,
+ *   else after them.
+ * - tokio's coop budget: each poll of the consumer may take 128 ready items
+ *   (channel receives, elapsed deadlines); the next one is pending.
  * - The pipeline is closed exactly once: when it ends, when a stage throws, or
  *   when the consumer is closed.
  *
@@ -18,6 +24,8 @@
  */
 import { withResolvers } from "./_promise.ts";
 import {
+  BUDGET,
+  coop,
   DONE,
   drain,
   type DrainStatus,
@@ -27,12 +35,22 @@ import {
   type Source,
   type Waker,
 } from "./_poll.ts";
-import { consumerActive, consumerQuiet, enqueue, type Pollable } from "./_scheduler.ts";
+import {
+  consumerActive,
+  consumerQuiet,
+  currentTurn,
+  enqueue,
+  type Pollable,
+  tasksHeld,
+} from "./_scheduler.ts";
 
 const IDLE = 0;
 const POLLING = 1;
 const WAITING = 2;
 const FINISHED = 3;
+
+/** Self-woken polls in a row before the consumer gives other work a turn. */
+const MAX_IMMEDIATE_REPOLLS = 64;
 
 /** Drives one pipeline; the waker of every stage in it. */
 export class Consumer<T> implements Waker, Pollable {
@@ -48,6 +66,10 @@ export class Consumer<T> implements Waker, Pollable {
   #active = false;
   /** The pull waiting for a scheduled poll. */
   #waiter: PromiseWithResolvers<T | typeof DONE> | null = null;
+  /** What is left of the coop budget of the current poll. */
+  #budget = BUDGET;
+  /** The scheduler turn of the last poll; a new turn is a new poll. */
+  #turn = -1;
 
   /** Creates a consumer of `source`; nothing is polled yet. */
   constructor(source: Source<T>) {
@@ -64,24 +86,21 @@ export class Consumer<T> implements Waker, Pollable {
    * gives the next result. A stage's error is thrown after closing the pipeline.
    */
   pull(): Poll<T> {
-    const source = this.#source;
+    const source = this.#begin();
     if (source === null) return DONE;
-    if (this.#state === WAITING) {
-      throw new TypeError("Cannot pull: a previous pull is still pending");
-    }
-    this.#state = POLLING;
+    // The common case inline: one poll that yields an item.
+    coop.remaining = this.#budget;
     let result: Poll<T>;
     try {
       result = source.poll(this);
     } catch (error) {
-      this.close();
+      this.#drop();
       throw error;
+    } finally {
+      this.#budget = coop.remaining;
+      coop.remaining = Infinity;
     }
-    if (result !== PENDING && result !== DONE) {
-      this.#state = IDLE;
-      if (!this.#active) this.#activate();
-      return result;
-    }
+    if (result === PENDING && this.#wokenInPoll) result = this.#run(() => source.poll(this), 1);
     return this.#settle(result);
   }
 
@@ -91,27 +110,12 @@ export class Consumer<T> implements Waker, Pollable {
    * asked to stop.
    */
   drain(sink: Sink<T>): DrainStatus {
-    const source = this.#source;
+    const source = this.#begin();
     if (source === null) return DONE;
-    if (this.#state === WAITING) {
-      throw new TypeError("Cannot pull: a previous pull is still pending");
-    }
-    this.#state = POLLING;
-    let status: DrainStatus;
-    try {
-      status = drain(source, this, sink);
-    } catch (error) {
-      this.close();
-      throw error;
-    }
-    if (status === undefined) {
-      if (this.#state === POLLING) {
-        this.#state = IDLE;
-        this.#activate();
-      }
-      return undefined;
-    }
-    return this.#settle(status) as DrainStatus;
+    const status = this.#run(() => drain(source, this, sink));
+    if (status !== undefined) return this.#settle(status) as DrainStatus;
+    if (this.#state === POLLING) this.#idle();
+    return undefined;
   }
 
   /** The result of the next scheduled poll, after `pull()` returned PENDING. */
@@ -137,24 +141,24 @@ export class Consumer<T> implements Waker, Pollable {
     }
   }
 
-  /** Polls on behalf of the scheduler. */
+  /** Polls on behalf of the scheduler: a new poll, with a fresh budget. */
   runScheduled(): void {
     this.#scheduled = false;
     if (this.#state !== WAITING) return;
+    const source = this.#source!;
     this.#wokenInPoll = false;
+    this.#budget = BUDGET;
+    this.#turn = currentTurn();
     this.#state = POLLING;
     let result: Poll<T>;
     try {
-      result = this.#source!.poll(this);
+      result = this.#settle(this.#run(() => source.poll(this)));
     } catch (error) {
       const waiter = this.#waiter;
       this.#waiter = null;
-      this.close();
       if (waiter === null) throw error;
-      waiter.reject(error);
-      return;
+      return waiter.reject(error);
     }
-    result = this.#settle(result);
     if (result === PENDING) return;
     const waiter = this.#waiter;
     this.#waiter = null;
@@ -168,8 +172,7 @@ export class Consumer<T> implements Waker, Pollable {
     }
     const source = this.#source;
     this.#source = null;
-    this.#state = FINISHED;
-    this.#quiet(true);
+    this.#finish();
     if (source === null) {
       throw new TypeError("Cannot move the stream: it has already ended");
     }
@@ -178,14 +181,66 @@ export class Consumer<T> implements Waker, Pollable {
 
   /** Closes the pipeline (once) and ends any waiting pull with DONE. */
   close(): void {
-    const source = this.#source;
-    this.#source = null;
-    this.#state = FINISHED;
-    this.#quiet(true);
     const waiter = this.#waiter;
     this.#waiter = null;
+    this.#drop();
     waiter?.resolve(DONE);
+  }
+
+  /** Closes the pipeline (once), leaving a waiting pull to the caller. */
+  #drop(): void {
+    const source = this.#source;
+    this.#source = null;
+    this.#finish();
     source?.close();
+  }
+
+  /** Starts a pull from the consumer's own code. */
+  #begin(): Source<T> | null {
+    const source = this.#source;
+    if (source === null) return null;
+    if (this.#state === WAITING) {
+      throw new TypeError("Cannot pull: a previous pull is still pending");
+    }
+    const turn = currentTurn();
+    if (turn !== this.#turn) {
+      // Pulled again after the consumer's code awaited something else: in
+      // tokio, a new poll of the task, with a fresh budget.
+      this.#turn = turn;
+      this.#budget = BUDGET;
+    }
+    this.#state = POLLING;
+    return source;
+  }
+
+  /**
+   * Runs `poll` under the consumer's budget. A poll that came back pending
+   * because the consumer woke itself runs again at once when nothing else
+   * waits to run (tokio would re-poll it next).
+   */
+  #run<R>(poll: () => R, first = 0): R {
+    for (let repolls = first;; repolls++) {
+      if (repolls > 0) {
+        // The previous poll came back pending because the consumer woke itself.
+        if (repolls > MAX_IMMEDIATE_REPOLLS || tasksHeld() || this.#state !== POLLING) {
+          return PENDING as R;
+        }
+        this.#wokenInPoll = false;
+        this.#budget = BUDGET;
+      }
+      coop.remaining = this.#budget;
+      let result: R;
+      try {
+        result = poll();
+      } catch (error) {
+        this.#drop();
+        throw error;
+      } finally {
+        this.#budget = coop.remaining;
+        coop.remaining = Infinity;
+      }
+      if (result !== PENDING || !this.#wokenInPoll) return result;
+    }
   }
 
   #settle(result: Poll<T>): Poll<T> {
@@ -193,7 +248,7 @@ export class Consumer<T> implements Waker, Pollable {
     if (this.#state === FINISHED) return DONE;
     if (result === PENDING) {
       this.#state = WAITING;
-      this.#quiet();
+      this.#quiet(true);
       if (this.#wokenInPoll) {
         this.#wokenInPoll = false;
         this.#scheduled = true;
@@ -205,20 +260,27 @@ export class Consumer<T> implements Waker, Pollable {
       this.close();
       return DONE;
     }
-    this.#state = IDLE;
-    this.#activate();
+    this.#idle();
     return result;
   }
 
-  #activate(): void {
+  /** Has an item in hand: tasks wait until the consumer is pending again. */
+  #idle(): void {
+    this.#state = IDLE;
     if (this.#active) return;
     this.#active = true;
     consumerActive();
   }
 
-  #quiet(finished = false): void {
+  #finish(): void {
+    this.#state = FINISHED;
+    this.#quiet(false);
+  }
+
+  /** Pending (`release`: held tasks may run) or finished. */
+  #quiet(release: boolean): void {
     if (!this.#active) return;
     this.#active = false;
-    consumerQuiet(!finished);
+    consumerQuiet(release);
   }
 }

@@ -28,6 +28,15 @@ export interface Waker {
   wake(): void;
 }
 
+/** tokio's coop budget: ready items one poll of a consumer may take. */
+export const BUDGET = 128;
+
+/**
+ * The budget left to the poll running now: a consumer sets it while it polls;
+ * outside consumers it is unlimited.
+ */
+export const coop: { remaining: number } = { remaining: Infinity };
+
 /** Takes the items a `drain` pushes; returns false to stop. */
 export type Sink<T> = (item: T) => boolean;
 
@@ -96,10 +105,16 @@ export class Delay implements TimerEntry {
 
   /** Returns true once the deadline is reached; otherwise `cx` will be woken. */
   poll(cx: Waker): boolean {
+    // tokio's coop budget: a spent budget makes the deadline pending.
+    if (coop.remaining <= 0) {
+      cx.wake();
+      return false;
+    }
     // Registration may fire at once (waking the previous waker), then the
     // poller's waker is kept, as tokio's `poll_elapsed` does.
     if (!this.#registered) this.#register();
     this.#waker = cx;
+    if (this.#elapsed) coop.remaining--;
     return this.#elapsed;
   }
 

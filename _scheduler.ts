@@ -23,6 +23,19 @@ let queue: Pollable[] = [];
 /** Whether a flush macrotask is already queued. */
 let flushQueued = false;
 
+/** Counts the scheduler's turns (flushes, timer firings): a new turn is a new poll. */
+let turn = 0;
+
+/** The current scheduler turn. */
+export function currentTurn(): number {
+  return turn;
+}
+
+/** Starts a new scheduler turn (the timer driver firing). */
+export function newTurn(): void {
+  turn++;
+}
+
 /** Queues `consumer` for the next flush. */
 export function enqueue(consumer: Pollable): void {
   queue.push(consumer);
@@ -38,6 +51,7 @@ export function scheduleFlush(): void {
 
 function flush(): void {
   flushQueued = false;
+  turn++;
   outsideTasks(flushConsumers);
 }
 

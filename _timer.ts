@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { flushConsumers, resumeTask, scheduleFlush } from "./_scheduler.ts";
+import { flushConsumers, newTurn, resumeTask, scheduleFlush } from "./_scheduler.ts";
 import { outsideTasks } from "./_task.ts";
 
 /** The longest delay a host timer takes (2^31 - 1 ms); longer ones re-arm. */
@@ -129,6 +129,7 @@ function onTimer(): void {
 
 function fireNow(): void {
   armed = null;
+  newTurn();
   const due = takeDue(now());
   if (due.length > 0) fireDue(due);
   arm();
