@@ -94,6 +94,12 @@ export class ChannelState<T> implements Source<T> {
   pendingLive = 0;
   /** Makes the error a refused send throws. */
   readonly refuse: (value: T, why: Refusal) => Error;
+  /** Values taken from the buffer so far (places a failure after them). */
+  taken = 0;
+  /** A sender's failure, raised to the receiver once `taken` reaches `at`. */
+  failure: { error: unknown; at: number } | null = null;
+  /** Told once when the receiver closes. */
+  closeListeners: Set<() => void> | null = null;
 
   constructor(capacity: number, refuse: (value: T, why: Refusal) => Error) {
     this.capacity = capacity;
@@ -127,6 +133,28 @@ export class ChannelState<T> implements Source<T> {
     waker.wake();
   }
 
+  /**
+   * One sender fewer because it failed (a thread threw): the receiver gets the
+   * values buffered so far, then `error` (once), and is closed.
+   */
+  failSender(error: unknown): void {
+    if (!this.receiverClosed && this.failure === null) {
+      this.failure = { error, at: this.taken + this.buffer.length };
+      this.wakeReceiver();
+    }
+    this.dropSender();
+  }
+
+  /** Calls `listener` once when the receiver closes; returns its remover. */
+  onReceiverClose(listener: () => void): () => void {
+    if (this.receiverClosed) {
+      listener();
+      return () => {};
+    }
+    (this.closeListeners ??= new Set()).add(listener);
+    return () => this.closeListeners?.delete(listener);
+  }
+
   /** One sender handle fewer; the receiver ends when none is left. */
   dropSender(): void {
     if (--this.senders === 0) this.wakeReceiver();
@@ -139,8 +167,10 @@ export class ChannelState<T> implements Source<T> {
       cx.wake();
       return PENDING;
     }
+    if (this.failure !== null && this.taken === this.failure.at) return this.#fail();
     if (this.buffer.length > 0) {
       coop.remaining--;
+      this.taken++;
       const value = this.buffer.shift();
       if (this.pendingLive > 0) this.#admit();
       return value;
@@ -161,8 +191,11 @@ export class ChannelState<T> implements Source<T> {
   drain(cx: Waker, sink: Sink<T>): DrainStatus {
     const buffer = this.buffer;
     for (;;) {
-      if (buffer.length > 0 && this.pendingLive === 0 && coop.remaining > 0) {
+      if (
+        buffer.length > 0 && this.pendingLive === 0 && coop.remaining > 0 && this.failure === null
+      ) {
         coop.remaining--;
+        this.taken++;
         if (!sink(buffer.shift())) return undefined;
         continue;
       }
@@ -177,6 +210,9 @@ export class ChannelState<T> implements Source<T> {
   closeReceiver(): void {
     if (this.receiverClosed) return;
     this.receiverClosed = true;
+    const listeners = this.closeListeners;
+    this.closeListeners = null;
+    if (listeners !== null) { for (const listener of listeners) listener(); }
     // The waker stays registered, as tokio's: when the last sender goes away it
     // is woken once more (a dropped receiver inside a pipeline still wakes its
     // consumer, which then polls again).
@@ -192,6 +228,14 @@ export class ChannelState<T> implements Source<T> {
   close(): void {
     this.closeReceiver();
     this.buffer.clear();
+  }
+
+  /** Raises the recorded failure once and closes the receiver. */
+  #fail(): never {
+    const error = this.failure!.error;
+    this.failure = null;
+    this.closeReceiver();
+    throw error;
   }
 
   /** Moves waiting sends into the buffer while it has room. */

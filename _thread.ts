@@ -19,7 +19,7 @@
 import { withResolvers } from "./_promise.ts";
 import { type ChannelState, moveSender } from "./_channel_state.ts";
 import { macrotask } from "./_macrotask.ts";
-import { failSender, onReceiverClose } from "./_thread_channel.ts";
+
 import { errorFromEvent, rebuildError } from "./_thread_errors.ts";
 import { type ErrorDescription, LAYOUT, MSG, type StartMessage } from "./_thread_protocol.ts";
 import { runtimeSource } from "./_thread_runtime.ts";
@@ -197,7 +197,7 @@ export class Thread {
   }
 
   #hook(virtual: boolean): void {
-    this.#cleanups.push(onReceiverClose(this.#state!, () => this.stop()));
+    this.#cleanups.push(this.#state!.onReceiverClose(() => this.stop()));
     if (virtual) this.#cleanups.push(addBusyCheck(() => this.#busy()));
     const unregister = onRunEnd(() => {
       this.terminate("Cannot join: the thread was stopped, as the run() it belonged to finished");
@@ -293,7 +293,7 @@ export class Thread {
     const seen = state !== null && !state.receiverClosed;
     if (state !== null) {
       if (status === RETURNED) state.dropSender();
-      else failSender(state, outcome);
+      else state.failSender(outcome);
     }
     this.#release();
     this.#ended?.resolve();

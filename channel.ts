@@ -280,7 +280,14 @@ class RecvWait<T> extends Wait implements Waker {
 
   wake(): void {
     if (this.done) return;
-    const result = this.state.poll(this);
+    let result;
+    try {
+      result = this.state.poll(this);
+    } catch (error) {
+      // A thread feeding the channel failed.
+      this.#release();
+      return this.settle.reject(error);
+    }
     if (result === PENDING) return;
     this.#release();
     this.settle.resolve(result === DONE ? undefined : result);
@@ -350,7 +357,13 @@ export class Receiver<T> implements AsyncIterable<T>, Disposable {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const wait = new RecvWait(this, state, signal);
-    const result = state.poll(wait);
+    let result;
+    try {
+      result = state.poll(wait);
+    } catch (error) {
+      wait.signal?.removeEventListener("abort", wait);
+      return Promise.reject(error);
+    }
     if (result !== PENDING) {
       wait.signal?.removeEventListener("abort", wait);
       return Promise.resolve(result === DONE ? undefined : result);
@@ -445,14 +458,21 @@ class ReceiverIterator<T> extends Wait implements AsyncIterator<T>, Waker {
   next(): Promise<IteratorResult<T>> {
     const state = this.#state;
     if (state === null) return Promise.resolve({ value: undefined, done: true });
-    // Fast path: a buffered value and no bounded sender waiting.
-    if (state.buffer.length > 0 && state.pendingLive === 0) {
+    // Fast path: a buffered value, no bounded sender waiting, no failure due.
+    if (state.buffer.length > 0 && state.pendingLive === 0 && state.failure === null) {
+      state.taken++;
       return Promise.resolve({ value: state.buffer.shift(), done: false });
     }
     if (this.#waiting !== null) {
       return Promise.reject(new TypeError("Cannot iterate: a previous next() is still pending"));
     }
-    const result = state.poll(this);
+    let result;
+    try {
+      result = state.poll(this);
+    } catch (error) {
+      this.#finish();
+      return Promise.reject(error);
+    }
     if (result !== PENDING) return Promise.resolve(this.#result(result));
     this.#waiting = withResolvers();
     const promise = this.#waiting.promise;
@@ -465,7 +485,15 @@ class ReceiverIterator<T> extends Wait implements AsyncIterator<T>, Waker {
     const state = this.#state;
     const waiting = this.#waiting;
     if (state === null || waiting === null) return;
-    const result = state.poll(this);
+    let result;
+    try {
+      result = state.poll(this);
+    } catch (error) {
+      // A thread feeding the channel failed.
+      this.#waiting = null;
+      this.#finish();
+      return waiting.reject(error);
+    }
     if (result === PENDING) return;
     unlinkWait(this);
     this.#waiting = null;

@@ -28,3 +28,4 @@
 export * from "./task.ts";
 export * from "./channel.ts";
 export * from "./stream.ts";
+export * from "./worker_producer.ts";
