@@ -117,6 +117,13 @@ export class ChannelState<T> implements Source<T> {
     this.wakeReceiver();
   }
 
+  /** Buffers `count` values from `values` starting at `start`, waking the receiver once. */
+  pushAll(values: ArrayLike<T>, start = 0, count = values.length - start): void {
+    const buffer = this.buffer;
+    for (let i = start; i < start + count; i++) buffer.push(values[i] as T);
+    if (count > 0) this.wakeReceiver();
+  }
+
   /** Queues a bounded send that must wait for room. */
   enqueue(send: PendingSend<T>): void {
     (this.pending ??= new Queue()).push(send);
