@@ -41,6 +41,8 @@ export interface Outcome {
   median: Record<string, number> | undefined;
   /** Every run's metrics. */
   runs: Record<string, number>[];
+  /** Smallest and largest of each metric over the runs. */
+  spread?: Record<string, [number, number]>;
   /** Why there is no median: unavailable, a failed check, or an error. */
   problem?: string;
 }
@@ -150,6 +152,10 @@ export async function runRow(
     outcome.median = Object.fromEntries(
       keys.map((key) => [key, median(outcome.runs.map((r) => r[key]!))]),
     );
+    outcome.spread = Object.fromEntries(keys.map((key) => {
+      const values = outcome.runs.map((r) => r[key]!);
+      return [key, [Math.min(...values), Math.max(...values)]];
+    }));
   }
   return outcomes;
 }

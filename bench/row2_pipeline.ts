@@ -115,6 +115,22 @@ export function pipelineContenders(n: number): Contender[] {
       );
       return check.result;
     }, { reference: "~90" }),
+    timed("Effect 3 Stream, runForEachChunk (chunked)", "peer", expected, n, async () => {
+      const check = new Check();
+      await Effect3.runPromise(
+        Stream3.fromIterable(source).pipe(
+          Stream3.map(double),
+          Stream3.filter(byThree),
+          Stream3.take(limit),
+          Stream3.runForEachChunk((chunk) =>
+            Effect3.sync(() => {
+              for (const x of chunk) check.push(x);
+            })
+          ),
+        ),
+      );
+      return check.result;
+    }),
     timed("Effect 4 Stream, runForEach", "peer", expected, n, async () => {
       const check = new Check();
       await Effect4.runPromise(
@@ -127,6 +143,22 @@ export function pipelineContenders(n: number): Contender[] {
       );
       return check.result;
     }, { reference: "~35" }),
+    timed("Effect 4 Stream, runForEachArray (chunked)", "peer", expected, n, async () => {
+      const check = new Check();
+      await Effect4.runPromise(
+        Stream4.fromIterable(source).pipe(
+          Stream4.map(double),
+          Stream4.filter(byThree),
+          Stream4.take(limit),
+          Stream4.runForEachArray((chunk) =>
+            Effect4.sync(() => {
+              for (let i = 0; i < chunk.length; i++) check.push(chunk[i]!);
+            })
+          ),
+        ),
+      );
+      return check.result;
+    }),
     timed("RxJS 7 (push, synchronous)", "peer", expected, n, () => {
       const check = new Check();
       rxFrom(source)

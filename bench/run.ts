@@ -78,7 +78,9 @@ function report(
   const wefts = outcomes.filter((o) => o.contender.kind === "weft");
   const header = [
     "contender",
-    ...columns.map((c) => c.title),
+    columns[0]!.title,
+    "min-max",
+    ...columns.slice(1).map((c) => c.title),
     "issue",
     ...wefts.map((w) => `${w.contender.name.replace(/^weft: /, "weft ")} / this`),
   ];
@@ -87,12 +89,14 @@ function report(
     const reference = o.contender.reference ?? "";
     if (o.median === undefined) {
       if (!(o.problem ?? "").startsWith("not available")) failed = true;
-      return [name, ...columns.map(() => "-"), reference, ...wefts.map(() => "")];
+      return [name, ...columns.map(() => "-"), "-", reference, ...wefts.map(() => "")];
     }
     const m = o.median;
     return [
       name,
-      ...columns.map((c) => (c.format ?? fmt)(m[c.key]!)),
+      (columns[0]!.format ?? fmt)(m[columns[0]!.key]!),
+      spreadOf(o, columns[0]!),
+      ...columns.slice(1).map((c) => (c.format ?? fmt)(m[c.key]!)),
       reference,
       ...wefts.map((w) =>
         w === o || w.median === undefined ? "" : ratio(w.median[ratioKey]!, m[ratioKey]!)
@@ -103,6 +107,14 @@ function report(
   for (const o of outcomes) {
     if (o.problem !== undefined) out(`  ${o.contender.name}: ${o.problem}`);
   }
+}
+
+/** The first column's smallest and largest run. */
+function spreadOf(o: Outcome, column: { key: string; format?: (v: number) => string }): string {
+  const range = o.spread?.[column.key];
+  if (range === undefined || o.runs.length < 2) return "";
+  const format = column.format ?? fmt;
+  return `${format(range[0])}-${format(range[1])}`;
 }
 
 function find(outcomes: readonly Outcome[], name: string): Outcome {
@@ -196,6 +208,9 @@ out(
   }, ${runsText}, contenders interleaved round-robin in one process`,
 );
 out(`"weft X / this" = weft's figure divided by this contender's: below 1x weft is faster.`);
+out(
+  `"min-max" = the first figure's smallest and largest run; "issue" = the issue's figure for it.`,
+);
 if (!canGc) out("warning: gc() is not exposed (--v8-flags=--expose-gc); heap figures are rough");
 
 let taskBytes: number | undefined;
