@@ -166,6 +166,38 @@ export class JoinHandle<T> implements PromiseLike<T>, TaskContext, Disposable {
     this.abort();
   }
 
+  /**
+   * Waits for the task, as awaiting the handle does, but stops waiting when
+   * `signal` aborts (rejecting with `signal.reason`); the task itself runs on.
+   *
+   * @param options `signal` to stop waiting.
+   * @returns The task's result.
+   *
+   * @example Stop waiting without stopping the task
+   * ```ts
+   * import { sleep, spawnTask } from "@weft/weft/task";
+   * import assert from "node:assert/strict";
+   *
+   * const handle = spawnTask(() => sleep(5).then(() => "done"));
+   * const controller = new AbortController();
+   * const waiting = handle.join({ signal: controller.signal });
+   * controller.abort("impatient");
+   * assert.equal(await waiting.catch((reason) => reason), "impatient");
+   * assert.equal(await handle, "done");
+   * ```
+   */
+  join(options?: WaitOptions): Promise<T> {
+    const signal = options?.signal;
+    const result = this.#observe();
+    if (signal === undefined) return result;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      result.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+  }
+
   /** Settles like the task: resolved with its result, or rejected. */
   then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
