@@ -29,3 +29,4 @@ export * from "./task.ts";
 export * from "./channel.ts";
 export * from "./stream.ts";
 export * from "./worker_producer.ts";
+export * from "./blocking.ts";

@@ -1,0 +1,523 @@
+/**
+ * Internal: the scheduler behind `BlockingPool`, run on the main thread.
+ *
+ * - Each worker slot has a deque of jobs kept here. A new job goes straight to
+ *   an idle worker, else starts a worker in an unused slot (lazily, up to the
+ *   pool's size), else is queued at the back of the shortest deque.
+ * - A worker that finishes a job takes the front of its own deque; when that
+ *   is empty it steals from the back of the longest other deque. So a job
+ *   queued behind a long one runs on the first worker that is free.
+ * - `maxQueued` bounds the jobs in deques; jobs beyond it wait in a FIFO and
+ *   are admitted as room appears (the facade throws instead when told to).
+ * - A cancelled job that has not started leaves its deque; a running one is
+ *   told through shared memory and its worker stays busy until it returns,
+ *   unless the cancel terminates the worker (shutdown, the end of a run).
+ * - A worker that exits on its own fails its job and is replaced on demand.
+ * - Idle workers are unref'd (they do not hold the process open) and are
+ *   terminated after `idleTimeout` ms without a job.
+ *
+ * @module
+ */
+import { withResolvers } from "./_promise.ts";
+import { type Dispatch, PoolWorker, type WorkerEvents } from "./_pool_worker.ts";
+import type { Scope } from "./_task.ts";
+import { currentTask } from "./_task.ts";
+import { rebuildError } from "./_thread_errors.ts";
+import type { ErrorDescription } from "./_thread_protocol.ts";
+import { Cancelled, onRunEnd } from "./task.ts";
+
+/** The job waits for room in the queue. */
+export const WAITING = 0;
+/** The job is in a deque. */
+export const QUEUED = 1;
+/** The job runs on a worker. */
+export const RUNNING = 2;
+/** The job has settled. */
+export const ENDED = 3;
+
+/** Told when a job settles (the job's handle). */
+export interface JobListener {
+  /** The job ended: `ok` with its result, or failed with `outcome`; `report` if unobserved failures should be reported. */
+  jobSettled(ok: boolean, outcome: unknown, report: boolean): void;
+}
+
+/** The errors the scheduler makes, supplied by the public module. */
+export interface PoolErrors {
+  /** The reason a job of a `run()` that has finished is cancelled with. */
+  runEnded(): unknown;
+  /** The error of a job whose worker exited under it. */
+  workerExited(code: number, cause: unknown): Error;
+}
+
+/** The scheduler's settings, already checked. */
+export interface PoolSettings {
+  /** Workers at most. */
+  size: number;
+  /** Ms an idle worker lives (Infinity: until shutdown). */
+  idleTimeout: number;
+  /** Jobs in deques at most. */
+  maxQueued: number;
+}
+
+/** Counters of a pool's life. */
+export interface PoolCounters {
+  /** Jobs that returned or threw on a worker. */
+  completed: number;
+  /** Jobs a worker took from another worker's deque. */
+  stolen: number;
+  /** Workers started. */
+  started: number;
+}
+
+/** One job, from spawn to settlement. */
+export class Job implements Dispatch {
+  /** Its id (> 0). */
+  readonly id: number = nextId();
+  /** The key of its code. */
+  readonly key: number;
+  /** The inline function's source, or undefined. */
+  readonly source: string | undefined;
+  /** The module's URL, or undefined. */
+  readonly url: string | undefined;
+  /** The module export's name, or undefined. */
+  readonly exportName: string | undefined;
+  /** Arguments; dropped once posted. */
+  args: unknown[];
+  /** What to move; dropped once posted. */
+  transfer: Transferable[];
+  /** WAITING, QUEUED, RUNNING or ENDED. */
+  state = WAITING;
+  /** The slot whose deque holds it, or that runs it. */
+  slot: Slot | null = null;
+  /** The run() it was spawned in, if any. */
+  scope: Scope | null = null;
+  /** Its handle. */
+  listener: JobListener | null = null;
+
+  /** Makes a job; `code` says what to run. */
+  constructor(
+    code: { key: number; source?: string; url?: string; exportName?: string },
+    args: unknown[],
+    transfer: Transferable[],
+  ) {
+    this.key = code.key;
+    this.source = code.source;
+    this.url = code.url;
+    this.exportName = code.exportName;
+    this.args = args;
+    this.transfer = transfer;
+  }
+}
+
+/** A worker's place in the pool: its deque, its worker (once started), its job. */
+interface Slot {
+  /** Its index. */
+  readonly index: number;
+  /** Jobs waiting for this worker; others steal from the back. */
+  readonly deque: Job[];
+  /** The worker, or null before it starts or after it is released. */
+  worker: PoolWorker | null;
+  /** The running job, or null when idle. */
+  job: Job | null;
+  /** When it went idle (Date.now()). */
+  idleSince: number;
+}
+
+const EMPTY: never[] = [];
+/** The last job id given; ids stay in 1..2^31-1 (0 in a control block means "none"). */
+let lastId = 0;
+
+function nextId(): number {
+  lastId = lastId === 0x7fffffff ? 1 : lastId + 1;
+  return lastId;
+}
+/** The host's setTimeout, to tell a real timer (which may be unref'd) from a fake one. */
+const hostSetTimeout = globalThis.setTimeout;
+
+/** The scheduler; see the module doc. */
+export class PoolCore implements WorkerEvents {
+  /** The settings. */
+  readonly #settings: PoolSettings;
+  /** The error factories. */
+  readonly #errors: PoolErrors;
+  /** One per possible worker. */
+  readonly #slots: Slot[];
+  /** Jobs waiting for room in the deques. */
+  readonly #waiting: Job[] = [];
+  /** Callers of `ready()` waiting for room. */
+  readonly #readers = new Set<PromiseWithResolvers<void>>();
+  /** The runs this pool has registered an end-of-run cleanup with. */
+  readonly #scopes = new WeakSet<Scope>();
+  /** Jobs in deques. */
+  #queued = 0;
+  /** Slots running a job. */
+  #running = 0;
+  /** The idle-release timer, if armed. */
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** The clearTimeout matching the setTimeout that armed it. */
+  #clearTimer: typeof clearTimeout = clearTimeout;
+  /** Set by shutdown. */
+  #closed = false;
+  /** Settled when shutdown is complete. */
+  #shutdown: Promise<void> | null = null;
+  /** Released workers that have not yet exited. */
+  readonly #exiting = new Set<Promise<void>>();
+  /** Counters. */
+  readonly counters: PoolCounters = { completed: 0, stolen: 0, started: 0 };
+
+  /** Makes a scheduler with no worker started. */
+  constructor(settings: PoolSettings, errors: PoolErrors) {
+    this.#settings = settings;
+    this.#errors = errors;
+    this.#slots = Array.from({ length: settings.size }, (_, index) => ({
+      index,
+      deque: [],
+      worker: null,
+      job: null,
+      idleSince: 0,
+    }));
+  }
+
+  /** Whether shutdown has begun. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Jobs in deques (not started). */
+  get queued(): number {
+    return this.#queued;
+  }
+
+  /** Jobs running (including cancelled ones that have not yet returned). */
+  get running(): number {
+    return this.#running;
+  }
+
+  /** Jobs waiting for room in the queue. */
+  get waiting(): number {
+    return this.#waiting.length;
+  }
+
+  /** Workers alive. */
+  get workers(): number {
+    let n = 0;
+    for (const slot of this.#slots) if (slot.worker !== null) n++;
+    return n;
+  }
+
+  /** Whether a job spawned now would start or be queued without waiting. */
+  hasRoom(): boolean {
+    if (this.#waiting.length > 0) return false;
+    return this.#queued < this.#settings.maxQueued || this.#freeSlot() !== null;
+  }
+
+  /**
+   * Takes a new job: runs it, queues it, or (no room) makes it wait.
+   *
+   * @throws {DOMException} A `DataCloneError` if its arguments cannot be cloned; the job is not taken.
+   */
+  submit(job: Job): void {
+    this.#joinRun(job);
+    if (this.#waiting.length === 0) {
+      const slot = this.#freeSlot();
+      if (slot !== null) return this.#start(slot, job);
+      if (this.#queued < this.#settings.maxQueued) return this.#enqueue(snapshot(job));
+    }
+    this.#waiting.push(snapshot(job));
+  }
+
+  /** Resolves when a job spawned now would not wait; rejects with `signal.reason` on abort. */
+  ready(signal: AbortSignal | undefined): Promise<void> {
+    if (this.hasRoom()) return Promise.resolve();
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const reader = withResolvers<void>();
+    this.#readers.add(reader);
+    if (signal === undefined) return reader.promise;
+    const abort = () => {
+      this.#readers.delete(reader);
+      reader.reject(signal.reason);
+    };
+    signal.addEventListener("abort", abort, { once: true });
+    return reader.promise.finally(() => signal.removeEventListener("abort", abort));
+  }
+
+  /**
+   * Cancels `job` with `reason`: a job not yet started is dropped; a running
+   * one is told, and its worker terminated when `terminate` is set.
+   */
+  cancel(job: Job, reason: unknown, terminate: boolean): void {
+    switch (job.state) {
+      case WAITING: {
+        // A job cancelled before it was submitted is in no list.
+        const index = this.#waiting.indexOf(job);
+        if (index >= 0) this.#waiting.splice(index, 1);
+        return this.#settle(job, false, new Cancelled(reason), false);
+      }
+      case QUEUED:
+        this.#unqueue(job);
+        this.#settle(job, false, new Cancelled(reason), false);
+        return this.#admitWaiting();
+      case RUNNING:
+        return this.#cancelRunning(job, reason, terminate);
+    }
+  }
+
+  /** Cancels every job and terminates every worker; resolves once all have exited. */
+  shutdown(reason: unknown): Promise<void> {
+    if (this.#shutdown !== null) return this.#shutdown;
+    this.#closed = true;
+    this.#disarm();
+    for (const reader of this.#readers) reader.reject(reason);
+    this.#readers.clear();
+    this.#cancelWhere(() => true, reason);
+    for (const slot of this.#slots) this.#release(slot);
+    this.#shutdown = Promise.all(this.#exiting).then(() => {});
+    return this.#shutdown;
+  }
+
+  /** From a worker: its job's result (`ok`), or its error's description. */
+  message(worker: PoolWorker, ok: boolean, message: unknown): void {
+    const slot = this.#slots[worker.index]!;
+    const job = slot.job;
+    if (slot.worker !== worker || job === null) return;
+    this.counters.completed++;
+    this.#running--;
+    slot.job = null;
+    job.slot = null;
+    this.#next(slot);
+    if (ok) this.#settle(job, true, message, false);
+    else this.#settle(job, false, rebuildError(message as ErrorDescription), true);
+  }
+
+  /** From a worker: it exited. If it was not released, its job fails and it is replaced. */
+  exit(worker: PoolWorker, code: number, error: unknown): void {
+    const slot = this.#slots[worker.index]!;
+    if (slot.worker !== worker) return;
+    slot.worker = null;
+    const job = slot.job;
+    if (job !== null) {
+      this.#running--;
+      slot.job = null;
+      job.slot = null;
+      this.#settle(job, false, this.#errors.workerExited(code, error), true);
+    }
+    if (!this.#closed) this.#next(slot);
+  }
+
+  /** Under a run(): remembers it, and registers (once per run) the cleanup at its end. */
+  #joinRun(job: Job): void {
+    const scope = currentTask()?.scope ?? null;
+    if (scope === null || scope.closed) return;
+    job.scope = scope;
+    if (this.#scopes.has(scope)) return;
+    this.#scopes.add(scope);
+    onRunEnd(() => this.#runEnded(scope));
+  }
+
+  /** The run ended: its jobs are cancelled (running ones terminated), idle workers released. */
+  #runEnded(scope: Scope): void {
+    this.#scopes.delete(scope);
+    if (this.#closed) return;
+    this.#cancelWhere((job) => job.scope === scope, this.#errors.runEnded());
+    for (const slot of this.#slots) if (slot.job === null) this.#release(slot);
+    if (this.workers === 0) this.#disarm();
+  }
+
+  #cancelWhere(match: (job: Job) => boolean, reason: unknown): void {
+    for (const job of this.#waiting.filter(match)) this.cancel(job, reason, true);
+    for (const slot of this.#slots) {
+      for (const job of slot.deque.filter(match)) this.cancel(job, reason, true);
+    }
+    for (const slot of this.#slots) {
+      if (slot.job !== null && match(slot.job)) this.cancel(slot.job, reason, true);
+    }
+  }
+
+  #cancelRunning(job: Job, reason: unknown, terminate: boolean): void {
+    const slot = job.slot!;
+    slot.worker?.cancel(job.id);
+    this.#settle(job, false, new Cancelled(reason), false);
+    if (!terminate) return;
+    // The job is not waited for: its worker goes, and the slot serves on.
+    this.#running--;
+    slot.job = null;
+    job.slot = null;
+    this.#release(slot);
+    if (!this.#closed) this.#next(slot);
+  }
+
+  /** A free slot: an idle worker first, else one not started; null if none. */
+  #freeSlot(): Slot | null {
+    let unstarted: Slot | null = null;
+    for (const slot of this.#slots) {
+      if (slot.job !== null) continue;
+      if (slot.worker !== null) return slot;
+      unstarted ??= slot;
+    }
+    return unstarted;
+  }
+
+  /** Runs a new job on a free slot; a job whose arguments cannot be cloned leaves it free. */
+  #start(slot: Slot, job: Job): void {
+    try {
+      this.#dispatch(slot, job);
+    } catch (error) {
+      this.#idle(slot);
+      throw error;
+    }
+  }
+
+  /** Runs `job` on `slot`, starting its worker if needed. */
+  #dispatch(slot: Slot, job: Job): void {
+    if (slot.worker === null) {
+      slot.worker = new PoolWorker(slot.index, this);
+      this.counters.started++;
+    }
+    slot.worker.run(job);
+    job.args = EMPTY;
+    job.transfer = EMPTY;
+    job.state = RUNNING;
+    job.slot = slot;
+    slot.job = job;
+    this.#running++;
+  }
+
+  /** Puts `job` at the back of the shortest deque. */
+  #enqueue(job: Job): void {
+    let target = this.#slots[0]!;
+    for (const slot of this.#slots) if (slot.deque.length < target.deque.length) target = slot;
+    target.deque.push(job);
+    job.state = QUEUED;
+    job.slot = target;
+    this.#queued++;
+  }
+
+  #unqueue(job: Job): void {
+    const deque = job.slot!.deque;
+    deque.splice(deque.indexOf(job), 1);
+    job.slot = null;
+    this.#queued--;
+  }
+
+  /** `slot` is free: it takes its own deque's front, else steals, else goes idle. */
+  #next(slot: Slot): void {
+    const job = slot.deque.shift() ?? this.#steal(slot);
+    if (job === undefined) return this.#idle(slot);
+    this.#queued--;
+    this.#dispatch(slot, job);
+    this.#admitWaiting();
+  }
+
+  /** The back of the longest other deque, or undefined when every deque is empty. */
+  #steal(thief: Slot): Job | undefined {
+    let victim: Slot | null = null;
+    for (const slot of this.#slots) {
+      if (slot === thief || slot.deque.length === 0) continue;
+      if (victim === null || slot.deque.length > victim.deque.length) victim = slot;
+    }
+    if (victim === null) return undefined;
+    this.counters.stolen++;
+    return victim.deque.pop();
+  }
+
+  /** Moves waiting jobs into the deques while there is room, then wakes `ready()` callers. */
+  #admitWaiting(): void {
+    const waiting = this.#waiting;
+    while (waiting.length > 0) {
+      const slot = this.#freeSlot();
+      if (slot === null && this.#queued >= this.#settings.maxQueued) return;
+      const job = waiting.shift()!;
+      if (slot !== null) this.#dispatch(slot, job);
+      else this.#enqueue(job);
+    }
+    if (this.#readers.size === 0 || !this.hasRoom()) return;
+    for (const reader of this.#readers) reader.resolve();
+    this.#readers.clear();
+  }
+
+  #idle(slot: Slot): void {
+    slot.job = null;
+    if (slot.worker === null) return;
+    slot.worker.idle();
+    slot.idleSince = Date.now();
+    this.#arm(this.#settings.idleTimeout);
+  }
+
+  /** Terminates the slot's worker, if any (shutdown waits for it to exit). */
+  #release(slot: Slot): void {
+    const worker = slot.worker;
+    if (worker === null) return;
+    slot.worker = null;
+    const exit = worker.terminate();
+    this.#exiting.add(exit);
+    exit.then(() => this.#exiting.delete(exit));
+  }
+
+  /** Arms the idle timer to fire in `ms`, unless it is armed already. */
+  #arm(ms: number): void {
+    if (this.#timer !== undefined || ms === Infinity || this.#closed) return;
+    // Looked up at call time, so a fake clock controls idle release.
+    this.#clearTimer = globalThis.clearTimeout;
+    const timer = globalThis.setTimeout(() => this.#releaseIdle(), ms);
+    this.#timer = timer;
+    unrefTimer(timer);
+  }
+
+  #disarm(): void {
+    if (this.#timer === undefined) return;
+    this.#clearTimer(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Releases the workers idle for `idleTimeout`; re-arms for the next one due. */
+  #releaseIdle(): void {
+    this.#timer = undefined;
+    const timeout = this.#settings.idleTimeout;
+    const now = Date.now();
+    let next = Infinity;
+    for (const slot of this.#slots) {
+      if (slot.worker === null || slot.job !== null) continue;
+      const left = slot.idleSince + timeout - now;
+      if (left <= 0) this.#release(slot);
+      else next = Math.min(next, left);
+    }
+    if (next !== Infinity) this.#arm(next);
+  }
+
+  #settle(job: Job, ok: boolean, outcome: unknown, report: boolean): void {
+    job.state = ENDED;
+    job.args = EMPTY;
+    job.transfer = EMPTY;
+    const listener = job.listener;
+    job.listener = null;
+    listener?.jobSettled(ok, outcome, report);
+  }
+}
+
+/**
+ * A copy of the job's arguments taken at spawn, for a job that does not
+ * start at once: later changes by the caller do not reach it, and what it
+ * transfers is moved now (detached on the caller's side), as Rust moves a
+ * closure's captures into `spawn_blocking`.
+ *
+ * @throws {DOMException} A `DataCloneError` if they cannot be cloned.
+ */
+function snapshot(job: Job): Job {
+  const copy = structuredClone({ args: job.args, transfer: job.transfer }, {
+    transfer: job.transfer,
+  });
+  job.args = copy.args;
+  job.transfer = copy.transfer;
+  return job;
+}
+
+/** Lets the process exit while a real idle timer is pending; a fake timer is left alone. */
+function unrefTimer(timer: unknown): void {
+  if (globalThis.setTimeout !== hostSetTimeout) return;
+  if (typeof timer === "number") {
+    const deno = (globalThis as { Deno?: { unrefTimer?: (id: number) => void } }).Deno;
+    deno?.unrefTimer?.(timer);
+  } else if (typeof (timer as { unref?: unknown })?.unref === "function") {
+    (timer as { unref(): void }).unref();
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * Internal: the main-thread side of one blocking-pool worker.
+ *
+ * The worker is a `node:worker_threads` Worker rather than a web `Worker`:
+ * measured on Deno 2.9, a web Worker's `terminate()` leaves a worker that
+ * spins in synchronous code (or blocks in `Atomics.wait`) running, and the
+ * process cannot exit until it returns; `node:worker_threads`' `terminate()`
+ * stops it at once. Its `unref()` also lets an idle worker stay alive without
+ * holding the process open. Both are what a pool needs: shutdown must end a
+ * job that never returns, and idle workers must not keep a script alive.
+ *
+ * Every worker is unref'd from the start; while any job runs, one shared
+ * keep-alive interval (from `node:timers`, which fake clocks leave alone) is
+ * ref'd instead. Toggling it costs a tenth of toggling a worker's ref, which
+ * matters when jobs are tiny; it is cleared when the last worker exits, so
+ * no timer outlives the pools.
+ *
+ * - `run(job)` writes the job's id and code key into the control block and
+ *   posts its arguments (with its code the first time this worker sees it),
+ *   and holds the process open until the owner calls `idle()`.
+ * - The worker's answer is the job's result or its error's description, as
+ *   the control block's STATUS word says.
+ * - `cancel(id)` stores the id in the control block (what the job's
+ *   `cancelled()` reads) and wakes what waits on it: a `sleepSync`, or the
+ *   watch behind an async job's `signal`.
+ * - The worker's exit (`terminate()`, or the job ending it) is reported once;
+ *   `exited` resolves then.
+ *
+ * @module
+ */
+import { clearInterval, setInterval } from "node:timers";
+import { Worker as NodeWorker } from "node:worker_threads";
+import { withResolvers } from "./_promise.ts";
+import { POOL_LAYOUT, type PoolMessage, type PoolWorkerData } from "./_pool_protocol.ts";
+import { poolRuntimeSource } from "./_pool_runtime.ts";
+
+/** What a worker tells its owner. */
+export interface WorkerEvents {
+  /** The outcome of the worker's job: its result (`ok`) or its error's description. */
+  message(worker: PoolWorker, ok: boolean, message: unknown): void;
+  /** The worker exited (`code`), with the error it reported, if any. */
+  exit(worker: PoolWorker, code: number, error: unknown): void;
+}
+
+/** A job as the worker posts it. */
+export interface Dispatch {
+  /** The job's id (> 0). */
+  id: number;
+  /** The key of its code. */
+  key: number;
+  /** The inline function's source, or undefined. */
+  source: string | undefined;
+  /** The module's URL, or undefined. */
+  url: string | undefined;
+  /** The module export's name, or undefined. */
+  exportName: string | undefined;
+  /** The arguments. */
+  args: unknown[];
+  /** What to move rather than copy. */
+  transfer: Transferable[];
+}
+
+/** Workers started and not yet exited. */
+let live = 0;
+/** Settled when `live` drops to 0. */
+let allExited: PromiseWithResolvers<void> | null = null;
+/** The worker source, made once. */
+let source: string | undefined;
+/** Workers running a job. */
+let busy = 0;
+/** Ref'd while a job runs anywhere, so that the process waits for it. */
+let keepAlive: ReturnType<typeof setInterval> | null = null;
+
+function hold(): void {
+  if (busy++ > 0) return;
+  keepAlive ??= setInterval(() => {}, 2 ** 30);
+  keepAlive.ref();
+}
+
+function letGo(): void {
+  if (--busy === 0) keepAlive?.unref();
+}
+
+/** How many pool workers are alive (for leak checks in tests). */
+export function liveWorkers(): number {
+  return live;
+}
+
+/** Resolves once every pool worker has exited. */
+export function workersExited(): Promise<void> {
+  if (live === 0) return Promise.resolve();
+  allExited ??= withResolvers<void>();
+  return allExited.promise;
+}
+
+/** The last worker exited: the keep-alive goes, `workersExited()` resolves. */
+function lastExited(): void {
+  if (keepAlive !== null) clearInterval(keepAlive);
+  keepAlive = null;
+  allExited?.resolve();
+  allExited = null;
+}
+
+/** One worker of a pool, seen from the main thread. */
+export class PoolWorker {
+  /** The index of its slot in the pool. */
+  readonly index: number;
+  /** The worker thread. */
+  readonly #worker: NodeWorker;
+  /** The control block. */
+  readonly #control: Int32Array;
+  /** Keys of the code this worker has compiled or imported. */
+  readonly #known = new Set<number>();
+  /** Whether it holds the process open (it has a job). */
+  #holding = false;
+  /** Whether it has exited. */
+  #exited = false;
+  /** The error it reported before exiting, if any. */
+  #error: unknown = undefined;
+  /** Settled when it exits. */
+  readonly #exit = withResolvers<void>();
+
+  /** Starts the worker for deque `index`. */
+  constructor(index: number, events: WorkerEvents) {
+    this.index = index;
+    const control = new SharedArrayBuffer(POOL_LAYOUT.BYTES);
+    this.#control = new Int32Array(control);
+    const workerData: PoolWorkerData = { control, layout: POOL_LAYOUT, index };
+    source ??= poolRuntimeSource();
+    this.#worker = new NodeWorker(source, { eval: true, workerData });
+    this.#worker.unref();
+    live++;
+    this.#worker.on("message", (message: unknown) => {
+      const ok = Atomics.load(this.#control, POOL_LAYOUT.STATUS) === POOL_LAYOUT.DONE;
+      events.message(this, ok, message);
+    });
+    this.#worker.on("error", (error: unknown) => {
+      this.#error ??= error;
+    });
+    this.#worker.on("exit", (code: number) => this.#onExit(events, code));
+  }
+
+  /** Whether the worker has exited. */
+  get exited(): boolean {
+    return this.#exited;
+  }
+
+  /** Resolves when the worker has exited. */
+  get exit(): Promise<void> {
+    return this.#exit.promise;
+  }
+
+  /**
+   * Posts `job`; its code goes along the first time.
+   *
+   * @throws {DOMException} A `DataCloneError` if the arguments cannot be cloned.
+   */
+  run(job: Dispatch): void {
+    const control = this.#control;
+    control[POOL_LAYOUT.JOB] = job.id;
+    control[POOL_LAYOUT.KEY] = job.key;
+    let form: number = POOL_LAYOUT.CODE;
+    let message: PoolMessage;
+    if (!this.#known.has(job.key)) {
+      message = { args: job.args, source: job.source, url: job.url, exportName: job.exportName };
+    } else if (job.args.length === 0) {
+      form = POOL_LAYOUT.NO_ARGS;
+    } else if (job.args.length === 1) {
+      form = POOL_LAYOUT.ONE_ARG;
+      message = job.args[0];
+    } else {
+      form = POOL_LAYOUT.ARGS;
+      message = job.args;
+    }
+    control[POOL_LAYOUT.FORM] = form;
+    // Web and node `Transferable`s are the same objects in Deno; only the types differ.
+    this.#worker.postMessage(message, job.transfer as never);
+    this.#known.add(job.key);
+    if (this.#holding) return;
+    this.#holding = true;
+    hold();
+  }
+
+  /** Tells job `id` (running here) that it is cancelled. */
+  cancel(id: number): void {
+    const control = this.#control;
+    Atomics.store(control, POOL_LAYOUT.CANCEL, id);
+    Atomics.add(control, POOL_LAYOUT.SIGNAL, 1);
+    Atomics.notify(control, POOL_LAYOUT.SIGNAL);
+  }
+
+  /** The worker has no job: it no longer holds the process open. */
+  idle(): void {
+    if (!this.#holding) return;
+    this.#holding = false;
+    letGo();
+  }
+
+  /** Ends the worker, even one running synchronous code; resolves once it has exited. */
+  terminate(): Promise<void> {
+    if (!this.#exited) this.#worker.terminate().catch(() => {});
+    return this.#exit.promise;
+  }
+
+  #onExit(events: WorkerEvents, code: number): void {
+    if (this.#exited) return;
+    this.#exited = true;
+    this.idle();
+    live--;
+    this.#exit.resolve();
+    if (live === 0) lastExited();
+    events.exit(this, code, this.#error);
+  }
+}
