@@ -13,8 +13,22 @@ import { Queue } from "../_queue.ts";
 import { assert, assertEquals } from "./_assert.ts";
 import { drain, watch, type Watched } from "./_helpers.ts";
 
-const SEED = 42;
-const RUNS = 200;
+// A fixed seed unless WEFT_SEED / WEFT_RUNS say otherwise (`deno task fuzz`).
+const SEED = envInteger("WEFT_SEED") ?? 42;
+const RUNS = envInteger("WEFT_RUNS") ?? 200;
+
+/** An integer from the environment, read only when env access was granted. */
+function envInteger(name: string): number | undefined {
+  const { state } = Deno.permissions.querySync({ name: "env", variable: name });
+  if (state !== "granted") return undefined;
+  const text = Deno.env.get(name);
+  if (text === undefined || text === "") return undefined;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) {
+    throw new RangeError(`Cannot read ${name}: expected an integer, got ${text}`);
+  }
+  return value;
+}
 
 /** One step of a scenario; `pick` chooses among senders or waiting sends. */
 type Op =
