@@ -92,8 +92,12 @@ export function poolRuntime(port: Port, data: PoolWorkerData): void {
           Atomics.wait(control, L.SIGNAL, seen, left);
         }
       },
-      transfer(...items: Transferable[]): void {
-        if (current === id) transfers.push(...items);
+      transfer(...items: (Transferable | ArrayBufferView)[]): void {
+        if (current !== id) return;
+        for (const item of items) {
+          if (!ArrayBuffer.isView(item)) transfers.push(item);
+          else if (!(item.buffer instanceof SharedArrayBuffer)) transfers.push(item.buffer);
+        }
       },
       get signal(): AbortSignal {
         if (current !== id) return AbortSignal.abort(cancelledError());

@@ -96,13 +96,12 @@ export interface BlockingContext {
    */
   sleepSync(ms: number): void;
   /**
-   * Moves `items` (ArrayBuffers, or a typed array's `.buffer`) to the main
-   * thread with the result instead of copying them; they are detached in
-   * the worker once the job returns.
+   * Moves `items` to the main thread with the result instead of copying
+   * them; they are detached in the worker once the job returns.
    *
-   * @param items What the result holds and the job gives up.
+   * @param items What the result holds and the job gives up: ArrayBuffers, typed arrays or DataViews (their buffer moves; one over shared memory is left alone), or other transferables.
    */
-  transfer(...items: Transferable[]): void;
+  transfer(...items: Movable[]): void;
   /**
    * Aborted when the job is cancelled, once the worker's event loop runs
    * (for async jobs; synchronous code reads `cancelled()`).
@@ -122,15 +121,22 @@ export type BlockingFunction<A extends unknown[] = unknown[], R = unknown> = (
   ...args: A
 ) => R | PromiseLike<R>;
 
+/**
+ * What can be moved between threads rather than copied: an `ArrayBuffer`, a
+ * typed array or `DataView` (its whole buffer moves; one over a
+ * `SharedArrayBuffer` is shared anyway and is left alone), or another
+ * transferable object (a `MessagePort`, ...).
+ */
+export type Movable = Transferable | ArrayBufferView;
+
 /** Options of one job, beside its code. */
 export interface JobOptions {
   /**
-   * Objects among the arguments to move to the worker rather than copy
-   * (ArrayBuffers; for a typed array, its `.buffer`). They are detached on
-   * the caller's side at the spawn.
+   * Values among the arguments to move to the worker rather than copy. They
+   * are detached on the caller's side at the spawn.
    * @default {[]}
    */
-  transfer?: Transferable[];
+  transfer?: Movable[];
   /** Aborts the job, as `handle.abort(signal.reason)`. */
   signal?: AbortSignal;
 }
@@ -556,10 +562,10 @@ export class BlockingPool implements AsyncDisposable {
    * const inverted = await pool.spawn({
    *   fn: (ctx, pixels: Uint8Array) => {
    *     for (let i = 0; i < pixels.length; i++) pixels[i] = 255 - pixels[i]!;
-   *     ctx.transfer(pixels.buffer);
+   *     ctx.transfer(pixels);
    *     return pixels;
    *   },
-   *   transfer: [frame.buffer],
+   *   transfer: [frame],
    * }, frame);
    * assert.equal(frame.byteLength, 0); // moved to the worker
    * assert.equal(inverted[0], 248);
@@ -780,7 +786,12 @@ function checkTransfer(transfer: unknown): Transferable[] {
   if (!Array.isArray(transfer)) {
     throw new TypeError("Cannot spawn the job: transfer must be an array");
   }
-  return transfer;
+  const moved: Transferable[] = [];
+  for (const item of transfer as Movable[]) {
+    if (!ArrayBuffer.isView(item)) moved.push(item);
+    else if (!(item.buffer instanceof SharedArrayBuffer)) moved.push(item.buffer);
+  }
+  return moved;
 }
 
 function checkSignal(signal: unknown): AbortSignal | undefined {
