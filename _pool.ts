@@ -217,7 +217,10 @@ export class PoolCore implements WorkerEvents {
    * @throws {DOMException} A `DataCloneError` if its arguments cannot be cloned; the job is not taken.
    */
   submit(job: Job): void {
-    this.#joinRun(job);
+    if (!this.#joinRun(job)) {
+      // Spawned while its run() shuts down: it would outlive the run.
+      return this.#settle(job, false, new Cancelled(this.#errors.runEnded()), false);
+    }
     if (this.#waiting.length === 0) {
       const slot = this.#freeSlot();
       if (slot !== null) return this.#start(slot, job);
@@ -304,14 +307,19 @@ export class PoolCore implements WorkerEvents {
     if (!this.#closed) this.#next(slot);
   }
 
-  /** Under a run(): remembers it, and registers (once per run) the cleanup at its end. */
-  #joinRun(job: Job): void {
+  /**
+   * Under a run(): remembers it, and registers (once per run) the cleanup at
+   * its end. False if the run is shutting down.
+   */
+  #joinRun(job: Job): boolean {
     const scope = currentTask()?.scope ?? null;
-    if (scope === null || scope.closed) return;
+    if (scope === null) return true;
+    if (scope.closed) return false;
     job.scope = scope;
-    if (this.#scopes.has(scope)) return;
+    if (this.#scopes.has(scope)) return true;
     this.#scopes.add(scope);
     onRunEnd(() => this.#runEnded(scope));
+    return true;
   }
 
   /** The run ended: its jobs are cancelled (running ones terminated), idle workers released. */

@@ -33,9 +33,12 @@
  *   its deque.
  * - Shutdown (`shutdown()`, `await using`, and, for the jobs spawned in it,
  *   the end of a `run()`) rejects every unfinished handle with `Cancelled`
- *   and terminates the workers, even one spinning in synchronous code: the
- *   pool uses `node:worker_threads` workers, whose `terminate()` stops such
- *   a worker in Deno 2.9 (a web `Worker`'s does not; see the README).
+ *   and terminates the workers, even one spinning in synchronous code or
+ *   blocked in `Atomics.wait`: the pool's workers are `node:worker_threads`
+ *   workers, whose `terminate()` stops them (measured on Deno 2.9.6). A web
+ *   `Worker`'s `terminate()` does not: such a worker runs on until its code
+ *   returns, and the process cannot exit before (forever, for a loop that
+ *   never ends).
  * - Process lifetime: a worker with a job holds the process open; an idle
  *   one does not, and is ended after `idleTimeout` ms. A script that awaits
  *   its jobs exits by itself.

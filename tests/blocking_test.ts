@@ -6,7 +6,7 @@ import {
   spawnBlocking,
   WorkerExited,
 } from "../blocking.ts";
-import { Cancelled, run } from "../task.ts";
+import { Cancelled, run, sleep, spawnTask } from "../task.ts";
 import { TestClock } from "../testing.ts";
 import { liveWorkers, workersExited } from "../_pool_worker.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "./_assert.ts";
@@ -139,7 +139,7 @@ poolTest("transfer moves arguments at the spawn, started at once or queued", asy
   assertEquals(await within(started), 6);
   const blocker = pool.spawn(gated, gate.cells, null);
   const later = new Uint8Array([4, 5]);
-  const queued = pool.spawn({ fn: sum, transfer: [later.buffer] }, later);
+  const queued = pool.spawn({ fn: sum, transfer: [later] }, later);
   assertEquals(later.byteLength, 0, "moved by the spawn that queues it");
   gate.open();
   assertEquals(await within(Promise.all([blocker, queued])), [null, 9]);
@@ -528,6 +528,25 @@ poolTest(
     assertEquals(await within(before), "outside");
   },
 );
+
+poolTest("a job spawned while its run() shuts down is cancelled before it starts", async () => {
+  await using pool = new BlockingPool({ size: 1 });
+  let late: PromiseLike<unknown> | undefined;
+  await run(async () => {
+    spawnTask(async () => {
+      try {
+        await sleep(60_000);
+      } finally {
+        late = pool.spawn(() => "outlived its run");
+      }
+    });
+    await sleep(0);
+  });
+  await drain();
+  const error = await within(rejection(late!));
+  assert(error instanceof Cancelled, String(error));
+  assertEquals(pool.stats.started, 0);
+});
 
 poolTest("spawnBlocking() uses the shared pool, renewed after a shutdown", async () => {
   const result = await within(run(() => spawnBlocking((_ctx, n: number) => n * 2, 21)));
