@@ -13,8 +13,9 @@
  *   told through shared memory and its worker stays busy until it returns,
  *   unless the cancel terminates the worker (shutdown, the end of a run).
  * - A worker that exits on its own fails its job and is replaced on demand.
- * - Idle workers are unref'd (they do not hold the process open) and are
- *   terminated after `idleTimeout` ms without a job.
+ * - Idle workers do not hold the process open (`_pool_worker.ts`) and are
+ *   terminated after `idleTimeout` ms without a job; the timer that does it
+ *   is read from `globalThis` when armed, so a fake clock drives it.
  *
  * @module
  */
@@ -67,6 +68,14 @@ export interface PoolCounters {
   stolen: number;
   /** Workers started. */
   started: number;
+}
+
+/** The last job id given; ids stay in 1..2^31-1 (0 in a control block means "none"). */
+let lastId = 0;
+
+function nextId(): number {
+  lastId = lastId === 0x7fffffff ? 1 : lastId + 1;
+  return lastId;
 }
 
 /** One job, from spawn to settlement. */
@@ -124,13 +133,7 @@ interface Slot {
 }
 
 const EMPTY: never[] = [];
-/** The last job id given; ids stay in 1..2^31-1 (0 in a control block means "none"). */
-let lastId = 0;
 
-function nextId(): number {
-  lastId = lastId === 0x7fffffff ? 1 : lastId + 1;
-  return lastId;
-}
 /** The host's setTimeout, to tell a real timer (which may be unref'd) from a fake one. */
 const hostSetTimeout = globalThis.setTimeout;
 
@@ -154,7 +157,9 @@ export class PoolCore implements WorkerEvents {
   #running = 0;
   /** The idle-release timer, if armed. */
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  /** The clearTimeout matching the setTimeout that armed it. */
+  /** The setTimeout that armed it. */
+  #armedWith: typeof setTimeout = setTimeout;
+  /** The clearTimeout matching it. */
   #clearTimer: typeof clearTimeout = clearTimeout;
   /** Set by shutdown. */
   #closed = false;
@@ -463,8 +468,13 @@ export class PoolCore implements WorkerEvents {
 
   /** Arms the idle timer to fire in `ms`, unless it is armed already. */
   #arm(ms: number): void {
-    if (this.#timer !== undefined || ms === Infinity || this.#closed) return;
+    if (ms === Infinity || this.#closed) return;
+    // A timer set under a clock since replaced (a fake clock installed or
+    // uninstalled) may never fire: it is set again on the clock of now.
+    if (this.#timer !== undefined && this.#armedWith === globalThis.setTimeout) return;
+    this.#disarm();
     // Looked up at call time, so a fake clock controls idle release.
+    this.#armedWith = globalThis.setTimeout;
     this.#clearTimer = globalThis.clearTimeout;
     const timer = globalThis.setTimeout(() => this.#releaseIdle(), ms);
     this.#timer = timer;
@@ -511,12 +521,19 @@ export class PoolCore implements WorkerEvents {
  * @throws {DOMException} A `DataCloneError` if they cannot be cloned.
  */
 function snapshot(job: Job): Job {
+  if (job.transfer.length === 0 && job.args.every(isPrimitive)) return job;
   const copy = structuredClone({ args: job.args, transfer: job.transfer }, {
     transfer: job.transfer,
   });
   job.args = copy.args;
   job.transfer = copy.transfer;
   return job;
+}
+
+/** Whether `value` needs no copy: a primitive structured clone accepts (not a symbol). */
+function isPrimitive(value: unknown): boolean {
+  const type = typeof value;
+  return value === null || (type !== "object" && type !== "function" && type !== "symbol");
 }
 
 /** Lets the process exit while a real idle timer is pending; a fake timer is left alone. */
