@@ -9,8 +9,8 @@
  * block's layout, the message kinds) arrives in its `workerData`.
  *
  * What it does:
- * - runs one job at a time, each message being a job (its id, code key and
- *   the message's form are in the control block): compiles the inline function (cached by key) or
+ * - runs one job at a time, each message on its jobs port being a job (its
+ *   id, code key and the message's form are in the control block): compiles the inline function (cached by key) or
  *   imports the module (cached by URL) and takes the named export, then calls
  *   it with the job's context and arguments, awaiting it if it is async;
  * - posts the result (moving what the job passed to `ctx.transfer`), or the
@@ -30,9 +30,8 @@
 import type { ErrorDescription } from "./_thread_protocol.ts";
 import type { PoolMessage, PoolRun, PoolWorkerData } from "./_pool_protocol.ts";
 
-/** The part of `node:worker_threads`' `parentPort` the runtime uses. */
+/** The part of `node:worker_threads`' `parentPort` the runtime uses: it answers through it. */
 interface Port {
-  on(event: "message", listener: (message: PoolMessage) => void): void;
   postMessage(message: unknown, transfer?: readonly Transferable[]): void;
 }
 
@@ -273,7 +272,7 @@ export function poolRuntime(port: Port, data: PoolWorkerData): void {
     event.preventDefault();
     fault(event.error ?? new Error(event.message));
   });
-  port.on("message", run);
+  data.jobs.onmessage = (event: MessageEvent<PoolMessage>) => run(event.data);
 }
 
 /**

@@ -16,7 +16,7 @@
  * no timer outlives the pools.
  *
  * - `run(job)` writes the job's id and code key into the control block and
- *   posts its arguments (with its code the first time this worker sees it),
+ *   posts (on the worker's jobs port) its arguments (with its code the first time this worker sees it),
  *   and holds the process open until the owner calls `idle()`.
  * - The worker's answer is the job's result or its error's description, as
  *   the control block's STATUS word says.
@@ -109,6 +109,8 @@ export class PoolWorker {
   readonly #worker: NodeWorker;
   /** The control block. */
   readonly #control: Int32Array;
+  /** The port jobs are posted on (see `PoolWorkerData.jobs`). */
+  readonly #jobs: MessagePort;
   /** Keys of the code this worker has compiled or imported. */
   readonly #known = new Set<number>();
   /** Whether it holds the process open (it has a job). */
@@ -125,9 +127,13 @@ export class PoolWorker {
     this.index = index;
     const control = new SharedArrayBuffer(POOL_LAYOUT.BYTES);
     this.#control = new Int32Array(control);
-    const workerData: PoolWorkerData = { control, layout: POOL_LAYOUT, index };
+    const { port1, port2 } = new MessageChannel();
+    this.#jobs = port1;
+    const workerData: PoolWorkerData = { control, layout: POOL_LAYOUT, index, jobs: port2 };
     source ??= poolRuntimeSource();
-    this.#worker = new NodeWorker(source, { eval: true, workerData });
+    // A web MessagePort is a node transferable in Deno; only the types differ.
+    const transferList = [port2] as never;
+    this.#worker = new NodeWorker(source, { eval: true, workerData, transferList });
     this.#worker.unref();
     live++;
     this.#worker.on("message", (message: unknown) => {
@@ -173,8 +179,7 @@ export class PoolWorker {
       message = job.args;
     }
     control[POOL_LAYOUT.FORM] = form;
-    // Web and node `Transferable`s are the same objects in Deno; only the types differ.
-    this.#worker.postMessage(message, job.transfer as never);
+    this.#jobs.postMessage(message, job.transfer);
     this.#known.add(job.key);
     if (this.#holding) return;
     this.#holding = true;
@@ -205,6 +210,7 @@ export class PoolWorker {
   #onExit(events: WorkerEvents, code: number): void {
     if (this.#exited) return;
     this.#exited = true;
+    this.#jobs.close();
     this.idle();
     live--;
     this.#exit.resolve();
