@@ -42,6 +42,9 @@
  * - Process lifetime: a worker with a job holds the process open; an idle
  *   one does not, and is ended after `idleTimeout` ms. A script that awaits
  *   its jobs exits by itself.
+ * - Time: jobs run in real time (a `TestClock` does not reach into them, as
+ *   it does into `spawnThread`'s `sleepSync`); the idle timeout is set with
+ *   the `setTimeout` of the moment, so a fake clock drives it.
  *
  * No permission is needed for inline functions and `data:` modules; a
  * module's URL needs the permission that loading it needs (`--allow-read`
@@ -50,17 +53,18 @@
  * @example Hash on a worker, await the handle
  * ```ts
  * import { run } from "@weft/weft/task";
- * import { spawnBlocking } from "@weft/weft/blocking";
+ * import { type BlockingContext, spawnBlocking } from "@weft/weft/blocking";
  * import assert from "node:assert/strict";
  *
- * const hash = await run(() =>
- *   spawnBlocking((_ctx, text: string) => {
- *     let h = 0x811c9dc5;
- *     for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
- *     return h >>> 0;
- *   }, "frame 1")
- * );
- * assert.equal(typeof hash, "number");
+ * // Self-contained: it is sent to the worker as source.
+ * function fnv1a(_ctx: BlockingContext, text: string): number {
+ *   let h = 0x811c9dc5;
+ *   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+ *   return h >>> 0;
+ * }
+ *
+ * const hash = await run(() => spawnBlocking(fnv1a, "frame 1"));
+ * assert.equal(hash, 0xb86e21f9);
  * ```
  *
  * @module
