@@ -319,7 +319,7 @@ Deno.test("iterating one stream twice is a TypeError, not a silent second run", 
   assertThrows(() => fresh[Symbol.asyncIterator](), TypeError, "Cannot iterate");
 });
 
-Deno.test("a moved stream cannot be pulled, consumed or turned into a ReadableStream", async () => {
+Deno.test("a moved stream cannot be pulled, consumed or turned into a ReadableStream", () => {
   const stream = Stream.iter([1]);
   stream.map((n) => n);
   assertThrows(() => stream.next(), TypeError, "Cannot pull the next item");
