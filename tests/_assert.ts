@@ -8,12 +8,14 @@ import assertModule from "node:assert/strict";
 
 /** Asserts deep, strict equality. */
 export function assertEquals<T>(actual: unknown, expected: T, message?: string): void {
-  assertModule.deepStrictEqual(actual, expected, message);
+  if (message === undefined) assertModule.deepStrictEqual(actual, expected);
+  else assertModule.deepStrictEqual(actual, expected, message);
 }
 
 /** Asserts that `condition` is truthy. */
 export function assert(condition: unknown, message?: string): asserts condition {
-  assertModule.ok(condition, message);
+  if (message === undefined) assertModule.ok(condition);
+  else assertModule.ok(condition, message);
 }
 
 /** Asserts that `fn` throws an error of class `type` whose message includes `includes`. */
