@@ -543,7 +543,7 @@ class ReceiverIterator<T> extends Wait implements AsyncIterator<T>, Waker {
  * @typeParam T The values sent.
  * @returns The sender and the receiver.
  *
- * @example
+ * @example Create a channel
  * ```ts
  * import { channel } from "@weft/weft/channel";
  * import assert from "node:assert/strict";
@@ -563,7 +563,7 @@ export function channel<T>(): [Sender<T>, Receiver<T>];
  * @returns The sender and the receiver.
  * @throws {RangeError} If `capacity` is not an integer >= 0.
  *
- * @example
+ * @example A rendezvous channel
  * ```ts
  * import { channel } from "@weft/weft/channel";
  * import assert from "node:assert/strict";

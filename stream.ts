@@ -141,7 +141,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns The stream.
    * @throws {TypeError} If `iterable` is not iterable.
    *
-   * @example
+   * @example From an array
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -241,7 +241,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns The mapped stream (this stream is moved into it).
    * @throws {TypeError} If `f` is not a function or the stream was moved.
    *
-   * @example
+   * @example Transform each item
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -261,7 +261,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns The filtered stream.
    * @throws {TypeError} If `predicate` is not a function or the stream was moved.
    *
-   * @example
+   * @example Keep some items
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -282,7 +282,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns The new stream.
    * @throws {TypeError} If `f` is not a function or the stream was moved.
    *
-   * @example
+   * @example Parse, dropping failures
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -309,7 +309,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns The new stream.
    * @throws {TypeError} If `f` is not a function or the stream was moved.
    *
-   * @example
+   * @example Await a function per item
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -331,7 +331,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns The shortened stream.
    * @throws {RangeError} If `n` is negative or not an integer.
    *
-   * @example
+   * @example Keep the first items
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -352,7 +352,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns The shortened stream.
    * @throws {TypeError} If `predicate` is not a function or the stream was moved.
    *
-   * @example
+   * @example Stop at the first failing item
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -372,7 +372,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns The stream without them.
    * @throws {RangeError} If `n` is negative or not an integer.
    *
-   * @example
+   * @example Drop the first items
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -392,7 +392,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns The stream from the first failing item on.
    * @throws {TypeError} If `predicate` is not a function or the stream was moved.
    *
-   * @example
+   * @example Drop a leading run
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -416,7 +416,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns The merged stream.
    * @throws {TypeError} If either stream was moved.
    *
-   * @example
+   * @example Interleave two streams
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -440,7 +440,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns The chained stream.
    * @throws {TypeError} If either stream was moved.
    *
-   * @example
+   * @example One stream after another
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -461,7 +461,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns The fused stream.
    * @throws {TypeError} If the stream was moved.
    *
-   * @example
+   * @example End for good
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -517,7 +517,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns The stream of results.
    * @throws {RangeError} If `ms` is negative, NaN or infinite.
    *
-   * @example
+   * @example Mark silences
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -540,7 +540,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns The stream of results.
    * @throws {RangeError} If `ms` is not a finite number > 0.
    *
-   * @example
+   * @example Mark every silent period
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -564,7 +564,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns The stream of chunks.
    * @throws {RangeError} If `maxSize` is not an integer >= 1 or `ms` is not a valid duration.
    *
-   * @example
+   * @example Batch by size
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -587,7 +587,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns Every item, in order.
    * @throws {TypeError} If the stream was moved.
    *
-   * @example
+   * @example Collect the items
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -610,7 +610,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @param options `signal` to stop early.
    * @returns Every item, in order.
    *
-   * @example
+   * @example Collect the items
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -630,7 +630,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns A promise that resolves when the stream has ended.
    * @throws {TypeError} If `f` is not a function or the stream was moved.
    *
-   * @example
+   * @example Visit each item
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -655,7 +655,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns The final accumulator.
    * @throws {TypeError} If `f` is not a function or the stream was moved.
    *
-   * @example
+   * @example Sum the items
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -680,7 +680,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns true if an item passed.
    * @throws {TypeError} If `predicate` is not a function or the stream was moved.
    *
-   * @example
+   * @example Look for a match
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -706,7 +706,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns true if no item failed.
    * @throws {TypeError} If `predicate` is not a function or the stream was moved.
    *
-   * @example
+   * @example Check every item
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -731,7 +731,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * @returns The readable stream.
    * @throws {TypeError} If the stream was moved.
    *
-   * @example
+   * @example Hand a stream to web APIs
    * ```ts
    * import { Stream } from "@weft/weft/stream";
    * import assert from "node:assert/strict";
@@ -798,7 +798,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
  * @returns The stream of tick times.
  * @throws {RangeError} If `ms` is not a finite number > 0.
  *
- * @example
+ * @example Tick every 10 ms
  * ```ts
  * import { interval } from "@weft/weft/stream";
  * import { TestClock } from "@weft/weft/testing";
