@@ -201,9 +201,12 @@ export class ChannelState<T> implements Source<T> {
       if (
         buffer.length > 0 && this.pendingLive === 0 && coop.remaining > 0 && this.failure === null
       ) {
-        coop.remaining--;
-        this.taken++;
-        if (!sink(buffer.shift())) return undefined;
+        // A run of buffered values in one loop, within the coop budget.
+        const result = buffer.drainTo(sink, coop.remaining);
+        const taken = result < 0 ? ~result : result;
+        coop.remaining -= taken;
+        this.taken += taken;
+        if (result < 0) return undefined;
         continue;
       }
       const item = this.poll(cx);

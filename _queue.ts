@@ -36,6 +36,30 @@ export class Queue<T> {
     return item;
   }
 
+  /**
+   * Removes up to `max` items from the front, handing each to `sink` in order
+   * until it returns false. Returns how many were removed, or `~removed`
+   * (a negative number) when the sink asked to stop.
+   */
+  drainTo(sink: (item: T) => boolean, max: number): number {
+    const items = this.#items;
+    const mask = items.length - 1;
+    const count = Math.min(max, this.#size);
+    let head = this.#head;
+    let taken = 0;
+    let stopped = false;
+    while (taken < count && !stopped) {
+      const item = items[head] as T;
+      items[head] = undefined;
+      head = (head + 1) & mask;
+      taken++;
+      stopped = !sink(item);
+    }
+    this.#head = head;
+    this.#size -= taken;
+    return stopped ? ~taken : taken;
+  }
+
   /** The first item without removing it; the queue must not be empty. */
   peek(): T {
     return this.#items[this.#head] as T;

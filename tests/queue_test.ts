@@ -1,0 +1,32 @@
+import { assertEquals } from "./_assert.ts";
+import { Queue } from "../_queue.ts";
+
+function filled(n: number): Queue<number> {
+  const queue = new Queue<number>();
+  for (let i = 0; i < n; i++) queue.push(i);
+  return queue;
+}
+
+Deno.test("drainTo() hands items in order, up to max, across the ring's wrap", () => {
+  const queue = filled(20);
+  for (let i = 0; i < 10; i++) queue.shift();
+  for (let i = 20; i < 30; i++) queue.push(i); // wraps around the 32-slot ring
+  const seen: number[] = [];
+  assertEquals(queue.drainTo((n) => seen.push(n) > 0, 15), 15);
+  assertEquals(seen, Array.from({ length: 15 }, (_, i) => i + 10));
+  assertEquals(queue.length, 5);
+  assertEquals(queue.shift(), 25);
+});
+
+Deno.test("drainTo() stops when the sink says so, keeping the rest, and reports it", () => {
+  const queue = filled(5);
+  const seen: number[] = [];
+  const result = queue.drainTo((n) => {
+    seen.push(n);
+    return n < 2;
+  }, 10);
+  assertEquals(result, ~3);
+  assertEquals(seen, [0, 1, 2]);
+  assertEquals(queue.length, 2);
+  assertEquals(queue.shift(), 3);
+});
