@@ -12,7 +12,9 @@
  *
  * Contenders of a table run in the same process, interleaved round-robin,
  * after a warm-up; each is checked (the hash, the sum of the answers); the
- * table gives the median and the range of the runs.
+ * table gives the median and the range of the runs (and, for round trips,
+ * the ratio of the best runs, which other processes on the cores disturb
+ * least).
  *
  * ```sh
  * deno run bench/blocking.ts              # 5 runs
@@ -273,18 +275,20 @@ async function roundTrip(): Promise<void> {
   const expected = (TRIPS * (TRIPS + 1)) / 2;
   const times = await race(contenders, expected);
   const perTrip = times.map((ms) => ms.map((t) => (t * 1000) / TRIPS));
-  const base = median(perTrip[0]!);
+  const [base, baseBest] = [median(perTrip[0]!), Math.min(...perTrip[0]!)];
   const rows = contenders.map((contender, i) => [
     contender.name,
     median(perTrip[i]!).toFixed(1),
     range(perTrip[i]!, 1),
     `${(median(perTrip[i]!) / base).toFixed(2)}x`,
+    `${(Math.min(...perTrip[i]!) / baseBest).toFixed(2)}x`,
   ]);
   console.log(
     `\n${TRIPS.toLocaleString("en")} sequential round trips of a tiny job ` +
       `(aim: weft within 1.50x of the web Worker)\n`,
   );
-  console.log(table(["contender", "us/trip (median)", "range", "vs web Worker"], rows));
+  const header = ["contender", "us/trip (median)", "range", "vs web Worker", "best vs best"];
+  console.log(table(header, rows));
 }
 
 function loadAverage(): string {
