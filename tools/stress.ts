@@ -74,7 +74,7 @@ let failures = 0;
 function report(name: string, started: number, counts: string, problems: string[]): void {
   const ms = (performance.now() - started).toFixed(0).padStart(6);
   const verdict = problems.length === 0 ? "ok  " : "FAIL";
-  console.log(`${verdict} ${name.padEnd(44)} ${ms} ms  ${counts}`);
+  console.log(`${verdict} ${name.padEnd(52)} ${ms} ms  ${counts}`);
   for (const problem of problems) console.log(`       ${problem}`);
   if (problems.length > 0) failures++;
 }
@@ -380,32 +380,51 @@ function roundProblems(round: Round): string[] {
   return problems;
 }
 
+/** The rounds of one way of stopping, added up. */
+interface Tally {
+  rounds: number;
+  accepted: number;
+  received: number;
+  slowest: number;
+  problems: string[];
+  ms: number;
+}
+
 async function closedAtRandom(): Promise<void> {
-  const rounds = SIZES.closeRounds;
-  const started = performance.now();
-  const problems: string[] = [];
-  let received = 0;
-  let accepted = 0;
-  let slowest = 0;
-  // Two threads at a time (one per core), each stopped its own way.
-  for (let r = 0; r < rounds; r += 2) {
-    const pair = await Promise.all(
-      [0, 1].map(() => oneRound(STOPS[between(0, STOPS.length - 1)]!)),
-    );
+  const tallies = new Map<StopWay, Tally>(
+    STOPS.map((
+      way,
+    ) => [way, { rounds: 0, accepted: 0, received: 0, slowest: 0, problems: [], ms: 0 }]),
+  );
+  // Two threads at a time (one per core), each way of stopping in turn.
+  for (let r = 0; r < SIZES.closeRounds; r += 2) {
+    const ways = [STOPS[r % STOPS.length]!, STOPS[(r + 1) % STOPS.length]!];
+    const started = performance.now();
+    const pair = await Promise.all(ways.map((way) => oneRound(way)));
+    const ms = (performance.now() - started) / 2;
     for (const round of pair) {
-      problems.push(...roundProblems(round));
-      received += round.received.length;
-      accepted += round.accepted;
-      slowest = Math.max(slowest, round.endMs);
+      const tally = tallies.get(round.way)!;
+      tally.rounds++;
+      tally.accepted += round.accepted;
+      tally.received += round.received.length;
+      tally.slowest = Math.max(tally.slowest, round.endMs);
+      tally.problems.push(...roundProblems(round));
+      tally.ms += ms;
     }
   }
-  report(
-    `${rounds} receivers closed at random moments`,
-    started,
-    `accepted ${accepted.toLocaleString("en")}, received ${received.toLocaleString("en")}, ` +
-      `slowest thread end after the stop ${slowest.toFixed(0)} ms`,
-    [...problems.slice(0, 20), ...leftBehind()],
-  );
+  for (const [way, tally] of tallies) {
+    report(
+      `random stop, ${way}`,
+      performance.now() - tally.ms,
+      `${tally.rounds} threads, accepted ${tally.accepted.toLocaleString("en")}, ` +
+        `received ${tally.received.toLocaleString("en")}, ` +
+        `slowest end after the stop ${tally.slowest.toFixed(0)} ms`,
+      tally.problems.slice(0, 5).concat(
+        tally.problems.length > 5 ? [`... and ${tally.problems.length - 5} more`] : [],
+      ),
+    );
+  }
+  report("after the random stops", performance.now(), "no thread or timer left", leftBehind());
 }
 
 // -- Main --
