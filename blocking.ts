@@ -318,11 +318,22 @@ let makeHandle: <T>(job: Job, core: PoolCore, signal: AbortSignal | undefined) =
  * A job on a pool, as {@linkcode spawnBlocking} returns it: awaitable and
  * abortable like `spawnTask`'s `JoinHandle`.
  *
- * - It resolves with the job's result, or rejects with its error (rebuilt:
- *   same class name, `name`, `message`, `stack`).
- * - `abort(reason)` rejects it with `Cancelled` (whose `reason` is `reason`)
- *   at once: a job not yet started never runs; a running one sees
- *   `ctx.cancelled()` turn true and its result is dropped.
+ * - It resolves with the job's result (a structured clone, or what the job
+ *   moved with `ctx.transfer`).
+ * - It rejects with:
+ *   - the job's error, rebuilt (same class name, `name`, `message`,
+ *     `stack`, `cause` and own fields), or the value it threw;
+ *   - the loader's error (a `TypeError` in Deno) if the job's module cannot
+ *     be loaded, a `TypeError` if it has no such export;
+ *   - a `DOMException` named `DataCloneError` if the result cannot be cloned;
+ *   - {@linkcode WorkerExited} if the worker exited under the job;
+ *   - `Cancelled` (from the task module) if the job was cancelled: its
+ *     `reason` is the reason given to `abort()`, a {@linkcode PoolShutDown}
+ *     when its pool was shut down, or a `Cancelled` when the `run()` it was
+ *     spawned in finished.
+ * - `abort(reason)` rejects it with `Cancelled` at once: a job not yet
+ *   started never runs; a running one sees `ctx.cancelled()` turn true and
+ *   its result is dropped.
  * - `using` disposal aborts it. A job that fails while nothing awaits its
  *   handle is reported on stderr.
  *
