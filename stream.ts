@@ -201,22 +201,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
     if (this.#iterated) throw spent("iterate");
     const cursor = this.#cursorFor("iterate");
     this.#iterated = true;
-    return {
-      next: (): Promise<IteratorResult<T>> => {
-        let result;
-        try {
-          result = cursor.pull();
-        } catch (error) {
-          return Promise.reject(error);
-        }
-        if (result === PENDING) return cursor.wait().then(iteratorResult);
-        return Promise.resolve(iteratorResult(result));
-      },
-      return: (): Promise<IteratorResult<T>> => {
-        cursor.close();
-        return Promise.resolve(END);
-      },
-    };
+    return new StreamIterator(cursor);
   }
 
   /** Closes the stream and every upstream stage; harmless if already closed. */
@@ -816,6 +801,32 @@ export function interval(ms: number): Stream<number> {
 }
 
 const STOP: unique symbol = Symbol("stop");
+
+/** The async iterator of a stream: one pull per `next()`. */
+class StreamIterator<T> implements AsyncIterator<T> {
+  /** The stream's cursor. */
+  readonly #cursor: Consumer<T>;
+
+  constructor(cursor: Consumer<T>) {
+    this.#cursor = cursor;
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    let result;
+    try {
+      result = this.#cursor.pull();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (result === PENDING) return this.#cursor.wait().then(iteratorResult);
+    return Promise.resolve(iteratorResult(result));
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    this.#cursor.close();
+    return Promise.resolve(END);
+  }
+}
 
 function checkPeriod(ms: number, action: string): void {
   checkDuration(ms, action);
