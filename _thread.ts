@@ -2,8 +2,12 @@
  * Internal: the main-thread side of one weft thread (a Deno Worker running
  * `_thread_runtime.ts`) feeding one channel.
  *
- * - Values arrive in batches and are pushed into the channel in order; once
- *   the receiver is closed they are dropped, as the channel drops them.
+ * - Values arrive through the shared ring (`_thread_ring.ts`): numbers in
+ *   its slots, other values in batch messages whose places the ring marks.
+ *   The ring is read whenever a message arrives (the thread posts one when
+ *   it writes to a ring the main side has read to the end). Values are pushed
+ *   into the channel in send order; once the receiver is closed they are
+ *   dropped, as the channel drops them.
  * - Closing the receiver sets the shared stop flag and wakes the thread, so
  *   its `send` throws and its `sleepSync` returns at once.
  * - The thread's end (return, throw, failed load, worker error) settles the
@@ -22,6 +26,7 @@ import { macrotask } from "./_macrotask.ts";
 
 import { errorFromEvent, rebuildError } from "./_thread_errors.ts";
 import { type ErrorDescription, LAYOUT, MSG, type StartMessage } from "./_thread_protocol.ts";
+import { EMPTY, READ, RingReader } from "./_thread_ring.ts";
 import { runtimeSource } from "./_thread_runtime.ts";
 import { leaveTurns, runTurns, takeTurn, type Turn } from "./_thread_turns.ts";
 import { insert, remove, type TimerEntry } from "./_timer.ts";
@@ -48,6 +53,12 @@ type Message = [number, unknown[], unknown?];
 
 /** Values per batch before the thread posts them. */
 const BATCH = 4096;
+/** Ring slots: 16,384 values (144 KiB) between two reads of the main side. */
+const RING_CAPACITY = 1 << 14;
+/** Empty polls (a macrotask apart) before the main side parks, in real time. */
+const IDLE_POLLS = 3;
+/** The message a later read of the ring is queued as under virtual time (not counted). */
+const READ_AGAIN: Message = [MSG.VALUES, []];
 /** Threads whose worker is still alive. */
 let live = 0;
 /** The runtime's blob URL, made once. */
@@ -88,6 +99,12 @@ export class Thread {
   readonly #control: Int32Array;
   /** The control block as doubles (virtual now). */
   readonly #clock: Float64Array;
+  /** The ring's reader. */
+  readonly #ring: RingReader;
+  /** Whether a later read of the ring is queued. */
+  #readQueued = false;
+  /** Empty polls since the last read that found values. */
+  #idlePolls = 0;
   /** The channel, until the thread's sender is dropped. */
   #state: ChannelState<unknown> | null = null;
   /** Messages received from the thread. */
@@ -115,15 +132,17 @@ export class Thread {
   constructor(start: ThreadStart, tx: unknown) {
     this.#terminated = start.terminated;
     const control = new SharedArrayBuffer(LAYOUT.BYTES);
-    this.#control = new Int32Array(control, 0, 4);
+    this.#control = new Int32Array(control);
     this.#clock = new Float64Array(control);
+    const ring = RingReader.buffer(RING_CAPACITY);
+    this.#ring = new RingReader(this.#control, ring, RING_CAPACITY);
     const virtual = installedClock() !== null;
     this.#queue = virtual ? [] : null;
     this.#turn = virtual ? { busy: () => this.#running(), process: () => this.#drain() } : null;
     this.#clock[LAYOUT.NOW] = Date.now();
     this.#worker = new Worker(workerUrl(), { type: "module", name: start.name });
     try {
-      this.#worker.postMessage(startMessage(start, control, virtual));
+      this.#worker.postMessage(startMessage(start, control, ring, virtual));
     } catch (error) {
       this.#worker.terminate();
       throw new TypeError("Cannot spawn the thread: its arguments cannot be cloned", {
@@ -188,6 +207,7 @@ export class Thread {
     worker.onmessage = (event: MessageEvent<Message>) => this.#onMessage(event.data);
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
+      if (this.#status === RUNNING) this.#read();
       this.#finish(FAILED, errorFromEvent(event), true);
     };
     worker.onmessageerror = () => {
@@ -220,7 +240,8 @@ export class Thread {
   }
 
   #handle([kind, values, extra]: Message): void {
-    this.#deliver(values);
+    this.#ring.addBatch(values);
+    this.#read();
     switch (kind) {
       case MSG.SLEEP:
         return this.#sleep(extra as number);
@@ -233,10 +254,27 @@ export class Thread {
     }
   }
 
-  #deliver(values: unknown[]): void {
-    const state = this.#state;
-    if (state === null || state.receiverClosed) return;
-    for (const value of values) state.push(value);
+  /**
+   * Reads the ring into the channel. After values, and after fewer than
+   * IDLE_POLLS empty reads, it polls again a macrotask later; then it parks.
+   * Under virtual time it parks at once (a sleeping thread writes nothing).
+   */
+  #read(): void {
+    const park = this.#queue !== null || this.#idlePolls >= IDLE_POLLS;
+    const result = this.#ring.read(this.#state, park);
+    if (result === READ) this.#idlePolls = 0;
+    else if (result === EMPTY) this.#idlePolls++;
+    else return;
+    if (this.#readQueued) return;
+    this.#readQueued = true;
+    macrotask(() => {
+      this.#readQueued = false;
+      if (this.#status !== RUNNING) return;
+      if (this.#queue === null) return this.#read();
+      // Under virtual time, in turn like a message (not counted as received).
+      this.#queue.push(READ_AGAIN);
+      runTurns();
+    });
   }
 
   #sleep(ms: number): void {
@@ -322,6 +360,7 @@ export class Thread {
 function startMessage(
   start: ThreadStart,
   control: SharedArrayBuffer,
+  ring: SharedArrayBuffer,
   virtual: boolean,
 ): StartMessage {
   return {
@@ -333,5 +372,7 @@ function startMessage(
     args: start.args,
     virtual,
     batch: BATCH,
+    ring,
+    capacity: RING_CAPACITY,
   };
 }

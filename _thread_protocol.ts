@@ -6,6 +6,16 @@
  * `Atomics` on both sides. The layout is sent to the worker in its start
  * message, so the worker-side runtime (shipped as source) holds no copy of it.
  *
+ * Values travel through the ring, a second `SharedArrayBuffer`: `capacity`
+ * float64 slots, then one tag byte per slot. The thread writes every value
+ * it sends into the next slot, in send order: a number as itself (tag
+ * NUMBER), anything else as a marker (tag MESSAGE) whose value travels in the
+ * thread's next batch message. HEAD counts the slots written, TAIL the slots
+ * the main side has read (both wrap as int32). The main side reads the ring
+ * when a message arrives; it sets PARKED when it has read everything, and the
+ * thread's next write then posts a message (its batch, possibly empty) to
+ * wake it.
+ *
  * @module
  */
 
@@ -21,6 +31,20 @@ export const LAYOUT = {
   POSTED: 3,
   /** `Float64Array` index: the virtual time (ms) at which the thread last resumed. */
   NOW: 2,
+  /** Ring slots written by the thread (int32, wrapping). */
+  HEAD: 8,
+  /** Ring slots read and released by the main side (int32, wrapping). */
+  TAIL: 9,
+  /** 1 when the main side has read the whole ring and waits for a message to read more. */
+  PARKED: 10,
+  /** 1 when the thread waits for room in the ring (the main side then bumps SIGNAL). */
+  WAITING: 11,
+  /** MESSAGE slots written (int32, wrapping), counted before HEAD publishes them. */
+  MARKS: 12,
+  /** Ring tag: the slot holds a number. */
+  NUMBER: 1,
+  /** Ring tag: the slot's value is the next one of the batch messages. */
+  MESSAGE: 0,
   /** STATE: running (or starting, or winding down after a stop). */
   RUNNING: 0,
   /** STATE: blocked in a virtual-time `sleepSync`, waiting for the main side. */
@@ -28,15 +52,19 @@ export const LAYOUT = {
   /** STATE: finished. */
   DONE: 2,
   /** Bytes of the control block. */
-  BYTES: 24,
+  BYTES: 56,
 } as const;
 
 /** The layout's type, as sent to the worker. */
 export type Layout = typeof LAYOUT;
 
-/** Message kinds the thread posts; each message is `[kind, values, extra?]`. */
+/**
+ * Message kinds the thread posts; each message is `[kind, values, extra?]`,
+ * where `values` are the values of the ring's MESSAGE slots written since the
+ * previous message, in order.
+ */
 export const MSG = {
-  /** A batch of values. */
+  /** A batch of values (possibly none: the thread wakes the parked main side). */
   VALUES: 0,
   /** A batch, then a virtual-time sleep of `extra` ms. */
   SLEEP: 1,
@@ -66,6 +94,10 @@ export interface StartMessage {
   virtual: boolean;
   /** Values per batch before a flush. */
   batch: number;
+  /** The ring: `capacity` float64 slots, then `capacity` tag bytes. */
+  ring: SharedArrayBuffer;
+  /** Ring slots, a power of two. */
+  capacity: number;
 }
 
 /** A thread's error as it crosses to the main side. */

@@ -11,10 +11,17 @@
  * What it does, in order:
  * - compiles the inline function (or imports the module and takes its default
  *   export) and calls it with a sender and the thread context;
- * - `send` checks the stop flag (an `Atomics.load`, no round trip), snapshots
- *   the value by structured clone (primitives need none) and batches it; a
- *   batch is posted when it is full, when it is older than ~1 ms, at the next
- *   microtask, before every `sleepSync`, and when the function ends;
+ * - `send` checks the stop flag (an `Atomics.load`, no round trip) and writes
+ *   the value into the shared ring (`_thread_protocol.ts`): a number into its
+ *   slot, anything else as a marker, the value itself snapshotted by
+ *   structured clone (plain data by a JS copy, primitives need none) into the
+ *   batch. Each write is published at once; when the main side is parked
+ *   (it has read everything), the write also posts the batch, which wakes it.
+ *   A batch is otherwise posted when it is full, when it is older than ~1 ms,
+ *   at the next microtask, before every `sleepSync`, before waiting for room
+ *   in a full ring, and when the function ends;
+ * - a full ring makes `send` wait (`Atomics.wait`) until the main side has
+ *   read some, or throw `SendError` as soon as the receiver closes;
  * - `sleepSync` blocks on `Atomics.wait`, woken early by the main side's stop;
  *   under a test clock it asks the main side to wake it at a virtual time;
  * - when the function returns or throws, the last batch goes with the result
@@ -61,12 +68,27 @@ export function threadRuntime(): void {
   function start(init: StartMessage): void {
     const L = init.layout;
     const M = init.msg;
-    const control = new Int32Array(init.control, 0, 4);
+    const control = new Int32Array(init.control);
     const clock = new Float64Array(init.control);
+    const capacity = init.capacity;
+    const mask = capacity - 1;
+    const data = new Float64Array(init.ring, 0, capacity);
+    const tags = new Uint8Array(init.ring, capacity * 8, capacity);
+    const HEAD = L.HEAD;
+    const PARKED = L.PARKED;
+    const NUMBER = L.NUMBER;
+    const MESSAGE = L.MESSAGE;
+    /** Ring slots written (int32, wrapping). */
+    let head = 0;
+    /** Ring slots free for writing, as of the last look at TAIL. */
+    let room = capacity;
+    /** MESSAGE slots written (int32, wrapping), and as last published. */
+    let marks = 0;
+    let publishedMarks = 0;
     let batch: unknown[] = [];
     let batchStart = 0;
     let lastFlush = -Infinity;
-    let flushQueued = false;
+    let deliverQueued = false;
     let senderClosed = false;
     let ended = false;
 
@@ -83,8 +105,21 @@ export function threadRuntime(): void {
       return control[STOP] !== 0 || ((++sends & 255) === 0 && stopped());
     }
 
+    /** Makes the slots written so far visible to the main side (marks first). */
+    function publish(): void {
+      if (marks !== publishedMarks) {
+        publishedMarks = marks;
+        Atomics.store(control, L.MARKS, marks);
+      }
+      Atomics.store(control, HEAD, head);
+    }
+
+    /** Posts a message: the ring is published first, so the message finds it. */
     function post(kind: number, extra?: unknown): void {
       const values = batch;
+      publish();
+      // The message wakes a parked main side; it parks again only after reading.
+      Atomics.store(control, PARKED, 0);
       Atomics.add(control, L.POSTED, 1);
       try {
         scope.postMessage(extra === undefined ? [kind, values] : [kind, values, extra]);
@@ -100,9 +135,22 @@ export function threadRuntime(): void {
       if (batch.length > 0 && !ended) post(M.VALUES);
     }
 
-    function flushLater(): void {
-      flushQueued = false;
-      flush();
+    /** Wakes the main side if it is parked: posts the batch, possibly empty. */
+    function wake(): void {
+      if (!ended && Atomics.load(control, PARKED) !== 0) post(M.VALUES);
+    }
+
+    /** Everything sent so far reaches the main side: ring published, batch posted. */
+    function deliver(): void {
+      if (ended) return;
+      if (batch.length > 0) return post(M.VALUES);
+      publish();
+      wake();
+    }
+
+    function deliverLater(): void {
+      deliverQueued = false;
+      deliver();
     }
 
     /** Copies `value` as structured clone would; plain data is copied in JS (much cheaper). */
@@ -169,6 +217,64 @@ export function threadRuntime(): void {
       return out;
     }
 
+    /**
+     * Writes a number's slot. Atomics cost more than the write itself, so the
+     * ring is published every 64 slots, at once when the main side is parked
+     * (a plain read of the flag), and at the next microtask.
+     */
+    function writeNumber(value: number): void {
+      const slot = head & mask;
+      data[slot] = value;
+      tags[slot] = NUMBER;
+      head = (head + 1) | 0;
+      room--;
+      if ((head & 63) === 0 || control[PARKED] !== 0) return published();
+      if (!deliverQueued) {
+        deliverQueued = true;
+        queueMicrotask(deliverLater);
+      }
+    }
+
+    /**
+     * Writes a marker for the value just added to the batch, published at
+     * once: a polling main side sees it and waits for the batch rather than
+     * park. A parked main side gets the batch now.
+     */
+    function writeMarker(): void {
+      const slot = head & mask;
+      tags[slot] = MESSAGE;
+      head = (head + 1) | 0;
+      room--;
+      marks = (marks + 1) | 0;
+      publish();
+      if (control[PARKED] !== 0) wake();
+    }
+
+    /** A publishing point of numbers: a batch older than ~1 ms goes too. */
+    function published(): void {
+      if (batch.length > 0 && realNow() - batchStart >= 1) return post(M.VALUES);
+      publish();
+      wake();
+    }
+
+    /** Makes room for one slot: waits while the ring is full; throws once stopped. */
+    function reserve(value: unknown): void {
+      if (room > 0) return;
+      room = capacity - ((head - Atomics.load(control, L.TAIL)) | 0);
+      if (room > 0) return;
+      // The main side may need the batch to read past a marker.
+      deliver();
+      for (;;) {
+        const seen = Atomics.load(control, L.SIGNAL);
+        if (stopped()) throw new SendError(value);
+        Atomics.store(control, L.WAITING, 1);
+        room = capacity - ((head - Atomics.load(control, L.TAIL)) | 0);
+        if (room > 0) return;
+        wake();
+        Atomics.wait(control, L.SIGNAL, seen, 50);
+      }
+    }
+
     function accepted(): void {
       const n = batch.length;
       if (n === 1) {
@@ -176,11 +282,11 @@ export function threadRuntime(): void {
         // A sender that has been quiet for a while: deliver at once.
         if (now - lastFlush >= 1) return flush();
         batchStart = now;
-        if (!flushQueued) {
-          flushQueued = true;
-          queueMicrotask(flushLater);
+        if (!deliverQueued) {
+          deliverQueued = true;
+          queueMicrotask(deliverLater);
         }
-      } else if (n >= limit || ((n & 63) === 0 && realNow() - batchStart >= 1)) {
+      } else if (n >= limit || (n > 0 && (n & 63) === 0 && realNow() - batchStart >= 1)) {
         flush();
       }
     }
@@ -192,9 +298,16 @@ export function threadRuntime(): void {
         }
         if (stoppedFast()) throw new SendError(value);
         const kind = typeof value;
+        if (kind === "number") {
+          reserve(value);
+          return writeNumber(value as number);
+        }
         const primitive = value === null ||
           (kind !== "object" && kind !== "function" && kind !== "symbol");
-        batch.push(primitive ? value : snapshot(value));
+        const copy = primitive ? value : snapshot(value);
+        reserve(value);
+        batch.push(copy);
+        writeMarker();
         accepted();
       },
       get isClosed(): boolean {
@@ -233,7 +346,9 @@ export function threadRuntime(): void {
     }
 
     function sleepVirtual(ms: number): void {
-      if (ms === 0 || stopped()) return flush();
+      if (ms === 0 || stopped()) return deliver();
+      publish();
+      Atomics.store(control, PARKED, 0);
       // Counted as posted before the state says sleeping: the test clock
       // never sees a sleeping thread whose request is not yet handled.
       Atomics.add(control, L.POSTED, 1);
@@ -253,7 +368,7 @@ export function threadRuntime(): void {
       sleepSync(ms: number): void {
         checkDuration(ms);
         if (init.virtual) return sleepVirtual(Math.ceil(ms));
-        flush();
+        deliver();
         sleepReal(ms);
       },
       get stopped(): boolean {
