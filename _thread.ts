@@ -54,7 +54,7 @@ type Message = [number, unknown[], unknown?];
 /** Values per batch before the thread posts them. */
 const BATCH = 4096;
 /** Ring slots: 16,384 values (144 KiB) between two reads of the main side. */
-const RING_CAPACITY = 1 << 14;
+export const RING_CAPACITY = 1 << 14;
 /** Empty polls (a macrotask apart) before the main side parks, in real time. */
 const IDLE_POLLS = 3;
 /** The message a later read of the ring is queued as under virtual time (not counted). */

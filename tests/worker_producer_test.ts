@@ -3,7 +3,7 @@ import { Stream } from "../stream.ts";
 import { run } from "../task.ts";
 import { TestClock } from "../testing.ts";
 import { spawnThread, ThreadTerminated } from "../worker_producer.ts";
-import { liveThreads } from "../_thread.ts";
+import { liveThreads, RING_CAPACITY } from "../_thread.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "./_assert.ts";
 import { captureConsoleError, drain, rejection, Timeline } from "./_helpers.ts";
 
@@ -26,6 +26,33 @@ function threadTest(name: string, fn: () => Promise<void>): void {
     await fn();
     assertEquals(liveThreads(), 0, "a thread was left running");
   });
+}
+
+/**
+ * Blocks the main thread (a thread keeps running) until `done()`; fails after
+ * `ms`. It stands for a main thread busy with other work.
+ */
+function spinUntil(done: () => boolean, ms = LIMIT_MS): void {
+  const start = performance.now();
+  while (!done()) {
+    if (performance.now() - start > ms) throw new Error(`Timed out after ${ms} ms`);
+  }
+}
+
+/** A counter a thread bumps after each send that returned (shared memory). */
+function sendCounter(): { buffer: SharedArrayBuffer; read(): number } {
+  const buffer = new SharedArrayBuffer(4);
+  const words = new Int32Array(buffer);
+  return { buffer, read: () => Atomics.load(words, 0) };
+}
+
+/** The value a mixing thread sends at `i`: numbers in runs, other kinds between. */
+function mixedValue(i: number): unknown {
+  if (i % 97 === 0) return { i };
+  if (i % 89 === 0) return `s${i}`;
+  if (i % 83 === 0) return i % 2 === 0 ? null : undefined;
+  if (i % 79 === 0) return -0;
+  return i;
 }
 
 /** A `data:` module URL, loadable without any permission. */
@@ -248,7 +275,155 @@ threadTest("two threads feed one channel through cloned senders", async () => {
   await within(Promise.all([a.join(), b.join()]));
 });
 
-// -- Stopping --
+threadTest("numbers and other values interleaved arrive in send order", async () => {
+  const [tx, rx] = channel<unknown>();
+  const count = 3 * RING_CAPACITY;
+  const thread = spawnThread(
+    (tx, _thread, n: number, source: string) => {
+      const valueAt = (0, eval)(`(${source})`) as (i: number) => unknown;
+      for (let i = 0; i < n; i++) tx.send(valueAt(i));
+      tx.send(NaN);
+      tx.send({ last: true });
+    },
+    tx,
+    { args: [count, mixedValue.toString()] },
+  );
+  const expected = [...Array.from({ length: count }, (_, i) => mixedValue(i)), NaN, {
+    last: true,
+  }];
+  assertEquals(await within(Array.fromAsync(rx)), expected);
+  await within(thread.join());
+});
+
+threadTest(
+  "a full ring makes send wait until the busy main thread reads; nothing is lost",
+  async () => {
+    const [tx, rx] = channel<unknown>();
+    const counter = sendCounter();
+    const count = 3 * RING_CAPACITY;
+    const thread = spawnThread(
+      (tx, _thread, n: number, buffer: SharedArrayBuffer, source: string) => {
+        const sent = new Int32Array(buffer);
+        const valueAt = (0, eval)(`(${source})`) as (i: number) => unknown;
+        for (let i = 0; i < n; i++) {
+          tx.send(valueAt(i));
+          Atomics.store(sent, 0, i + 1);
+        }
+      },
+      tx,
+      { args: [count, counter.buffer, mixedValue.toString()] },
+    );
+    // The main thread is busy: the thread fills the ring, then waits in send.
+    spinUntil(() => counter.read() >= RING_CAPACITY);
+    const start = performance.now();
+    spinUntil(() => performance.now() - start > 20);
+    assertEquals(counter.read(), RING_CAPACITY);
+    const expected = Array.from({ length: count }, (_, i) => mixedValue(i));
+    assertEquals(await within(Array.fromAsync(rx)), expected);
+    await within(thread.join());
+  },
+);
+
+threadTest(
+  "a full ring behind a value still in its batch: the batch goes before send waits",
+  async () => {
+    const [tx, rx] = channel<unknown>();
+    const counter = sendCounter();
+    const count = 2 * RING_CAPACITY;
+    const thread = spawnThread(
+      (tx, _thread, n: number, buffer: SharedArrayBuffer) => {
+        const sent = new Int32Array(buffer);
+        // The second object comes right after the first was posted: it waits in its batch.
+        tx.send({ first: true });
+        tx.send({ second: true });
+        for (let i = 0; i < n; i++) {
+          tx.send(i);
+          Atomics.store(sent, 0, i + 1);
+        }
+      },
+      tx,
+      { args: [count, counter.buffer] },
+    );
+    spinUntil(() => counter.read() >= RING_CAPACITY - 2);
+    const received = await within(Array.fromAsync(rx));
+    assertEquals(received.slice(0, 3), [{ first: true }, { second: true }, 0]);
+    assertEquals(received.length, count + 2);
+    await within(thread.join());
+  },
+);
+
+threadTest("values sent right before the function returns or throws all arrive first", async () => {
+  // Fewer than a publishing run of numbers, a value of each path, then the end.
+  const endings = [
+    (tx: { send(value: unknown): void }) => {
+      for (let i = 0; i < 5; i++) tx.send(i);
+      tx.send({ five: 5 });
+      tx.send(6);
+      return "returned";
+    },
+    async (tx: { send(value: unknown): void }) => {
+      await Promise.resolve();
+      tx.send("zero");
+      for (let i = 1; i < 7; i++) tx.send(i);
+      return "returned";
+    },
+    (tx: { send(value: unknown): void }) => {
+      tx.send({ zero: 0 });
+      for (let i = 1; i < 7; i++) tx.send(i);
+      throw new RangeError("thrown");
+    },
+    (tx: { send(value: unknown): void }) => {
+      for (let i = 0; i < 7; i++) tx.send(i);
+      throw new RangeError("thrown");
+    },
+  ];
+  for (const ending of endings) {
+    const [tx, rx] = channel<unknown>();
+    const thread = spawnThread(ending, tx);
+    const received: unknown[] = [];
+    const outcome = await within((async () => {
+      try {
+        for await (const value of rx) received.push(value);
+        return await thread.join();
+      } catch (error) {
+        await rejection(thread.join());
+        return (error as Error).message;
+      }
+    })());
+    assertEquals(received.length, 7);
+    assertEquals(received.slice(1, 5), [1, 2, 3, 4]);
+    assertEquals(outcome, ending.toString().includes("throw") ? "thrown" : "returned");
+  }
+});
+
+threadTest(
+  "a thread that throws with a full ring: every value, then the error",
+  async () => {
+    const [tx, rx] = channel<unknown>();
+    const counter = sendCounter();
+    const count = RING_CAPACITY + 100;
+    spawnThread(
+      (tx, _thread, n: number, buffer: SharedArrayBuffer, source: string) => {
+        const sent = new Int32Array(buffer);
+        const valueAt = (0, eval)(`(${source})`) as (i: number) => unknown;
+        for (let i = 0; i < n; i++) {
+          tx.send(valueAt(i));
+          Atomics.store(sent, 0, i + 1);
+        }
+        throw new SyntaxError("after the last value");
+      },
+      tx,
+      { args: [count, counter.buffer, mixedValue.toString()] },
+    );
+    spinUntil(() => counter.read() >= RING_CAPACITY);
+    const received: unknown[] = [];
+    const error = await within(rejection((async () => {
+      for await (const value of rx) received.push(value);
+    })()));
+    assertEquals(received, Array.from({ length: count }, (_, i) => mixedValue(i)));
+    assert(error instanceof SyntaxError, String(error));
+  },
+);
 
 threadTest("closing the receiver wakes a thread in sleepSync; its next send throws", async () => {
   const [tx, rx] = channel<number>();
@@ -403,6 +578,33 @@ threadTest("join() stops waiting when its signal aborts; the thread runs on", as
   rx.close();
   await within(thread.join());
 });
+
+threadTest(
+  "closing the receiver while the ring is full: the waiting send throws SendError at once",
+  async () => {
+    const [tx, rx] = channel<unknown>();
+    const counter = sendCounter();
+    const thread = spawnThread(
+      (tx, thread, buffer: SharedArrayBuffer) => {
+        const sent = new Int32Array(buffer);
+        for (let i = 0;; i++) {
+          try {
+            tx.send(i % 10 === 0 ? { i } : i);
+          } catch (error) {
+            return [error instanceof thread.SendError, i];
+          }
+          Atomics.store(sent, 0, i + 1);
+        }
+      },
+      tx,
+      { args: [counter.buffer] },
+    );
+    spinUntil(() => counter.read() >= RING_CAPACITY);
+    rx.close();
+    assertEquals(await within(thread.join()), [true, RING_CAPACITY]);
+    assertEquals(await rx.recv(), undefined);
+  },
+);
 
 // -- Errors --
 
@@ -674,6 +876,42 @@ threadTest("under TestClock, closing the receiver wakes a virtually sleeping thr
   assertEquals(await thread.join(), [true, 100]);
   assertEquals(clock.pendingTimers, 0);
 });
+
+threadTest(
+  "under TestClock, numbers and other values keep their order and virtual times",
+  async () => {
+    using clock = TestClock.install();
+    const [tx, rx] = channel<unknown>();
+    const thread = spawnThread((tx, { sleepSync }) => {
+      tx.send(1);
+      tx.send({ two: 2 });
+      tx.send(3);
+      sleepSync(100);
+      tx.send("four");
+      for (let i = 5; i < 200; i++) tx.send(i);
+      sleepSync(100);
+      tx.send(200);
+    }, tx);
+    const timeline = new Timeline<unknown>(clock);
+    const done = (async () => {
+      for await (const value of rx) timeline.push(value);
+    })();
+    await clock.tick(199);
+    assertEquals(timeline.entries.length, 199);
+    assertEquals(thread.isFinished, false);
+    await clock.tick(1);
+    await done;
+    assertEquals(timeline.entries, [
+      [0, 1],
+      [0, { two: 2 }],
+      [0, 3],
+      [100, "four"],
+      ...Array.from({ length: 195 }, (_, k) => [100, k + 5] as [number, unknown]),
+      [200, 200],
+    ]);
+    await thread.join();
+  },
+);
 
 threadTest(
   "under TestClock, threads due at one instant deliver in the order they were woken",
