@@ -37,10 +37,8 @@ export const LAYOUT = {
   TAIL: 9,
   /** 1 when the main side has read the whole ring and waits for a message to read more. */
   PARKED: 10,
-  /** 1 when the thread waits for room in the ring (the main side then bumps SIGNAL). */
-  WAITING: 11,
-  /** MESSAGE slots written (int32, wrapping), counted before HEAD publishes them. */
-  MARKS: 12,
+  /** MESSAGE slots written (int32, wrapping), published before HEAD. */
+  MARKS: 11,
   /** Ring tag: the slot holds a number. */
   NUMBER: 1,
   /** Ring tag: the slot's value is the next one of the batch messages. */
@@ -52,7 +50,7 @@ export const LAYOUT = {
   /** STATE: finished. */
   DONE: 2,
   /** Bytes of the control block. */
-  BYTES: 56,
+  BYTES: 48,
 } as const;
 
 /** The layout's type, as sent to the worker. */

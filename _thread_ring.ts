@@ -6,8 +6,9 @@
  * - A MESSAGE slot takes the next value of the batches the thread posted. If
  *   that batch has not arrived yet, reading stops there: the values after it
  *   wait, so the order is the send order. The batch's arrival reads on.
- * - Slots read are released at once (TAIL), and a thread waiting for room is
- *   woken.
+ * - Slots read are released at once (TAIL); a thread waiting for room polls
+ *   TAIL (a notify would cost the main side a system call and, often, its
+ *   core).
  * - While values keep coming, the main side polls (the caller reads again a
  *   macrotask later), so a busy thread posts nothing. A read told it may
  *   park and finding nothing parks: PARKED asks the thread to post a message
@@ -133,13 +134,8 @@ export class RingReader {
     return true;
   }
 
-  /** Frees the slots read; wakes the thread if it waits for room. */
+  /** Frees the slots read. */
   #release(): void {
-    const control = this.#control;
-    Atomics.store(control, LAYOUT.TAIL, this.#tail);
-    if (Atomics.load(control, LAYOUT.WAITING) === 0) return;
-    Atomics.store(control, LAYOUT.WAITING, 0);
-    Atomics.add(control, LAYOUT.SIGNAL, 1);
-    Atomics.notify(control, LAYOUT.SIGNAL);
+    Atomics.store(this.#control, LAYOUT.TAIL, this.#tail);
   }
 }

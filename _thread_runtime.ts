@@ -15,13 +15,15 @@
  *   the value into the shared ring (`_thread_protocol.ts`): a number into its
  *   slot, anything else as a marker, the value itself snapshotted by
  *   structured clone (plain data by a JS copy, primitives need none) into the
- *   batch. Each write is published at once; when the main side is parked
- *   (it has read everything), the write also posts the batch, which wakes it.
- *   A batch is otherwise posted when it is full, when it is older than ~1 ms,
- *   at the next microtask, before every `sleepSync`, before waiting for room
- *   in a full ring, and when the function ends;
- * - a full ring makes `send` wait (`Atomics.wait`) until the main side has
- *   read some, or throw `SendError` as soon as the receiver closes;
+ *   batch. Numbers are published every 64 writes and at the next microtask,
+ *   markers at once; a write that finds the main side parked (it has read
+ *   everything) publishes and posts the batch, which wakes it. A batch is
+ *   otherwise posted when it is full, when it is older than ~1 ms, at the
+ *   next microtask, before every `sleepSync`, before waiting for room in a
+ *   full ring, and when the function ends (every message publishes first);
+ * - a full ring makes `send` wait (`Atomics.wait`, polling TAIL from 50 µs
+ *   up to 0.5 ms) until the main side has read some, or throw `SendError` as
+ *   soon as the receiver closes (the stop wakes it);
  * - `sleepSync` blocks on `Atomics.wait`, woken early by the main side's stop;
  *   under a test clock it asks the main side to wake it at a virtual time;
  * - when the function returns or throws, the last batch goes with the result
@@ -264,14 +266,15 @@ export function threadRuntime(): void {
       if (room > 0) return;
       // The main side may need the batch to read past a marker.
       deliver();
-      for (;;) {
+      // Polled, not notified: a notify from the main side costs it more than
+      // the thread's wake-ups cost the thread. A stop still wakes it at once.
+      for (let wait = 0.05;; wait = Math.min(wait * 2, 0.5)) {
         const seen = Atomics.load(control, L.SIGNAL);
         if (stopped()) throw new SendError(value);
-        Atomics.store(control, L.WAITING, 1);
         room = capacity - ((head - Atomics.load(control, L.TAIL)) | 0);
         if (room > 0) return;
         wake();
-        Atomics.wait(control, L.SIGNAL, seen, 50);
+        Atomics.wait(control, L.SIGNAL, seen, wait);
       }
     }
 
