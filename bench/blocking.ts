@@ -23,12 +23,15 @@
  * ```
  *
  * No permission is needed; with `--allow-sys` the load average is printed
- * too (other processes on the cores lower the speed-up).
+ * too. Other processes on the cores lower the speed-up: the "cores got"
+ * columns (this process's CPU time over wall time) show how much of the
+ * machine each measurement had.
  *
  * Measured on the development machine (2 cores, Deno 2.9.6), see the README.
  *
  * @module
  */
+import process from "node:process";
 import { Worker as NodeWorker } from "node:worker_threads";
 import { type BlockingContext, BlockingPool } from "../blocking.ts";
 
@@ -200,24 +203,33 @@ parentPort.on("message", (x) => parentPort.postMessage(x + 1));`;
   };
 }
 
-/** Runs the contenders round-robin; returns each one's times (ms), checked. */
-async function race(contenders: Contender[], expected: number): Promise<number[][]> {
-  const times = contenders.map(() => [] as number[]);
+/** Each contender's times (ms), and the cores this process got while it ran (CPU time / wall time). */
+interface Measured {
+  times: number[][];
+  cores: number[][];
+}
+
+/** Runs the contenders round-robin, each checked on every run. */
+async function race(contenders: Contender[], expected: number): Promise<Measured> {
+  const measured: Measured = { times: contenders.map(() => []), cores: contenders.map(() => []) };
   for (const contender of contenders) await contender.setUp();
   try {
     for (let run = 0; run < RUNS; run++) {
       for (const [i, contender] of contenders.entries()) {
+        const cpu = process.cpuUsage();
         const { check, ms } = await contender.measure();
+        const used = process.cpuUsage(cpu);
         if (check !== expected) {
           throw new Error(`${contender.name}: wrong answer ${check}, expected ${expected}`);
         }
-        times[i]!.push(ms);
+        measured.times[i]!.push(ms);
+        measured.cores[i]!.push((used.user + used.system) / 1000 / ms);
       }
     }
   } finally {
     for (const contender of contenders) await contender.tearDown();
   }
-  return times;
+  return measured;
 }
 
 function median(values: number[]): number {
@@ -240,7 +252,9 @@ function table(header: string[], rows: string[][]): string {
 async function speedUp(): Promise<void> {
   const sizes = [...new Set([1, 2, CORES])];
   const contenders = sizes.flatMap((size) => [poolContender(size), splitContender(size)]);
-  const times = (await race(contenders, expectedHashes())).map(median);
+  const measured = await race(contenders, expectedHashes());
+  const times = measured.times.map(median);
+  const cores = measured.cores.map(median);
   const [pool1, split1] = [times[0]!, times[1]!];
   const rows = sizes.map((size, i) => {
     const [pool, split] = [times[2 * i]!, times[2 * i + 1]!];
@@ -249,8 +263,10 @@ async function speedUp(): Promise<void> {
       pool.toFixed(0),
       `${(pool1 / pool).toFixed(2)}x`,
       (pool1 / pool / size).toFixed(2),
+      cores[2 * i]!.toFixed(2),
       split.toFixed(0),
       `${(split1 / split).toFixed(2)}x`,
+      cores[2 * i + 1]!.toFixed(2),
       `${(pool / split).toFixed(2)}x`,
     ];
   });
@@ -263,17 +279,26 @@ async function speedUp(): Promise<void> {
     "weft ms",
     "weft speed-up",
     "efficiency",
+    "cores got",
     "hand-written split ms",
     "split speed-up",
+    "cores got",
     "weft / split",
   ];
   console.log(table(header, rows));
+  const short = sizes.some((size, i) => cores[2 * i]! < 0.9 * size);
+  if (short) {
+    console.log(
+      "\nOther processes held part of the cores (cores got: this process's CPU time / wall " +
+        "time, workers and main thread together): the speed-ups above are bounded by it.",
+    );
+  }
 }
 
 async function roundTrip(): Promise<void> {
   const contenders = [webTripContender(), nodeTripContender(), poolTripContender()];
   const expected = (TRIPS * (TRIPS + 1)) / 2;
-  const times = await race(contenders, expected);
+  const { times } = await race(contenders, expected);
   const perTrip = times.map((ms) => ms.map((t) => (t * 1000) / TRIPS));
   const [base, baseBest] = [median(perTrip[0]!), Math.min(...perTrip[0]!)];
   const rows = contenders.map((contender, i) => [
