@@ -82,8 +82,10 @@ export function threadRuntime(): void {
     const MESSAGE = L.MESSAGE;
     /** Ring slots written (int32, wrapping). */
     let head = 0;
-    /** Ring slots free for writing, as of the last look at TAIL. */
+    /** Ring slots free for writing, as of the last look at TAIL, less the budget. */
     let room = capacity;
+    /** Numbers `send` may write on its fast path before the next publishing point. */
+    let budget = 0;
     /** MESSAGE slots written (int32, wrapping), and as last published. */
     let marks = 0;
     let publishedMarks = 0;
@@ -96,15 +98,9 @@ export function threadRuntime(): void {
 
     const STOP = L.STOP;
     const limit = init.batch;
-    let sends = 0;
 
     function stopped(): boolean {
       return Atomics.load(control, STOP) !== 0;
-    }
-
-    /** The per-send check: a plain read, made an atomic one every 256 sends. */
-    function stoppedFast(): boolean {
-      return control[STOP] !== 0 || ((++sends & 255) === 0 && stopped());
     }
 
     /** Makes the slots written so far visible to the main side (marks first). */
@@ -294,17 +290,23 @@ export function threadRuntime(): void {
       }
     }
 
-    const sender = {
-      send(value: unknown): void {
-        if (senderClosed || ended) {
-          throw new SendError(value, "Cannot send: this sender is closed");
-        }
-        if (stoppedFast()) throw new SendError(value);
-        const kind = typeof value;
-        if (kind === "number") {
-          reserve(value);
-          return writeNumber(value as number);
-        }
+    /**
+     * Every send but the fast path's: the checks (the stop flag read
+     * atomically), the write, then a new budget for the fast path: numbers
+     * up to the next publishing point, within the room.
+     */
+    function sendSlow(value: unknown): void {
+      room += budget;
+      budget = 0;
+      if (senderClosed || ended) {
+        throw new SendError(value, "Cannot send: this sender is closed");
+      }
+      if (stopped()) throw new SendError(value);
+      const kind = typeof value;
+      if (kind === "number") {
+        reserve(value);
+        writeNumber(value as number);
+      } else {
         const primitive = value === null ||
           (kind !== "object" && kind !== "function" && kind !== "symbol");
         const copy = primitive ? value : snapshot(value);
@@ -312,19 +314,50 @@ export function threadRuntime(): void {
         batch.push(copy);
         writeMarker();
         accepted();
-      },
+      }
+      if (senderClosed || ended) return;
+      budget = Math.min(room, 63 - (head & 63));
+      room -= budget;
+    }
+
+    // A class, not an object literal: a getter in a literal gives the object
+    // slow (dictionary) properties, and `tx.send` a lookup on every call.
+    class ThreadSender {
+      send(value: unknown): void {
+        // The fast path: a number, within the budget, the main side neither
+        // stopping the thread nor parked (plain reads; sendSlow's are atomic).
+        if (
+          typeof value === "number" && budget > 0 && control[STOP] === 0 &&
+          control[PARKED] === 0
+        ) {
+          budget--;
+          const slot = head & mask;
+          data[slot] = value;
+          tags[slot] = NUMBER;
+          head = (head + 1) | 0;
+          if (!deliverQueued) {
+            deliverQueued = true;
+            queueMicrotask(deliverLater);
+          }
+          return;
+        }
+        sendSlow(value);
+      }
       get isClosed(): boolean {
         return senderClosed || ended || stopped();
-      },
+      }
       close(): void {
         if (senderClosed || ended) return;
         senderClosed = true;
+        room += budget;
+        budget = 0;
         post(M.CLOSE);
-      },
+      }
       [Symbol.dispose](): void {
         sender.close();
-      },
-    };
+      }
+    }
+    const sender = new ThreadSender();
 
     function checkDuration(ms: unknown): number {
       if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) {
@@ -428,6 +461,7 @@ export function threadRuntime(): void {
       if (ended) return;
       post(kind, extra);
       ended = true;
+      budget = 0;
       Atomics.store(control, L.STATE, L.DONE);
       realClose();
     }

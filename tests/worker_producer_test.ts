@@ -235,6 +235,23 @@ threadTest("tx.close() in the thread ends the receiver while the thread runs on"
   assertEquals(await within(thread.join()), true);
 });
 
+threadTest("disposing the thread's sender closes it, as tx.close() does", async () => {
+  const [tx, rx] = channel<number>();
+  const thread = spawnThread((tx) => {
+    tx.send(1);
+    tx[Symbol.dispose]();
+    const closed = tx.isClosed;
+    try {
+      tx.send(2);
+    } catch (error) {
+      return [closed, (error as Error).message];
+    }
+    return [closed, "sent"];
+  }, tx);
+  assertEquals(await within(Array.fromAsync(rx)), [1]);
+  assertEquals(await within(thread.join()), [true, "Cannot send: this sender is closed"]);
+});
+
 threadTest(
   "options.args reach an inline function, which cannot see captured variables",
   async () => {
