@@ -286,21 +286,30 @@ interface Round {
   endMs: number;
 }
 
+/** What a bursty thread sends: its i-th value as a number (the ring) or an object (messages). */
+type Sent = number | { i: number };
+
+function indexOf(value: Sent): number {
+  return typeof value === "number" ? value : value.i;
+}
+
 /**
- * A thread that sends 0, 1, 2, ... in bursts, sleeping between bursts, until
- * a send is refused; it returns how many sends were accepted.
+ * A thread that sends 0, 1, 2, ... (as numbers or as `{ i }` objects) in
+ * bursts, sleeping between bursts, until a send is refused; it returns how
+ * many sends were accepted.
  */
 function burstyThread(
-  tx: { send(value: number): void },
+  tx: { send(value: Sent): void },
   thread: { sleepSync(ms: number): void; SendError: typeof SendError },
   burst: number,
   pause: number,
+  objects: boolean,
 ): number {
   let i = 0;
   for (;;) {
     for (let b = 0; b < burst; b++) {
       try {
-        tx.send(i);
+        tx.send(objects ? { i } : i);
       } catch (error) {
         if (error instanceof thread.SendError) return i;
         throw error;
@@ -312,7 +321,7 @@ function burstyThread(
 }
 
 async function readUntilStopped(
-  rx: Receiver<number>,
+  rx: Receiver<Sent>,
   way: StopWay,
   burst: number,
 ): Promise<number[]> {
@@ -323,28 +332,31 @@ async function readUntilStopped(
   switch (way) {
     case "close(), then read the rest": {
       void sleep(after).then(() => rx.close());
-      for await (const value of rx) received.push(value);
+      for await (const value of rx) received.push(indexOf(value));
       return received;
     }
     case "drop (dispose) after a while": {
       void sleep(after).then(() => rx[Symbol.dispose]());
-      for await (const value of rx) received.push(value);
+      for await (const value of rx) received.push(indexOf(value));
       return received;
     }
     case "break after k values":
       for await (const value of rx) {
         if (received.length >= k) break;
-        received.push(value);
+        received.push(indexOf(value));
       }
       return received;
     case "Stream take(k)":
-      return await Stream.from(rx).take(k).toArray();
+      return await Stream.from(rx).take(k).map(indexOf).toArray();
     case "Stream timeout + abort after a while": {
       const controller = new AbortController();
       void sleep(after).then(() => controller.abort("stop"));
-      await Stream.from(rx).timeout(5).forEach((r) => void (r.ok && received.push(r.value)), {
-        signal: controller.signal,
-      }).catch((reason) => {
+      await Stream.from(rx).timeout(5).forEach(
+        (r) => void (r.ok && received.push(indexOf(r.value))),
+        {
+          signal: controller.signal,
+        },
+      ).catch((reason) => {
         if (reason !== "stop") throw reason;
       });
       return received;
@@ -353,10 +365,11 @@ async function readUntilStopped(
 }
 
 async function oneRound(way: StopWay): Promise<Round> {
-  const [tx, rx] = channel<number>();
+  const [tx, rx] = channel<Sent>();
   const burst = between(1, 3_000);
   const pause = random() < 0.3 ? between(100, 400) : between(0, 20);
-  const thread = spawnThread(burstyThread, tx, { args: [burst, pause] });
+  const objects = random() < 0.3;
+  const thread = spawnThread(burstyThread, tx, { args: [burst, pause, objects] });
   const received = await readUntilStopped(rx, way, burst);
   const stoppedAt = performance.now();
   const accepted = await thread.join();
