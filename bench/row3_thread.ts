@@ -1,7 +1,9 @@
 /**
  * Row 3: a Worker sends N values to the main thread, where async code
  * consumes them one at a time (`for await`, a promise per item), except the
- * one contender that reads the shared ring in chunks.
+ * one contender that reads the shared ring in chunks and weft's own stream
+ * consumer (`Stream.from(rx).forEach`, a callback per item, a promise only
+ * when it must wait).
  *
  * Each run starts a fresh Worker. The headline is the time from the first
  * value consumed to the last, per item: it leaves out the Worker's start-up,
@@ -23,7 +25,8 @@ import {
   type WorkerStart,
 } from "./_baselines.ts";
 import type { Contender, Sample } from "./_harness.ts";
-import { channel } from "../channel.ts";
+import { channel, type Receiver } from "../channel.ts";
+import { Stream } from "../stream.ts";
 import { spawnThread, type ThreadContext, type ThreadSender } from "../worker_producer.ts";
 
 const WORKER_URL = new URL("./_worker.ts", import.meta.url);
@@ -48,6 +51,18 @@ async function consumeNumbers(source: AsyncIterable<number>): Promise<Consumed> 
     if (x !== expected) bad++;
     expected++;
   }
+  return { first, check: bad === 0 ? expected : -1 };
+}
+
+async function forEachNumbers(source: Receiver<number>): Promise<Consumed> {
+  let expected = 0;
+  let bad = 0;
+  let first = 0;
+  await Stream.from(source).forEach((x) => {
+    if (expected === 0) first = performance.now();
+    if (x !== expected) bad++;
+    expected++;
+  });
   return { first, check: bad === 0 ? expected : -1 };
 }
 
@@ -175,7 +190,10 @@ function sendObjects(tx: ThreadSender<unknown>, _thread: ThreadContext, n: numbe
   for (let i = 0; i < n; i++) tx.send({ i, s: `item ${i % 100}` });
 }
 
-function weftThread(name: string, n: number, objects: boolean): Contender {
+/** How a weft contender consumes: numbers by `for await` or `forEach`, or objects. */
+type WeftConsumer = "for await" | "forEach" | "objects";
+
+function weftThread(name: string, n: number, consumer: WeftConsumer): Contender {
   return {
     name,
     kind: "weft",
@@ -183,10 +201,11 @@ function weftThread(name: string, n: number, objects: boolean): Contender {
     async measure(): Promise<Sample> {
       const start = performance.now();
       const [tx, rx] = channel<unknown>();
-      spawnThread(objects ? sendObjects : sendNumbers, tx, { args: [n] });
-      const consumed = objects
-        ? await consumeObjects(rx as AsyncIterable<Item>)
-        : await consumeNumbers(rx as AsyncIterable<number>);
+      spawnThread(consumer === "objects" ? sendObjects : sendNumbers, tx, { args: [n] });
+      let consumed: Consumed;
+      if (consumer === "objects") consumed = await consumeObjects(rx as AsyncIterable<Item>);
+      else if (consumer === "forEach") consumed = await forEachNumbers(rx as Receiver<number>);
+      else consumed = await consumeNumbers(rx as AsyncIterable<number>);
       return sample(n, start, consumed);
     },
   };
@@ -200,8 +219,9 @@ export function threadContenders(n: number): Contender[] {
     baseline(`batched Float64Array (${BATCH}, transferred)`, "float64", n, "~60"),
     baseline("SharedArrayBuffer ring (hand-written)", "ring", n, "~55"),
     ringInChunks(n),
-    weftThread("weft: spawnThread, numbers", n, false),
+    weftThread("weft: spawnThread, numbers", n, "for await"),
+    weftThread("weft: spawnThread, numbers, Stream.forEach", n, "forEach"),
     baseline(`objects {i, s}: batched arrays (${BATCH})`, "objects", n, undefined),
-    weftThread("weft: spawnThread, objects {i, s}", n, true),
+    weftThread("weft: spawnThread, objects {i, s}", n, "objects"),
   ];
 }
