@@ -27,7 +27,19 @@
  * columns (this process's CPU time over wall time) show how much of the
  * machine each measurement had.
  *
- * Measured on the development machine (2 cores, Deno 2.9.6), see the README.
+ * Measured on the development machine (2 vCPUs, Deno 2.9.6, `--runs=7`, in
+ * a quiet moment of a shared machine: cores got 1.00 and 1.92):
+ *
+ * | workers | weft ms | speed-up | efficiency | hand-written split ms | split speed-up |
+ * |---------|---------|----------|------------|-----------------------|----------------|
+ * | 1       | 787     | 1.00x    | 1.00       | 826                   | 1.00x          |
+ * | 2       | 411     | 1.92x    | 0.96       | 405                   | 2.04x          |
+ *
+ * | round trip of `x + 1`                    | us (median) | vs web Worker | best vs best |
+ * |------------------------------------------|-------------|---------------|--------------|
+ * | hand-written postMessage, web Worker     | 40.8        | 1.00x         | 1.00x        |
+ * | hand-written postMessage, node Worker    | 39.5        | 0.97x         | 0.88x        |
+ * | weft `spawn` + await, pool of 1          | 46.7        | 1.14x         | 1.09x        |
  *
  * @module
  */
