@@ -543,11 +543,20 @@ export function joinAll<T>(futures: Iterable<T | PromiseLike<T>>): Promise<T[]> 
 export type Cancellable<T> =
   | PromiseLike<T>
   | JoinHandle<T>
+  | (PromiseLike<T> & { abort(reason?: unknown): void })
   | ((signal: AbortSignal) => PromiseLike<T> | T);
+
+function isAbortable<T>(
+  future: unknown,
+): future is PromiseLike<T> & { abort(reason?: unknown): void } {
+  return typeof future === "object" && future !== null &&
+    typeof (future as { then?: unknown }).then === "function" &&
+    typeof (future as { abort?: unknown }).abort === "function";
+}
 
 /**
  * Runs two futures and settles like the first to finish, trpl's `race`. The
- * slower one is cancelled when it can be: a {@linkcode JoinHandle} is aborted,
+ * slower one is cancelled when it can be: a handle with `abort()` ({@linkcode JoinHandle}, `BlockingHandle`) is aborted,
  * a function is called with a signal that is then aborted; a plain promise is
  * left to finish unobserved.
  *
@@ -644,7 +653,8 @@ function checkCancellable(future: unknown, action: string): void {
 
 function launch<T>(future: Cancellable<T>, action: string): Launched<T> {
   checkCancellable(future, action);
-  if (future instanceof JoinHandle) {
+  if (isAbortable(future)) {
+    // A JoinHandle, a BlockingHandle, or any awaitable with abort(reason).
     return { promise: Promise.resolve(future), cancel: (reason) => future.abort(reason) };
   }
   if (typeof future === "function") {
