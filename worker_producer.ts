@@ -14,9 +14,18 @@
  *   progress returns at once. Stopping is cooperative: a thread that neither
  *   sends nor sleeps is not interrupted (in Deno 2.9 `Worker.terminate()` does
  *   not stop a worker that spins in synchronous code either).
- * - Values cross by structured clone, in order, in batches; nothing the
- *   thread sent before it ended is lost. A value that cannot be cloned makes
- *   that `send` throw a `DataCloneError` in the thread; the stream goes on.
+ * - Values cross in send order; nothing the thread sent before it ended is
+ *   lost. Numbers go through shared memory (a ring of 16,384 slots the main
+ *   thread reads in chunks, without a message while values keep coming);
+ *   other values by structured clone, in batched messages. A value that
+ *   cannot be cloned makes that `send` throw a `DataCloneError` in the
+ *   thread; the stream goes on. When the main thread has not read the ring
+ *   for a while (it is busy) and the ring is full, `send` waits for room.
+ * - Values reach an idle main thread at once. While it is busy they are
+ *   handed over in chunks (numbers at least every 64 sends, other values
+ *   about every millisecond of sending), and always when the thread awaits,
+ *   sleeps or ends: a thread that sends, then computes for long without any
+ *   of these, holds its last values until then.
  * - When the thread's function returns, its sender closes: the receiver
  *   yields every value, then ends. When it throws (or its module cannot be
  *   loaded), the receiver yields every value sent before, then rejects with
