@@ -113,7 +113,7 @@ class CountingAsync implements AsyncIterable<number> {
   iterators = 0;
   returns = 0;
   finished = false;
-  /** The item at index i, or undefined past the end (endless when null). */
+  /** The item at index i, or undefined past the end (never, for an endless one). */
   readonly #item: (i: number) => number | undefined;
   /** The wait before item i. */
   readonly #gap: (i: number) => number;
