@@ -6,8 +6,10 @@
  *   its slots, other values in batch messages whose places the ring marks.
  *   The ring is read whenever a message arrives (the thread posts one when
  *   it writes to a ring the main side has read to the end). Values are pushed
- *   into the channel in send order; once the receiver is closed they are
- *   dropped, as the channel drops them.
+ *   into the channel in send order. When the receiver closes, what the thread
+ *   has handed over by then (published in the ring, or arrived in a batch) is
+ *   pushed at once, so `close()` keeps it for the reader; what comes later is
+ *   dropped, as the channel drops it.
  * - Closing the receiver sets the shared stop flag and wakes the thread, so
  *   its `send` throws and its `sleepSync` returns at once.
  * - The thread's end (return, throw, failed load, worker error) settles the
@@ -182,6 +184,16 @@ export class Thread {
     return this.#ended.promise;
   }
 
+  /**
+   * The receiver was closed: what the thread has handed over so far joins
+   * the buffer (a closed receiver still reads what is buffered), then the
+   * thread is stopped.
+   */
+  #receiverClosed(): void {
+    if (this.#status === RUNNING) this.#ring.read(this.#state, false);
+    this.stop();
+  }
+
   /** Asks the thread to stop: its `send` throws, its `sleepSync` returns at once. */
   stop(): void {
     const control = this.#control;
@@ -217,7 +229,7 @@ export class Thread {
   }
 
   #hook(virtual: boolean): void {
-    this.#cleanups.push(this.#state!.onReceiverClose(() => this.stop()));
+    this.#cleanups.push(this.#state!.onReceiverClose(() => this.#receiverClosed()));
     if (virtual) this.#cleanups.push(addBusyCheck(() => this.#busy()));
     const unregister = onRunEnd(() => {
       this.terminate("Cannot join: the thread was stopped, as the run() it belonged to finished");
@@ -261,7 +273,8 @@ export class Thread {
    */
   #read(): void {
     const park = this.#queue !== null || this.#idlePolls >= IDLE_POLLS;
-    const result = this.#ring.read(this.#state, park);
+    const state = this.#state;
+    const result = this.#ring.read(state !== null && !state.receiverClosed ? state : null, park);
     if (result === READ) this.#idlePolls = 0;
     else if (result === EMPTY) this.#idlePolls++;
     else return;

@@ -14,8 +14,8 @@
  *   park and finding nothing parks: PARKED asks the thread to post a message
  *   with its next write (the ring is looked at once more after setting it,
  *   as the thread may have written just before it saw the flag).
- * - After the receiver closes (or the sender is dropped), values are read and
- *   dropped, as the channel drops them.
+ * - Values are pushed into the channel the caller gives, or read and dropped
+ *   when it gives none (the receiver closed, the sender dropped).
  *
  * @module
  */
@@ -78,7 +78,7 @@ export class RingReader {
     this.#index = 0;
   }
 
-  /** Reads what the thread wrote into `state` (dropped when it is closed or null). */
+  /** Reads what the thread wrote into `state` (dropped when null); parks if `park` and nothing is new. */
   read(state: ChannelState<unknown> | null, park: boolean): ReadResult {
     const control = this.#control;
     let head = Atomics.load(control, LAYOUT.HEAD);
@@ -115,7 +115,7 @@ export class RingReader {
   }
 
   #pushNumbers(start: number, count: number, state: ChannelState<unknown> | null): void {
-    if (state !== null && !state.receiverClosed) state.pushAll(this.#data, start, count);
+    state?.pushAll(this.#data, start, count);
     this.#tail = (this.#tail + count) | 0;
   }
 
@@ -128,7 +128,7 @@ export class RingReader {
       this.#index = 0;
     }
     const value = this.#batch[this.#index++];
-    if (state !== null && !state.receiverClosed) state.push(value);
+    state?.push(value);
     this.#tail = (this.#tail + 1) | 0;
     this.#marks = (this.#marks + 1) | 0;
     return true;

@@ -623,6 +623,27 @@ threadTest(
   },
 );
 
+threadTest("close() keeps what the thread had handed over: the reader still gets it", async () => {
+  const [tx, rx] = channel<number>();
+  const counter = sendCounter();
+  const thread = spawnThread(
+    (tx, thread, buffer: SharedArrayBuffer) => {
+      for (let i = 0; i < 1_000; i++) tx.send(i);
+      thread.sleepSync(0); // hands the values over
+      Atomics.store(new Int32Array(buffer), 0, 1_000);
+      thread.sleepSync(60_000);
+      return thread.stopped;
+    },
+    tx,
+    { args: [counter.buffer] },
+  );
+  // No macrotask has run: the values are still in the ring when close() comes.
+  spinUntil(() => counter.read() === 1_000);
+  rx.close();
+  assertEquals(await within(Array.fromAsync(rx)), Array.from({ length: 1_000 }, (_, i) => i));
+  assertEquals(await within(thread.join()), true);
+});
+
 // -- Errors --
 
 threadTest(
