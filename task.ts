@@ -28,7 +28,7 @@
 import { withResolvers } from "./_promise.ts";
 import { macrotask } from "./_macrotask.ts";
 import { resumeTask } from "./_scheduler.ts";
-import { checkDuration, checkFunction, deadlineAfter } from "./_poll.ts";
+import { BUDGET, checkDuration, checkFunction, deadlineAfter } from "./_poll.ts";
 import { currentTask, linkWait, runAs, Scope, TaskState, unlinkWait, Wait } from "./_task.ts";
 import { insert, remove, type TimerEntry } from "./_timer.ts";
 
@@ -450,7 +450,8 @@ export function sleep(ms: number, options?: WaitOptions): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (ms === 0) {
     const task = currentTask();
-    return task?.aborted ? Promise.reject(task.reason) : Promise.resolve();
+    if (task?.aborted) return Promise.reject(task.reason);
+    return immediateSleep(task ?? outside);
   }
   const wait = new SleepWait(deadlineAfter(ms), signal);
   const promise = new Promise<void>((resolve, reject) => {
@@ -461,6 +462,37 @@ export function sleep(ms: number, options?: WaitOptions): Promise<void> {
   if (aborted !== undefined) wait.cancel(aborted.reason);
   else insert(wait);
   return promise;
+}
+
+/** Counts macrotask turns, for the budget of zero-length sleeps. */
+let epoch = 0;
+/** Whether a macrotask will start the next epoch. */
+let epochQueued = false;
+/** Stands for code outside any task. */
+const outside = { budgetEpoch: -1, budgetUsed: 0 };
+
+/**
+ * `sleep(0)` completes at once, but, like tokio's (which spends the task's
+ * coop budget), not forever: a task that does it 128 times within one
+ * macrotask turn then waits for the next turn, so a task looping on
+ * `sleep(0)` cannot starve stream consumers, which are polled in macrotasks.
+ */
+function immediateSleep(task: { budgetEpoch: number; budgetUsed: number }): Promise<void> {
+  if (!epochQueued) {
+    epochQueued = true;
+    macrotask(nextEpoch);
+  }
+  if (task.budgetEpoch !== epoch) {
+    task.budgetEpoch = epoch;
+    task.budgetUsed = 0;
+  }
+  if (++task.budgetUsed <= BUDGET) return Promise.resolve();
+  return new Promise((resolve) => macrotask(resolve));
+}
+
+function nextEpoch(): void {
+  epochQueued = false;
+  epoch++;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   yieldNow,
 } from "../task.ts";
 import { channel, SendError } from "../channel.ts";
+import { Stream } from "../stream.ts";
 import { TestClock } from "../testing.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "./_assert.ts";
 import { captureConsoleError, drain, rejection, Timeline, watch } from "./_helpers.ts";
@@ -657,4 +658,18 @@ Deno.test("Cancelled and Elapsed have names, messages and reasons", () => {
   assertEquals([elapsed.name, `${elapsed}`], ["Elapsed", "Elapsed(())"]);
   assertEquals(Deno.inspect(elapsed), "Elapsed(())");
   assert(elapsed.message.startsWith("Cannot "));
+});
+
+Deno.test("a task looping on sleep(0) does not starve a stream consumer", async () => {
+  const [tx, rx] = channel<number>();
+  const producer = spawnTask(async () => {
+    for (let i = 0;; i++) {
+      if (tx.isClosed) return;
+      tx.send(i);
+      await sleep(0);
+    }
+  });
+  const got = await Stream.from(rx).take(300).toArray();
+  assertEquals(got.length, 300);
+  await producer;
 });
