@@ -4,8 +4,9 @@
  *
  * - Values arrive through the shared ring (`_thread_ring.ts`): numbers in
  *   its slots, other values in batch messages whose places the ring marks.
- *   The ring is read whenever a message arrives (the thread posts one when
- *   it writes to a ring the main side has read to the end). Values are pushed
+ *   The ring is read whenever a message arrives, and polled a macrotask
+ *   later while reads find values (a few empty polls, then the main side
+ *   parks and the thread's next write posts a message). Values are pushed
  *   into the channel in send order. When the receiver closes, what the thread
  *   has handed over by then (published in the ring, or arrived in a batch) is
  *   pushed at once, so `close()` keeps it for the reader; what comes later is

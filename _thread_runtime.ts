@@ -11,8 +11,9 @@
  * What it does, in order:
  * - compiles the inline function (or imports the module and takes its default
  *   export) and calls it with a sender and the thread context;
- * - `send` checks the stop flag (an `Atomics.load`, no round trip) and writes
- *   the value into the shared ring (`_thread_protocol.ts`): a number into its
+ * - `send` checks the stop flag (shared memory, no round trip; a plain read
+ *   on the fast path of numbers, an atomic one at least every 64 sends) and
+ *   writes the value into the shared ring (`_thread_protocol.ts`): a number into its
  *   slot, anything else as a marker, the value itself snapshotted by
  *   structured clone (plain data by a JS copy, primitives need none) into the
  *   batch. Numbers are published every 64 writes and at the next microtask,
