@@ -56,8 +56,14 @@ type Message = [number, unknown[], unknown?];
 
 /** Values per batch before the thread posts them. */
 const BATCH = 4096;
-/** Ring slots: 16,384 values (144 KiB) between two reads of the main side. */
-export const RING_CAPACITY = 1 << 14;
+/** Ring slots: 65,536 values (576 KiB), slack for a thread that is not scheduled for a while. */
+export const RING_CAPACITY = 1 << 16;
+/**
+ * Slots one poll reads (in real time): the thread gets room back while the
+ * consumer eats a chunk, so the ring stays nearly full, and the channel's
+ * buffer stays small.
+ */
+const READ_CHUNK = 1 << 14;
 /** Empty polls (a macrotask apart) before the main side parks, in real time. */
 const IDLE_POLLS = 3;
 /** The message a later read of the ring is queued as under virtual time (not counted). */
@@ -191,7 +197,7 @@ export class Thread {
    * thread is stopped.
    */
   #receiverClosed(): void {
-    if (this.#status === RUNNING) this.#ring.read(this.#state, false);
+    if (this.#status === RUNNING) this.#ring.read(this.#state, false, RING_CAPACITY);
     this.stop();
   }
 
@@ -220,7 +226,7 @@ export class Thread {
     worker.onmessage = (event: MessageEvent<Message>) => this.#onMessage(event.data);
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
-      if (this.#status === RUNNING) this.#read();
+      if (this.#status === RUNNING) this.#read(true);
       this.#finish(FAILED, errorFromEvent(event), true);
     };
     worker.onmessageerror = () => {
@@ -254,7 +260,8 @@ export class Thread {
 
   #handle([kind, values, extra]: Message): void {
     this.#ring.addBatch(values);
-    this.#read();
+    // A thread that sleeps (virtual time) or ends has written its last values.
+    this.#read(kind !== MSG.VALUES);
     switch (kind) {
       case MSG.SLEEP:
         return this.#sleep(extra as number);
@@ -270,12 +277,15 @@ export class Thread {
   /**
    * Reads the ring into the channel. After values, and after fewer than
    * IDLE_POLLS empty reads, it polls again a macrotask later; then it parks.
-   * Under virtual time it parks at once (a sleeping thread writes nothing).
+   * Under virtual time it parks at once (a sleeping thread writes nothing)
+   * and reads everything (the clock may move on once the thread sleeps).
    */
-  #read(): void {
+  #read(all = false): void {
     const park = this.#queue !== null || this.#idlePolls >= IDLE_POLLS;
+    const max = all || this.#queue !== null ? RING_CAPACITY : READ_CHUNK;
     const state = this.#state;
-    const result = this.#ring.read(state !== null && !state.receiverClosed ? state : null, park);
+    const open = state !== null && !state.receiverClosed ? state : null;
+    const result = this.#ring.read(open, park, max);
     if (result === READ) this.#idlePolls = 0;
     else if (result === EMPTY) this.#idlePolls++;
     else return;

@@ -78,8 +78,11 @@ export class RingReader {
     this.#index = 0;
   }
 
-  /** Reads what the thread wrote into `state` (dropped when null); parks if `park` and nothing is new. */
-  read(state: ChannelState<unknown> | null, park: boolean): ReadResult {
+  /**
+   * Reads at most `max` slots of what the thread wrote into `state` (dropped
+   * when null); parks if `park` and nothing is new.
+   */
+  read(state: ChannelState<unknown> | null, park: boolean, max: number): ReadResult {
     const control = this.#control;
     let head = Atomics.load(control, LAYOUT.HEAD);
     if (head === this.#tail) {
@@ -90,6 +93,7 @@ export class RingReader {
       // Polling again: no message needed.
       Atomics.store(control, LAYOUT.PARKED, 0);
     }
+    if (((head - this.#tail) | 0) > max) head = (this.#tail + max) | 0;
     const blocked = this.#readUpTo(head, state);
     this.#release();
     return blocked ? BLOCKED : READ;

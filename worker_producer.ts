@@ -15,7 +15,7 @@
  *   sends nor sleeps is not interrupted (in Deno 2.9 `Worker.terminate()` does
  *   not stop a worker that spins in synchronous code either).
  * - Values cross in send order; nothing the thread sent before it ended is
- *   lost. Numbers go through shared memory (a ring of 16,384 slots the main
+ *   lost. Numbers go through shared memory (a ring of 65,536 slots the main
  *   thread reads in chunks, without a message while values keep coming);
  *   other values by structured clone, in batched messages. A value that
  *   cannot be cloned makes that `send` throw a `DataCloneError` in the

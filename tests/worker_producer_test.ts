@@ -55,6 +55,21 @@ function mixedValue(i: number): unknown {
   return i;
 }
 
+/**
+ * Asserts that `received` is `expected` (long lists: a failure names the
+ * first difference rather than diffing every item).
+ */
+function assertSequence(received: unknown[], expected: unknown[]): void {
+  const same = (a: unknown, b: unknown) =>
+    Object.is(a, b) ||
+    (typeof a === "object" && a !== null && JSON.stringify(a) === JSON.stringify(b));
+  const at = received.findIndex((value, i) => !same(value, expected[i]));
+  if (at >= 0) {
+    assertEquals([at, received[at]], [at, expected[at]], `first difference at #${at}`);
+  }
+  assertEquals(received.length, expected.length, "length");
+}
+
 /** A `data:` module URL, loadable without any permission. */
 function moduleUrl(source: string): string {
   return `data:application/javascript,${encodeURIComponent(source)}`;
@@ -308,7 +323,7 @@ threadTest("numbers and other values interleaved arrive in send order", async ()
   const expected = [...Array.from({ length: count }, (_, i) => mixedValue(i)), NaN, {
     last: true,
   }];
-  assertEquals(await within(Array.fromAsync(rx)), expected);
+  assertSequence(await within(Array.fromAsync(rx)), expected);
   await within(thread.join());
 });
 
@@ -336,7 +351,7 @@ threadTest(
     spinUntil(() => performance.now() - start > 20);
     assertEquals(counter.read(), RING_CAPACITY);
     const expected = Array.from({ length: count }, (_, i) => mixedValue(i));
-    assertEquals(await within(Array.fromAsync(rx)), expected);
+    assertSequence(await within(Array.fromAsync(rx)), expected);
     await within(thread.join());
   },
 );
@@ -413,6 +428,25 @@ threadTest("values sent right before the function returns or throws all arrive f
   }
 });
 
+threadTest("a thread that fills the ring and returns while the main thread is busy", async () => {
+  const [tx, rx] = channel<number>();
+  const counter = sendCounter();
+  const thread = spawnThread(
+    (tx, _thread, n: number, buffer: SharedArrayBuffer) => {
+      for (let i = 0; i < n; i++) tx.send(i);
+      Atomics.store(new Int32Array(buffer), 0, n);
+      return "returned";
+    },
+    tx,
+    { args: [RING_CAPACITY, counter.buffer] },
+  );
+  // The whole ring is unread when the thread's end arrives: all of it comes first.
+  spinUntil(() => counter.read() === RING_CAPACITY);
+  const expected = Array.from({ length: RING_CAPACITY }, (_, i) => i);
+  assertSequence(await within(Array.fromAsync(rx)), expected);
+  assertEquals(await within(thread.join()), "returned");
+});
+
 threadTest(
   "a thread that throws with a full ring: every value, then the error",
   async () => {
@@ -437,7 +471,7 @@ threadTest(
     const error = await within(rejection((async () => {
       for await (const value of rx) received.push(value);
     })()));
-    assertEquals(received, Array.from({ length: count }, (_, i) => mixedValue(i)));
+    assertSequence(received, Array.from({ length: count }, (_, i) => mixedValue(i)));
     assert(error instanceof SyntaxError, String(error));
   },
 );
