@@ -119,8 +119,7 @@ export class ChannelState<T> implements Source<T> {
 
   /** Buffers `count` values from `values` starting at `start`, waking the receiver once. */
   pushAll(values: ArrayLike<T>, start = 0, count = values.length - start): void {
-    const buffer = this.buffer;
-    for (let i = start; i < start + count; i++) buffer.push(values[i] as T);
+    this.buffer.pushAll(values, start, count);
     if (count > 0) this.wakeReceiver();
   }
 

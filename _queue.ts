@@ -26,6 +26,19 @@ export class Queue<T> {
     this.#size++;
   }
 
+  /** Appends `count` items of `values` from `start`, growing the ring at most once. */
+  pushAll(values: ArrayLike<T>, start: number, count: number): void {
+    while (this.#size + count > this.#items.length) this.#grow();
+    const items = this.#items;
+    const mask = items.length - 1;
+    let at = (this.#head + this.#size) & mask;
+    for (let i = start; i < start + count; i++) {
+      items[at] = values[i];
+      at = (at + 1) & mask;
+    }
+    this.#size += count;
+  }
+
   /** Removes and returns the first item; the queue must not be empty. */
   shift(): T {
     const items = this.#items;

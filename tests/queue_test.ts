@@ -30,3 +30,13 @@ Deno.test("drainTo() stops when the sink says so, keeping the rest, and reports 
   assertEquals(queue.length, 2);
   assertEquals(queue.shift(), 3);
 });
+
+Deno.test("pushAll() appends a slice in order, growing across the ring's wrap", () => {
+  const queue = filled(10);
+  for (let i = 0; i < 8; i++) queue.shift();
+  const values = Array.from({ length: 40 }, (_, i) => 100 + i);
+  queue.pushAll(values, 5, 30); // 2 left + 30 > 16 slots: grows, wraps
+  const out: number[] = [];
+  while (queue.length > 0) out.push(queue.shift());
+  assertEquals(out, [8, 9, ...values.slice(5, 35)]);
+});
