@@ -27,7 +27,7 @@
  *
  * @module
  */
-import type { ErrorDescription } from "./_thread_protocol.ts";
+import { compileFunction, describeError, workerHelpersSource } from "./_worker_helpers.ts";
 import type { PoolMessage, PoolRun, PoolWorkerData } from "./_pool_protocol.ts";
 
 /** The part of `node:worker_threads`' `parentPort` the runtime uses: it answers through it. */
@@ -121,63 +121,6 @@ export function poolRuntime(port: Port, data: PoolWorkerData): void {
     wait.value.then(() => watch(id, aborter));
   }
 
-  function cloneOr(value: unknown, fallback: unknown): unknown {
-    try {
-      return structuredClone(value);
-    } catch {
-      return fallback;
-    }
-  }
-
-  function describe(error: unknown, depth: number): ErrorDescription {
-    const e = error as Record<string, unknown> | null;
-    const errorLike = error instanceof Error ||
-      (typeof e === "object" && e !== null && typeof e.message === "string");
-    if (!errorLike || e === null) {
-      return {
-        isError: false,
-        name: "",
-        message: "",
-        stack: "",
-        className: "",
-        value: cloneOr(error, String(error)),
-        cause: undefined,
-        props: undefined,
-      };
-    }
-    const props: Record<string, unknown> = {};
-    let hasProps = false;
-    for (const key of Object.keys(e)) {
-      if (key === "name" || key === "message" || key === "stack" || key === "cause") continue;
-      props[key] = e[key];
-      hasProps = true;
-    }
-    const ctor = (e as { constructor?: { name?: unknown } }).constructor;
-    return {
-      isError: true,
-      name: String(e.name),
-      message: String(e.message),
-      stack: typeof e.stack === "string" ? e.stack : "",
-      className: typeof ctor?.name === "string" && ctor.name !== "" ? ctor.name : "Error",
-      value: undefined,
-      cause: e.cause !== undefined && depth < 8 ? describe(e.cause, depth + 1) : undefined,
-      props: hasProps ? cloneOr(props, undefined) as Record<string, unknown> : undefined,
-    };
-  }
-
-  function compile(source: string): JobFunction {
-    const indirect = globalThis.eval;
-    const tail = "\n)\n//# sourceURL=weft-blocking-job.js\n";
-    try {
-      return indirect(`(${source}${tail}`);
-    } catch (error) {
-      if (!(error instanceof SyntaxError)) throw error;
-    }
-    // A method written in shorthand, `name(...) { ... }`.
-    const holder = indirect(`({${source}\n}${tail}`) as Record<string, JobFunction>;
-    return Object.values(holder)[0]!;
-  }
-
   async function load(url: string, name: string): Promise<JobFunction> {
     let module = modules.get(url);
     if (module === undefined) {
@@ -198,7 +141,7 @@ export function poolRuntime(port: Port, data: PoolWorkerData): void {
     if (known !== undefined) return known;
     if (code === null) throw new Error(`Cannot run the job: its code (key ${key}) was not sent`);
     if (code.source !== undefined) {
-      const fn = compile(code.source);
+      const fn = compileFunction<JobFunction>(code.source, "weft-blocking-job.js");
       functions.set(key, fn);
       return fn;
     }
@@ -220,13 +163,13 @@ export function poolRuntime(port: Port, data: PoolWorkerData): void {
     controller = null;
     // Wakes this job's watch, so no wait outlives its job.
     if (watching) Atomics.notify(control, L.SIGNAL);
-    if (!ok) return post(L.FAIL, describe(outcome, 0));
+    if (!ok) return post(L.FAIL, describeError(outcome));
     try {
       post(L.DONE, outcome, moving);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       const clone = new DOMException(`Cannot return from the job: ${why}`, "DataCloneError");
-      post(L.FAIL, describe(clone, 0));
+      post(L.FAIL, describeError(clone));
     }
   }
 
@@ -280,5 +223,5 @@ export function poolRuntime(port: Port, data: PoolWorkerData): void {
  * `node:worker_threads` and hands them to the runtime.
  */
 export function poolRuntimeSource(): string {
-  return `const { parentPort, workerData } = require("node:worker_threads");\n(${poolRuntime.toString()})(parentPort, workerData);\n//# sourceURL=weft-pool-runtime.js\n`;
+  return `const { parentPort, workerData } = require("node:worker_threads");\n${workerHelpersSource()}(${poolRuntime.toString()})(parentPort, workerData);\n//# sourceURL=weft-pool-runtime.js\n`;
 }

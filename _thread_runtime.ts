@@ -32,7 +32,8 @@
  *
  * @module
  */
-import type { ErrorDescription, StartMessage } from "./_thread_protocol.ts";
+import type { StartMessage } from "./_thread_protocol.ts";
+import { compileFunction, describeError, workerHelpersSource } from "./_worker_helpers.ts";
 
 /** The worker's global scope, as far as the runtime uses it. */
 interface WorkerScope {
@@ -414,50 +415,6 @@ export function threadRuntime(): void {
       SendError,
     };
 
-    function cloneOr(value: unknown, fallback: unknown): unknown {
-      try {
-        return structuredClone(value);
-      } catch {
-        return fallback;
-      }
-    }
-
-    function describe(error: unknown, depth = 0): ErrorDescription {
-      const e = error as Record<string, unknown> | null;
-      const errorLike = error instanceof Error ||
-        (typeof e === "object" && e !== null && typeof e.message === "string");
-      if (!errorLike || e === null) {
-        return {
-          isError: false,
-          name: "",
-          message: "",
-          stack: "",
-          className: "",
-          value: cloneOr(error, String(error)),
-          cause: undefined,
-          props: undefined,
-        };
-      }
-      const props: Record<string, unknown> = {};
-      let hasProps = false;
-      for (const key of Object.keys(e)) {
-        if (key === "name" || key === "message" || key === "stack" || key === "cause") continue;
-        props[key] = e[key];
-        hasProps = true;
-      }
-      const ctor = (e as { constructor?: { name?: unknown } }).constructor;
-      return {
-        isError: true,
-        name: String(e.name),
-        message: String(e.message),
-        stack: typeof e.stack === "string" ? e.stack : "",
-        className: typeof ctor?.name === "string" && ctor.name !== "" ? ctor.name : "Error",
-        value: undefined,
-        cause: e.cause !== undefined && depth < 8 ? describe(e.cause, depth + 1) : undefined,
-        props: hasProps ? cloneOr(props, undefined) as Record<string, unknown> : undefined,
-      };
-    }
-
     function end(kind: number, extra: unknown): void {
       if (ended) return;
       post(kind, extra);
@@ -468,7 +425,7 @@ export function threadRuntime(): void {
     }
 
     function fail(error: unknown): void {
-      end(M.FAIL, describe(error));
+      end(M.FAIL, describeError(error));
     }
 
     function finish(result: unknown): void {
@@ -478,19 +435,6 @@ export function threadRuntime(): void {
         const why = error instanceof Error ? error.message : String(error);
         fail(new DOMException(`Cannot return from the thread: ${why}`, "DataCloneError"));
       }
-    }
-
-    function compile(source: string): ThreadFunction {
-      const indirect = globalThis.eval;
-      const tail = "\n)\n//# sourceURL=weft-thread.js\n";
-      try {
-        return indirect(`(${source}${tail}`);
-      } catch (error) {
-        if (!(error instanceof SyntaxError)) throw error;
-      }
-      // A method written in shorthand, `name(...) { ... }`.
-      const holder = indirect(`({${source}\n}${tail}`) as Record<string, ThreadFunction>;
-      return Object.values(holder)[0]!;
     }
 
     async function load(url: string): Promise<ThreadFunction> {
@@ -521,7 +465,9 @@ export function threadRuntime(): void {
       };
       let fn: ThreadFunction;
       try {
-        fn = init.url === undefined ? compile(init.source!) : await load(init.url);
+        fn = init.url === undefined
+          ? compileFunction<ThreadFunction>(init.source!, "weft-thread.js")
+          : await load(init.url);
       } catch (error) {
         return fail(error);
       }
@@ -543,5 +489,5 @@ export function threadRuntime(): void {
 
 /** The worker module's source: the runtime, called at once. */
 export function runtimeSource(): string {
-  return `(${threadRuntime.toString()})();\n//# sourceURL=weft-thread-runtime.js\n`;
+  return `${workerHelpersSource()}(${threadRuntime.toString()})();\n//# sourceURL=weft-thread-runtime.js\n`;
 }
