@@ -72,6 +72,13 @@ let installed: TestClock | null = null;
 /** Hooks other weft parts use to say they still have work in flight (threads). */
 const busyChecks = new Set<() => boolean>();
 
+/** Whether weft has work in flight at this instant (consumers to poll, threads running). */
+function busy(): boolean {
+  if (!schedulerIdle()) return true;
+  for (const check of busyChecks) if (check()) return true;
+  return false;
+}
+
 /** @internal Registers a check that is true while work is in flight; returns its remover. */
 export function addBusyCheck(check: () => boolean): () => void {
   busyChecks.add(check);
@@ -272,11 +279,9 @@ export class TestClock implements Disposable {
     // Two quiet macrotask turns in a row: every microtask chain and every
     // queued consumer poll of this instant has run.
     let quiet = 0;
-    for (let turns = 0; quiet < 2; turns++) {
+    while (quiet < 2) {
       await new Promise<void>((resolve) => macrotask(resolve));
-      const busy = !schedulerIdle() || [...busyChecks].some((check) => check());
-      quiet = busy ? 0 : quiet + 1;
-      if (busy && turns > 10_000) await new Promise<void>((resolve) => macrotask(resolve));
+      quiet = busy() ? 0 : quiet + 1;
     }
   }
 
