@@ -422,11 +422,25 @@ Deno.test("bounded channel: random operations with waiting sends lose and duplic
 
 // -- The buffer --
 
-Deno.test("Queue behaves as an array through growth and wrap-around", () => {
-  const op = fc.oneof(
+Deno.test("Queue behaves as an array through growth, segments and reuse", () => {
+  type Step =
+    | "shift"
+    | "clear"
+    | { push: number }
+    | { pushAll: number; from: number }
+    | { drain: number; stopAfter: number };
+  const op: fc.Arbitrary<Step> = fc.oneof(
     { arbitrary: fc.constant("shift" as const), weight: 2 },
     { arbitrary: fc.constant("clear" as const), weight: 1 },
-    { arbitrary: fc.integer({ min: 1, max: 40 }), weight: 3 },
+    { arbitrary: fc.integer({ min: 1, max: 300 }).map((push) => ({ push })), weight: 3 },
+    {
+      arbitrary: fc.record({ pushAll: fc.integer({ min: 0, max: 300 }), from: fc.nat(5) }),
+      weight: 2,
+    },
+    {
+      arbitrary: fc.record({ drain: fc.integer({ min: 0, max: 400 }), stopAfter: fc.nat(400) }),
+      weight: 2,
+    },
   );
   fc.assert(
     fc.property(fc.array(op, { maxLength: 50, size: "max" }), (steps) => {
@@ -441,11 +455,23 @@ Deno.test("Queue behaves as an array through growth and wrap-around", () => {
           if (model.length === 0) continue;
           assertEquals(queue.peek(), model[0]);
           assertEquals(queue.shift(), model.shift());
-        } else {
-          for (let i = 0; i < step; i++) {
+        } else if ("push" in step) {
+          for (let i = 0; i < step.push; i++) {
             queue.push(next);
             model.push(next++);
           }
+        } else if ("pushAll" in step) {
+          const values = Array.from({ length: step.from + step.pushAll }, (_, i) => next + i);
+          queue.pushAll(values, step.from, step.pushAll);
+          model.push(...values.slice(step.from));
+          next += values.length;
+        } else {
+          const seen: number[] = [];
+          const result = queue.drainTo((x) => seen.push(x) <= step.stopAfter, step.drain);
+          const expected = model.splice(0, Math.min(step.drain, model.length, step.stopAfter + 1));
+          assertEquals(seen, expected);
+          const stopped = expected.length === step.stopAfter + 1;
+          assertEquals(result, stopped ? ~expected.length : expected.length);
         }
         assertEquals(queue.length, model.length);
       }

@@ -7,10 +7,10 @@ function filled(n: number): Queue<number> {
   return queue;
 }
 
-Deno.test("drainTo() hands items in order, up to max, across the ring's wrap", () => {
+Deno.test("drainTo() hands items in order, up to max, across segments", () => {
   const queue = filled(20);
   for (let i = 0; i < 10; i++) queue.shift();
-  for (let i = 20; i < 30; i++) queue.push(i); // wraps around the 32-slot ring
+  for (let i = 20; i < 30; i++) queue.push(i); // spans the first segments
   const seen: number[] = [];
   assertEquals(queue.drainTo((n) => seen.push(n) > 0, 15), 15);
   assertEquals(seen, Array.from({ length: 15 }, (_, i) => i + 10));
@@ -31,11 +31,11 @@ Deno.test("drainTo() stops when the sink says so, keeping the rest, and reports 
   assertEquals(queue.shift(), 3);
 });
 
-Deno.test("pushAll() appends a slice in order, growing across the ring's wrap", () => {
+Deno.test("pushAll() appends a slice in order, growing across segments", () => {
   const queue = filled(10);
   for (let i = 0; i < 8; i++) queue.shift();
   const values = Array.from({ length: 40 }, (_, i) => 100 + i);
-  queue.pushAll(values, 5, 30); // 2 left + 30 > 16 slots: grows, wraps
+  queue.pushAll(values, 5, 30); // 2 left + 30 > 16 slots: chains segments
   const out: number[] = [];
   while (queue.length > 0) out.push(queue.shift());
   assertEquals(out, [8, 9, ...values.slice(5, 35)]);
