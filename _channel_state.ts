@@ -86,6 +86,14 @@ export class ChannelState<T> implements Source<T> {
   senders = 1;
   /** Set once the receiver is closed: sends are refused. */
   receiverClosed = false;
+  /** Set once the receiver is dropped: nothing will read the buffer again. */
+  dropped = false;
+  /**
+   * Senders in threads whose accepted values may still be crossing after the
+   * receiver closed (tokio's outstanding permits): the receiver ends only
+   * once each has flushed.
+   */
+  flushing = 0;
   /** The receiver's waker, until a send or the last sender's close takes it. */
   waker: Waker | null = null;
   /** Bounded sends waiting for room, in order; settled ones are skipped. */
@@ -185,12 +193,22 @@ export class ChannelState<T> implements Source<T> {
       coop.remaining--;
       return this.#handOver();
     }
-    if (this.senders === 0 || this.receiverClosed) {
+    if (this.senders === 0 || (this.receiverClosed && (this.flushing === 0 || this.dropped))) {
       coop.remaining--;
       return DONE;
     }
     this.waker = cx;
     return PENDING;
+  }
+
+  /** A thread's sender may still deliver values accepted before the close. */
+  beginFlush(): void {
+    this.flushing++;
+  }
+
+  /** That thread has delivered everything it accepted. */
+  endFlush(): void {
+    if (--this.flushing === 0) this.wakeReceiver();
   }
 
   /** Hands every buffered value to `sink`, as repeated polls would. */
@@ -235,6 +253,7 @@ export class ChannelState<T> implements Source<T> {
 
   /** Drops the receiver: closes it and discards what is buffered. */
   close(): void {
+    this.dropped = true;
     this.closeReceiver();
     this.buffer.clear();
   }

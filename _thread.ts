@@ -118,6 +118,8 @@ export class Thread {
   #state: ChannelState<unknown> | null = null;
   /** Messages received from the thread. */
   #received = 0;
+  /** Whether the closed receiver waits for this thread's values still crossing. */
+  #flushing = false;
   /** RUNNING, RETURNED or FAILED. */
   #status = RUNNING;
   /** The result or the error. */
@@ -194,11 +196,26 @@ export class Thread {
   /**
    * The receiver was closed: what the thread has handed over so far joins
    * the buffer (a closed receiver still reads what is buffered), then the
-   * thread is stopped.
+   * thread is stopped. Values it accepted before it saw the stop may still be
+   * crossing: unless the receiver was dropped, the receiver waits for them
+   * (the thread says when it has seen the stop, or ends).
    */
   #receiverClosed(): void {
-    if (this.#status === RUNNING) this.#ring.read(this.#state, false, RING_CAPACITY);
+    const state = this.#state;
+    if (this.#status !== RUNNING || state === null) return this.stop();
+    if (!state.dropped && !this.#flushing) {
+      this.#flushing = true;
+      state.beginFlush();
+    }
+    this.#ring.read(state.dropped ? null : state, false, RING_CAPACITY);
     this.stop();
+  }
+
+  /** Everything the thread accepted has been read: the closed receiver may end. */
+  #flushed(): void {
+    if (!this.#flushing) return;
+    this.#flushing = false;
+    this.#state?.endFlush();
   }
 
   /** Asks the thread to stop: its `send` throws, its `sleepSync` returns at once. */
@@ -271,6 +288,8 @@ export class Thread {
         return this.#finish(RETURNED, extra, false);
       case MSG.FAIL:
         return this.#finish(FAILED, rebuildError(extra as ErrorDescription), true);
+      case MSG.STOPPED:
+        return this.#flushed();
     }
   }
 
@@ -284,7 +303,7 @@ export class Thread {
     const park = this.#queue !== null || this.#idlePolls >= IDLE_POLLS;
     const max = all || this.#queue !== null ? RING_CAPACITY : READ_CHUNK;
     const state = this.#state;
-    const open = state !== null && !state.receiverClosed ? state : null;
+    const open = state !== null && !state.dropped ? state : null;
     const result = this.#ring.read(open, park, max);
     if (result === READ) this.#idlePolls = 0;
     else if (result === EMPTY) this.#idlePolls++;
@@ -341,6 +360,7 @@ export class Thread {
   }
 
   #dropSender(): void {
+    this.#flushed();
     const state = this.#state;
     this.#state = null;
     state?.dropSender();
@@ -348,6 +368,7 @@ export class Thread {
 
   #finish(status: typeof RETURNED | typeof FAILED, outcome: unknown, report: boolean): void {
     if (this.#status !== RUNNING) return;
+    this.#flushed();
     this.#status = status;
     this.#outcome = outcome;
     const state = this.#state;

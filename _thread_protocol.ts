@@ -72,6 +72,11 @@ export const MSG = {
   DONE: 3,
   /** A batch, then the function failed with the error described by `extra`. */
   FAIL: 4,
+  /**
+   * A batch, then: the thread has seen the stop flag. Everything it accepted
+   * has been sent (ring published, batches posted); nothing more will come.
+   */
+  STOPPED: 5,
 } as const;
 
 /** The start message the main side posts to the worker. */

@@ -101,8 +101,20 @@ export function threadRuntime(): void {
     const STOP = L.STOP;
     const limit = init.batch;
 
+    let stopSeen = false;
+
+    /**
+     * Whether the main side asked the thread to stop. The first time it has,
+     * everything accepted so far is sent, and the main side is told that
+     * nothing more will come (a closed receiver waits for that).
+     */
     function stopped(): boolean {
-      return Atomics.load(control, STOP) !== 0;
+      if (Atomics.load(control, STOP) === 0) return false;
+      if (!stopSeen) {
+        stopSeen = true;
+        if (!ended) post(M.STOPPED);
+      }
+      return true;
     }
 
     /** Makes the slots written so far visible to the main side (marks first). */

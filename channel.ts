@@ -404,7 +404,9 @@ export class Receiver<T> implements AsyncIterable<T>, Disposable {
 
   /**
    * Stops senders (their next `send` throws); buffered values can still be
-   * received. A pending `recv()` or loop with nothing buffered ends.
+   * received. A pending `recv()` or loop with nothing buffered ends, but
+   * first gets what a thread's sender had accepted and is still crossing
+   * (it ends once that thread has seen the stop or has ended).
    */
   close(): void {
     const waker = this.#state.waker;

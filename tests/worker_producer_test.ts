@@ -653,7 +653,10 @@ threadTest(
     spinUntil(() => counter.read() >= RING_CAPACITY);
     rx.close();
     assertEquals(await within(thread.join()), [true, RING_CAPACITY]);
-    assertEquals(await rx.recv(), undefined);
+    // The accepted values are still read, then the receiver ends.
+    const rest = await within(Array.fromAsync(rx));
+    const sent = Array.from({ length: RING_CAPACITY }, (_, i) => i % 10 === 0 ? { i } : i);
+    assertEquals(rest, sent);
   },
 );
 
@@ -677,6 +680,41 @@ threadTest("close() keeps what the thread had handed over: the reader still gets
   assertEquals(await within(Array.fromAsync(rx)), Array.from({ length: 1_000 }, (_, i) => i));
   assertEquals(await within(thread.join()), true);
 });
+
+for (const kind of ["numbers", "objects"] as const) {
+  threadTest(
+    `close() while a thread sends ${kind}: the reader gets every value the thread accepted`,
+    async () => {
+      for (let round = 0; round < 5; round++) {
+        const [tx, rx] = channel<number | { i: number }>();
+        const thread = spawnThread(
+          (tx, _thread, objects: boolean) => {
+            let accepted = 0;
+            try {
+              for (;;) {
+                tx.send(objects ? { i: accepted } : accepted);
+                accepted++;
+              }
+            } catch {
+              return accepted;
+            }
+          },
+          tx,
+          { args: [kind === "objects"] },
+        );
+        const received: number[] = [];
+        for await (const value of rx) {
+          received.push(typeof value === "number" ? value : value.i);
+          // Some values are still crossing when the receiver closes.
+          if (received.length === 10 + round * 500) rx.close();
+        }
+        const accepted = await within(thread.join());
+        assertEquals(received.length, accepted, `round ${round}`);
+        assertEquals(received.findIndex((value, i) => value !== i), -1);
+      }
+    },
+  );
+}
 
 // -- Errors --
 

@@ -385,9 +385,11 @@ function roundProblems(round: Round): string[] {
   if (received.length > accepted) {
     problems.push(`${way}: received ${received.length}, more than the ${accepted} accepted`);
   }
-  // close() keeps what had reached the channel; values still crossing from
-  // the thread when it closed are dropped (SPEC: "unless the receiver is
-  // closed first"). The checks above still hold: in order, none invented.
+  // close() then reading the rest gets every value the thread accepted, those
+  // still crossing when it closed included. The other ways drop the receiver.
+  if (way === "close(), then read the rest" && received.length !== accepted) {
+    problems.push(`${way}: received ${received.length} of the ${accepted} accepted`);
+  }
   if (endMs > PROMPT_MS) problems.push(`${way}: the thread took ${endMs.toFixed(0)} ms to end`);
   return problems;
 }
