@@ -25,6 +25,8 @@
 import { withResolvers } from "./_promise.ts";
 import {
   BUDGET,
+  type CleanupOwner,
+  cleanups,
   coop,
   DONE,
   drain,
@@ -53,7 +55,7 @@ const FINISHED = 3;
 const MAX_IMMEDIATE_REPOLLS = 64;
 
 /** Drives one pipeline; the waker of every stage in it. */
-export class Consumer<T> implements Waker, Pollable {
+export class Consumer<T> implements Waker, Pollable, CleanupOwner {
   /** The pipeline, until it is closed. */
   #source: Source<T> | null;
   /** IDLE, POLLING, WAITING or FINISHED. */
@@ -70,6 +72,8 @@ export class Consumer<T> implements Waker, Pollable {
   #budget = BUDGET;
   /** The scheduler turn of the last poll; a new turn is a new poll. */
   #turn = -1;
+  /** Asynchronous cleanups its stages started, not yet awaited. */
+  #cleanups: PromiseLike<unknown>[] | null = null;
 
   /** Creates a consumer of `source`; nothing is polled yet. */
   constructor(source: Source<T>) {
@@ -90,6 +94,8 @@ export class Consumer<T> implements Waker, Pollable {
     if (source === null) return DONE;
     // The common case inline: one poll that yields an item.
     coop.remaining = this.#budget;
+    const owner = cleanups.owner;
+    cleanups.owner = this;
     let result: Poll<T>;
     try {
       result = source.poll(this);
@@ -99,6 +105,7 @@ export class Consumer<T> implements Waker, Pollable {
     } finally {
       this.#budget = coop.remaining;
       coop.remaining = Infinity;
+      cleanups.owner = owner;
     }
     if (result === PENDING && this.#wokenInPoll) result = this.#run(() => source.poll(this), 1);
     return this.#settle(result);
@@ -187,12 +194,39 @@ export class Consumer<T> implements Waker, Pollable {
     waiter?.resolve(DONE);
   }
 
+  /**
+   * Settles once every asynchronous cleanup its stages started has (an async
+   * iterator's `return()`, a reader's `cancel()`), rejecting with the first
+   * failure; undefined when there is none to wait for.
+   */
+  cleanedUp(): Promise<void> | undefined {
+    const pending = this.#cleanups;
+    if (pending === null) return undefined;
+    this.#cleanups = null;
+    return Promise.all(pending).then(() => undefined);
+  }
+
+  /** @internal A stage started an asynchronous cleanup while this consumer polled or closed. */
+  addCleanup(done: PromiseLike<unknown>): void {
+    const settled = Promise.resolve(done);
+    // Handled here, so a failure nobody waits for is no unhandled rejection.
+    settled.catch(() => {});
+    (this.#cleanups ??= []).push(settled);
+  }
+
   /** Closes the pipeline (once), leaving a waiting pull to the caller. */
   #drop(): void {
     const source = this.#source;
     this.#source = null;
     this.#finish();
-    source?.close();
+    if (source === null) return;
+    const owner = cleanups.owner;
+    cleanups.owner = this;
+    try {
+      source.close();
+    } finally {
+      cleanups.owner = owner;
+    }
   }
 
   /** Starts a pull from the consumer's own code. */
@@ -229,6 +263,8 @@ export class Consumer<T> implements Waker, Pollable {
         this.#budget = BUDGET;
       }
       coop.remaining = this.#budget;
+      const owner = cleanups.owner;
+      cleanups.owner = this;
       let result: R;
       try {
         result = poll();
@@ -238,6 +274,7 @@ export class Consumer<T> implements Waker, Pollable {
       } finally {
         this.#budget = coop.remaining;
         coop.remaining = Infinity;
+        cleanups.owner = owner;
       }
       if (result !== PENDING || !this.#wokenInPoll) return result;
     }

@@ -37,6 +37,27 @@ export const BUDGET = 128;
  */
 export const coop: { remaining: number } = { remaining: Infinity };
 
+/** Collects the asynchronous cleanups of one consumer's pipeline. */
+export interface CleanupOwner {
+  /** A stage started an asynchronous cleanup. */
+  addCleanup(done: PromiseLike<unknown>): void;
+}
+
+/**
+ * The consumer polling or closing its pipeline now, if any: asynchronous
+ * cleanups (an async iterator's `return()`, a reader's `cancel()`) started
+ * meanwhile are its own, and its loop ends only once they have settled, as
+ * `for await` waits for `return()`.
+ */
+export const cleanups: { owner: CleanupOwner | null } = { owner: null };
+
+/** Hands an asynchronous cleanup to the consumer at work, or lets it run alone. */
+export function cleanupStarted(done: PromiseLike<unknown> | undefined): void {
+  if (done === undefined || typeof done?.then !== "function") return;
+  if (cleanups.owner !== null) cleanups.owner.addCleanup(done);
+  else Promise.resolve(done).then(undefined, () => {});
+}
+
 /** Takes the items a `drain` pushes; returns false to stop. */
 export type Sink<T> = (item: T) => boolean;
 

@@ -13,7 +13,10 @@
  *   Rust's `self` does; iterating it twice is a `TypeError`.
  * - When the consumer stops (break, `return()`, `take` reaching n, an error),
  *   every upstream stage is closed exactly once: iterators are returned, timers
- *   cleared, channel receivers closed (so producers' `send` throws).
+ *   cleared, channel receivers closed (so producers' `send` throws). As with
+ *   `for await`, the loop or consumer ends once an async iterator's `return()`
+ *   (or a `ReadableStream`'s cancel) has settled, unless a `next()` of that
+ *   iterator is still in flight.
  *
  * @example Listing 17-40's shape, under a test clock
  * ```ts
@@ -188,8 +191,8 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (result === PENDING) return cursor.wait().then(orUndefined);
-    return Promise.resolve(orUndefined(result));
+    if (result === PENDING) return cursor.wait().then((result) => ended(cursor, result));
+    return Promise.resolve(ended(cursor, result));
   }
 
   /**
@@ -735,6 +738,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
       },
       cancel() {
         cursor.close();
+        return cursor.cleanedUp();
       },
     }, { highWaterMark: 0 });
   }
@@ -818,13 +822,23 @@ class StreamIterator<T> implements AsyncIterator<T> {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (result === PENDING) return this.#cursor.wait().then(iteratorResult);
-    return Promise.resolve(iteratorResult(result));
+    if (result === PENDING) {
+      return this.#cursor.wait().then((result) =>
+        result === DONE ? this.#end() : { value: result, done: false }
+      );
+    }
+    return result === DONE ? this.#end() : Promise.resolve({ value: result, done: false });
   }
 
+  /** Leaving the loop early: the pipeline closes; resolves once its cleanups have. */
   return(): Promise<IteratorResult<T>> {
     this.#cursor.close();
-    return Promise.resolve(END);
+    return this.#end();
+  }
+
+  #end(): Promise<IteratorResult<T>> {
+    const cleanup = this.#cursor.cleanedUp();
+    return cleanup === undefined ? Promise.resolve(END) : cleanup.then(() => END);
   }
 }
 
@@ -839,12 +853,14 @@ function spent(action: string): TypeError {
   );
 }
 
-function orUndefined<T>(result: T | typeof DONE): T | undefined {
-  return result === DONE ? undefined : result;
-}
-
-function iteratorResult<T>(result: T | typeof DONE): IteratorResult<T> {
-  return result === DONE ? END : { value: result, done: false };
+/** A pull's result as `Stream.next()` gives it: undefined at the end, once cleanups have settled. */
+function ended<T>(
+  cursor: Consumer<T>,
+  result: T | typeof DONE,
+): T | undefined | Promise<T | undefined> {
+  if (result !== DONE) return result;
+  const cleanup = cursor.cleanedUp();
+  return cleanup === undefined ? undefined : cleanup.then(() => undefined);
 }
 
 function toSource<T>(input: StreamInput<T>): Source<T> {
@@ -909,8 +925,17 @@ async function drive<T>(
       }
     }
     if (signal?.aborted) throw signal.reason;
-  } finally {
-    signal?.removeEventListener("abort", abort);
-    cursor.close();
+  } catch (error) {
+    finish(cursor, signal, abort);
+    // As `for await`: a failure of the cleanup does not hide the first one.
+    await cursor.cleanedUp()?.catch(() => {});
+    throw error;
   }
+  finish(cursor, signal, abort);
+  await cursor.cleanedUp();
+}
+
+function finish<T>(cursor: Consumer<T>, signal: AbortSignal | undefined, abort: () => void) {
+  signal?.removeEventListener("abort", abort);
+  cursor.close();
 }

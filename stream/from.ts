@@ -13,6 +13,7 @@
  * @module
  */
 import {
+  cleanupStarted,
   DONE,
   type DrainStatus,
   PENDING,
@@ -134,7 +135,12 @@ export class AsyncIterSource<T> implements Source<T> {
     const iterator = this.#iterator;
     this.#iterator = this.#iterable = null;
     this.#waker = null;
-    iterator?.return?.()?.then(undefined, () => {});
+    const cleanup = iterator?.return?.();
+    // The consumer waits for return() as `for await` does, unless a next()
+    // is still in flight: an async generator would run return() only after
+    // it, however long that takes.
+    if (this.#inFlight) cleanup?.then(undefined, () => {});
+    else cleanupStarted(cleanup);
   }
 
   #settle(ready: { ok: true; result: IteratorResult<T> } | { ok: false; error: unknown }): void {
@@ -170,7 +176,7 @@ export class ReaderSource<T> implements Source<T> {
     this.#reads.close();
     const reader = this.#reader;
     this.#reader = null;
-    reader?.cancel().then(undefined, () => {});
+    cleanupStarted(reader?.cancel());
   }
 
   #open(): AsyncIterator<T> {

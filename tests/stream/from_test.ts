@@ -176,6 +176,115 @@ Deno.test("breaking out of a loop returns an async iterator once", async () => {
   assertEquals(finallies, 1);
 });
 
+/** An async generator of `items` whose `finally` awaits before it records `cleaned`. */
+function slowCleanup<T>(items: T[], log: string[]) {
+  return (async function* () {
+    try {
+      yield* items;
+    } finally {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      log.push("cleaned");
+    }
+  })();
+}
+
+Deno.test("leaving a loop waits for the async generator's finally, as for await does", async () => {
+  const log: string[] = [];
+  for await (const x of Stream.from(slowCleanup(["a", "b"], log))) if (x === "a") break;
+  log.push("after the loop");
+  assertEquals(log, ["cleaned", "after the loop"]);
+});
+
+Deno.test("a consumer that stops early (take) resolves after the source's cleanup", async () => {
+  const log: string[] = [];
+  assertEquals(await Stream.from(slowCleanup([1, 2, 3], log)).take(2).toArray(), [1, 2]);
+  log.push("after toArray");
+  const seen: number[] = [];
+  for await (const n of Stream.from(slowCleanup([1, 2, 3], log)).take(1)) seen.push(n);
+  log.push("after the loop");
+  const stream = Stream.from(slowCleanup([1, 2], log)).take(1);
+  assertEquals([await stream.next(), await stream.next()], [1, undefined]);
+  log.push("after next()");
+  assertEquals(seen, [1]);
+  assertEquals(log, [
+    "cleaned",
+    "after toArray",
+    "cleaned",
+    "after the loop",
+    "cleaned",
+    "after next()",
+  ]);
+});
+
+Deno.test("a cleanup that fails: leaving the loop throws it; a consumer's own error wins", async () => {
+  const failure = new Error("cleanup failed");
+  async function* failing() {
+    try {
+      yield 1;
+      yield 2;
+    } finally {
+      // deno-lint-ignore no-unsafe-finally
+      throw failure;
+    }
+  }
+  const left = await assertRejects(
+    (async () => {
+      for await (const _ of Stream.from(failing())) break;
+    })(),
+    Error,
+  );
+  assert(left === failure);
+  assert(await assertRejects(Stream.from(failing()).take(1).toArray(), Error) === failure);
+  const own = new Error("callback failed");
+  const thrown = await assertRejects(
+    Stream.from(failing()).forEach(() => {
+      throw own;
+    }),
+    Error,
+  );
+  assert(thrown === own);
+});
+
+Deno.test("a source with a next() in flight is returned without waiting for it", async () => {
+  using clock = TestClock.install();
+  let finallies = 0;
+  async function* stuck() {
+    try {
+      yield 1;
+      await new Promise(() => {}); // never settles
+    } finally {
+      finallies++;
+    }
+  }
+  const seen: unknown[] = [];
+  const loop = (async () => {
+    for await (const r of Stream.from(stuck()).timeout(10)) {
+      seen.push(r.ok ? r.value : "elapsed");
+      if (!r.ok) break;
+    }
+  })();
+  await clock.tick(10);
+  await loop; // does not hang on the generator stuck in its next()
+  assertEquals([seen, finallies], [[1, "elapsed"], 0]);
+});
+
+Deno.test("take(n) over a ReadableStream resolves after the source's cancel()", async () => {
+  const log: string[] = [];
+  const stream = new ReadableStream<number>({
+    start(controller) {
+      controller.enqueue(1);
+      controller.enqueue(2);
+    },
+    async cancel() {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      log.push("cancelled");
+    },
+  });
+  assertEquals(await Stream.from(stream).take(1).toArray(), [1]);
+  log.push("after toArray");
+  assertEquals(log, ["cancelled", "after toArray"]);
+});
+
 Deno.test("breaking out of a loop cancels a ReadableStream once", async () => {
   const { stream, counts } = readable(["a", "b", "c"]);
   for await (const x of Stream.from(stream)) if (x === "a") break;
