@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { sleep, spawnTask } from "../task.ts";
 import { SharedTimer } from "./_baselines.ts";
 import { collectGarbage, type Contender, type Kind, type Sample } from "./_harness.ts";
@@ -64,6 +65,7 @@ function tasks(
 /** The contenders of row 4 for `n` tasks. */
 export function taskContenders(n: number): Contender[] {
   const timer = new SharedTimer();
+  const storage = new AsyncLocalStorage<object>();
   return [
     tasks("one setTimeout per task", "baseline", n, "~1,125 B, ~4 µs", (onDone) =>
       (async () => {
@@ -80,6 +82,20 @@ export function taskContenders(n: number): Contender[] {
           await timer.sleep(SLEEP_MS);
           onDone();
         })(),
+    ),
+    // What implicit task attribution costs by itself: each task's code runs
+    // in its own AsyncLocalStorage context, as weft's tasks do (so that
+    // abort() finds the task's pending sleeps).
+    tasks(
+      "shared timer, each task in AsyncLocalStorage.run",
+      "baseline",
+      n,
+      undefined,
+      (onDone) =>
+        storage.run({}, async () => {
+          await timer.sleep(SLEEP_MS);
+          onDone();
+        }),
     ),
     tasks("weft: spawnTask + sleep", "weft", n, undefined, (onDone) =>
       spawnTask(async () => {
