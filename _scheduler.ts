@@ -51,8 +51,40 @@ export function scheduleFlush(): void {
 
 function flush(): void {
   flushQueued = false;
+  if (yielded.length > 0 && (queue.length === 0 || yieldRounds < EVENT_INTERVAL)) {
+    // Tasks that spent their budget run again before woken consumers are
+    // polled, as tokio polls `block_on`'s future only once its run queue is
+    // empty or `event_interval` tasks have run.
+    yieldRounds++;
+    const batch = yielded;
+    yielded = [];
+    for (const resume of batch) resumeTask(resume);
+    if (queue.length > 0) scheduleFlush();
+    return;
+  }
+  yieldRounds = 0;
   turn++;
   outsideTasks(flushConsumers);
+  if (yielded.length > 0) scheduleFlush();
+}
+
+// -- Tasks that spent their coop budget --
+
+/** tokio's `event_interval`: task polls between two polls of `block_on`'s future. */
+const EVENT_INTERVAL = 61;
+/** Resumptions of tasks that spent their budget, for the next flush. */
+let yielded: (() => void)[] = [];
+/** Flushes that ran only yielded tasks since consumers were last polled. */
+let yieldRounds = 0;
+
+/**
+ * Resumes a task that spent its coop budget (tokio: a `Pending` that wakes
+ * the task at once, which puts it at the back of the run queue): in the next
+ * flush, after the tasks ready now and before woken consumers are polled.
+ */
+export function resumeAfterYield(resume: () => void): void {
+  yielded.push(resume);
+  scheduleFlush();
 }
 
 /** Polls every queued consumer now. Consumers woken meanwhile wait for the next flush. */
@@ -65,7 +97,7 @@ export function flushConsumers(): void {
 
 /** Whether no consumer is waiting to be polled and no flush is queued. */
 export function schedulerIdle(): boolean {
-  return !flushQueued && queue.length === 0 && deferred.length === 0;
+  return !flushQueued && queue.length === 0 && deferred.length === 0 && yielded.length === 0;
 }
 
 // -- The task gate --

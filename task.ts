@@ -27,7 +27,7 @@
  */
 import { withResolvers } from "./_promise.ts";
 import { macrotask } from "./_macrotask.ts";
-import { resumeTask } from "./_scheduler.ts";
+import { resumeAfterYield, resumeTask } from "./_scheduler.ts";
 import { BUDGET, checkDuration, checkFunction, deadlineAfter } from "./_poll.ts";
 import { currentTask, linkWait, runAs, Scope, TaskState, unlinkWait, Wait } from "./_task.ts";
 import { insert, remove, type TimerEntry } from "./_timer.ts";
@@ -496,8 +496,10 @@ const outside = { budgetEpoch: -1, budgetUsed: 0 };
 /**
  * `sleep(0)` completes at once, but, like tokio's (which spends the task's
  * coop budget), not forever: a task that does it 128 times within one
- * macrotask turn then waits for the next turn, so a task looping on
- * `sleep(0)` cannot starve stream consumers, which are polled in macrotasks.
+ * macrotask turn is resumed in the scheduler's next flush, before woken
+ * consumers are polled (tokio puts it at the back of the run queue), and a
+ * task looping on `sleep(0)` cannot starve stream consumers: they are polled
+ * after at most 61 such rounds (tokio's `event_interval`).
  */
 function immediateSleep(task: { budgetEpoch: number; budgetUsed: number }): Promise<void> {
   if (!epochQueued) {
@@ -509,7 +511,14 @@ function immediateSleep(task: { budgetEpoch: number; budgetUsed: number }): Prom
     task.budgetUsed = 0;
   }
   if (++task.budgetUsed <= BUDGET) return Promise.resolve();
-  return new Promise((resolve) => macrotask(resolve));
+  return new Promise((resolve) =>
+    resumeAfterYield(() => {
+      // Polled again: a fresh budget.
+      task.budgetEpoch = epoch;
+      task.budgetUsed = 0;
+      resolve();
+    })
+  );
 }
 
 function nextEpoch(): void {

@@ -1,11 +1,13 @@
 /**
  * Conformance: every scenario of `../shared/conformance/` (bundled in
- * `tests/conformance/cases.ts`), and of the directory in `WEFT_CONFORMANCE_DIR`
+ * `tests/conformance/cases.ts`), every difference fuzzing once found against
+ * tokio (`tests/conformance/findings.ts`), and of the directory in `WEFT_CONFORMANCE_DIR`
  * when set, runs under the test clock and must match tokio's output byte for
  * byte. Reading another directory needs permissions: `deno test -P`.
  */
 import { assertEquals } from "./_assert.ts";
 import { CASES } from "./conformance/cases.ts";
+import { FINDINGS } from "./conformance/findings.ts";
 import { runScenario, type Scenario } from "./conformance/scenario.ts";
 import { TestClock } from "../testing.ts";
 
@@ -17,6 +19,11 @@ async function check(name: string, scenario: Scenario, expected: string): Promis
 
 for (const { name, scenario, expected } of CASES) {
   Deno.test(`conformance: ${name}`, () => check(name, scenario, expected));
+}
+
+// Differences differential fuzzing once found against tokio (tools/tokio_ref/findings).
+for (const { name, scenario, expected } of FINDINGS) {
+  Deno.test(`conformance, found by fuzzing: ${name}`, () => check(name, scenario, expected));
 }
 
 const extra = Deno.permissions.querySync({ name: "env", variable: "WEFT_CONFORMANCE_DIR" })

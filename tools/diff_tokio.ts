@@ -6,11 +6,12 @@
  * `TestClock`), and compares the timelines byte for byte.
  *
  * Usage:
- *   deno run -A tools/diff_tokio.ts [--seed S] [--n N] [--all] [--save DIR]
+ *   deno run -A tools/diff_tokio.ts [--seed S] [--n N] [--all] [--wide] [--save DIR]
  *                                   [--bin PATH] [--cases DIR] [--timeout SEC]
  *
  *   --seed S     generator seed (default 1); scenario i depends only on S and i
  *   --n N        how many scenarios (default 200)
+ *   --wide       larger scenarios (gen_scenarios.ts's wide profile)
  *   --all        go on after a difference (print each one briefly, the first in
  *                full), instead of stopping at the first
  *   --save DIR   write each differing scenario and tokio's timeline there as
@@ -40,6 +41,7 @@ interface Options {
   seed: number;
   n: number;
   all: boolean;
+  wide: boolean;
   save: string | undefined;
   cases: string | undefined;
   bin: string;
@@ -51,6 +53,7 @@ function parseArgs(args: string[]): Options {
     seed: 1,
     n: 200,
     all: false,
+    wide: false,
     save: undefined,
     cases: undefined,
     bin: `${here}tokio_ref/target/release/tokio_ref`,
@@ -72,6 +75,9 @@ function parseArgs(args: string[]): Options {
         break;
       case "--all":
         options.all = true;
+        break;
+      case "--wide":
+        options.wide = true;
         break;
       case "--save":
         options.save = value();
@@ -236,8 +242,8 @@ async function main(): Promise<number> {
   }
   const named = options.cases !== undefined
     ? await loadCases(options.cases)
-    : [...genScenarios(options.seed, options.n)].map((scenario, i) => ({
-      name: `seed${options.seed}_${i}`,
+    : [...genScenarios(options.seed, options.n, options.wide)].map((scenario, i) => ({
+      name: `${options.wide ? "wide_" : ""}seed${options.seed}_${i}`,
       scenario,
     }));
   const tokio = await runTokio(options.bin, named.map((c) => c.scenario));

@@ -10,7 +10,11 @@
  * then, bounded by a `take` or by a short `end_ms`. Every scenario has
  * `trailer: true`.
  *
- * Usage: `deno run tools/gen_scenarios.ts [--seed S] [--n N]` prints N
+ * The wide profile (`--wide`) draws larger scenarios: up to 200 items per
+ * source and bursts of up to 300 items on one instant (past tokio's coop
+ * budget of 128), times off the grid (any ms up to 3,000), longer gap lists.
+ *
+ * Usage: `deno run tools/gen_scenarios.ts [--seed S] [--n N] [--wide]` prints N
  * scenarios, one JSON per line.
  *
  * @module
@@ -71,9 +75,12 @@ class Gen {
   #sources = 0;
   /** Whether an interval source not bounded by its own take was made. */
   unbounded = false;
+  /** Larger scenarios, off-grid times, bursts past the coop budget. */
+  readonly wide: boolean;
 
-  constructor(rng: Rng) {
+  constructor(rng: Rng, wide = false) {
     this.rng = rng;
+    this.wide = wide;
   }
 
   #label(): string {
@@ -90,19 +97,22 @@ class Gen {
   }
 
   itemsSource(): Json {
-    const { rng } = this;
+    const { rng, wide } = this;
     const label = this.#label();
-    const grid = rng.pick([10, 50, 50, 100, 100]);
-    const count = rng.int(1, 8);
+    const grid = wide ? rng.pick([1, 1, 7, 10, 50]) : rng.pick([10, 50, 50, 100, 100]);
+    const span = wide ? 3000 : 1000;
+    const most = wide ? rng.pick([8, 40, 200]) : 8;
+    const count = rng.int(1, most);
     const times: number[] = [];
-    for (let i = 0; i < count; i++) times.push(rng.int(0, Math.floor(1000 / grid)) * grid);
+    for (let i = 0; i < count; i++) times.push(rng.int(0, Math.floor(span / grid)) * grid);
     if (rng.chance(0.3)) {
-      // A burst: several items on one instant.
+      // A burst: several items on one instant (past the coop budget when wide).
       const t = rng.pick(times);
-      for (let i = rng.int(1, 3); i > 0; i--) times.push(t);
+      const burst = wide && rng.chance(0.5) ? rng.int(100, 300) : rng.int(1, 3);
+      for (let i = burst; i > 0; i--) times.push(t);
     }
     times.sort((x, y) => x - y);
-    const items = times.slice(0, 8).map((t, i) => [t, `${label}${i}`]);
+    const items = times.slice(0, wide ? 400 : 8).map((t, i) => [t, `${label}${i}`]);
     const last = items[items.length - 1]![0] as number;
     const spec: Json = { items };
     const close = rng.weighted<string>([[5, "after"], [2, "at_last"], [1, "early"], [2, "never"]]);
@@ -117,9 +127,12 @@ class Gen {
   gapsSource(): Json {
     const { rng } = this;
     const label = this.#label();
-    const count = rng.int(1, 8);
+    const count = rng.int(1, this.wide ? 50 : 8);
     const gaps: number[] = [];
-    for (let i = 0; i < count; i++) gaps.push(rng.chance(0.15) ? 0 : this.ms(300));
+    for (let i = 0; i < count; i++) {
+      const gap = this.wide && rng.chance(0.5) ? rng.int(0, 300) : this.ms(300);
+      gaps.push(rng.chance(0.15) ? 0 : gap);
+    }
     const spec: Json = { gaps, texts: gaps.map((_, i) => `${label}${i}`) };
     if (rng.chance(0.2)) spec.close = false;
     else if (rng.chance(0.3)) spec.close = true;
@@ -239,14 +252,14 @@ class Gen {
 }
 
 /** One random scenario drawn from `rng`. */
-export function genScenario(rng: Rng): Json {
-  return new Gen(rng).scenario();
+export function genScenario(rng: Rng, wide = false): Json {
+  return new Gen(rng, wide).scenario();
 }
 
 /** `n` scenarios from `seed`; scenario i is the same whatever `n` is. */
-export function* genScenarios(seed: number, n: number): Generator<Json> {
+export function* genScenarios(seed: number, n: number, wide = false): Generator<Json> {
   for (let i = 0; i < n; i++) {
-    yield genScenario(new Rng((seed * 1_000_003 + i * 7919) >>> 0));
+    yield genScenario(new Rng((seed * 1_000_003 + i * 7919) >>> 0), wide);
   }
 }
 
@@ -258,5 +271,6 @@ function arg(name: string, fallback: number): number {
 if (import.meta.main) {
   const seed = arg("--seed", 1);
   const n = arg("--n", 10);
-  for (const s of genScenarios(seed, n)) console.log(JSON.stringify(s));
+  const wide = Deno.args.includes("--wide");
+  for (const s of genScenarios(seed, n, wide)) console.log(JSON.stringify(s));
 }
