@@ -9,6 +9,7 @@ import { channel, run, sleep, spawnTask } from "../../mod.ts";
 import { type Result, Stream } from "../../stream.ts";
 import type { Elapsed } from "../../task.ts";
 import type { TestClock } from "../../testing.ts";
+import { DONE } from "../../_poll.ts";
 
 /** A timed source: items at absolute times, gaps, or an endless interval. */
 export type SourceSpec =
@@ -145,10 +146,22 @@ export async function runScenario(scenario: Scenario, clock: TestClock): Promise
   const endMs = scenario.end_ms ?? 120_000;
   const lines: string[] = [];
   const done = run(async () => {
-    const stream = build(scenario);
+    // Set in the very poll in which the pipeline ends (chain polls its
+    // second stream at once), before any code awaiting that result runs.
+    let ended = false;
+    const stream = build(scenario).chain(Stream.fromSource<string>({
+      poll: () => {
+        ended = true;
+        return DONE;
+      },
+      close: () => {},
+    }));
     let cutoff = false;
+    // tokio's runner wraps each next() in timeout_at(end): at the end instant
+    // the pipeline is polled first, so a stream that ends then ends, not cut.
     spawnTask(async () => {
       await sleep(endMs);
+      if (ended) return;
       cutoff = true;
       stream.close();
     });
