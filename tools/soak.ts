@@ -31,6 +31,7 @@ import { sleep, spawnTask, yieldNow } from "../task.ts";
 import { spawnThread } from "../worker_producer.ts";
 import { liveThreads } from "../_thread.ts";
 import { pendingTimers } from "../_timer.ts";
+import { Rng } from "./_rng.ts";
 
 const USAGE = "usage: deno task soak [--minutes N] [--sample-seconds S] [--seed N] [--leak]";
 
@@ -60,25 +61,15 @@ if (gc === undefined) {
   Deno.exit(2);
 }
 
-/** A small seeded generator (mulberry32). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-const random = prng(seed);
+// Seeded, so a run can be replayed with --seed.
+const rng = new Rng(seed);
 
 function between(min: number, max: number): number {
-  return min + Math.floor(random() * (max - min + 1));
+  return rng.int(min, max);
 }
 
 function chance(p: number): boolean {
-  return random() < p;
+  return rng.chance(p);
 }
 
 // -- Pipelines --

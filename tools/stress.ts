@@ -29,6 +29,7 @@ import { sleep, spawnTask, yieldNow } from "../task.ts";
 import { spawnThread } from "../worker_producer.ts";
 import { liveThreads } from "../_thread.ts";
 import { pendingTimers } from "../_timer.ts";
+import { Rng } from "./_rng.ts";
 
 const quick = Deno.args.includes("--quick");
 const seedAt = Deno.args.indexOf("--seed");
@@ -50,22 +51,13 @@ const SIZES = quick
 /** How long a thread may take to end once its receiver is closed. */
 const PROMPT_MS = 1_000;
 
-/** A small seeded generator (mulberry32), so a run can be replayed with --seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-const random = prng(seed);
+// Seeded, so a run can be replayed with --seed.
+const rng = new Rng(seed);
+const random = (): number => rng.next();
 
 /** A whole number in [min, max]. */
 function between(min: number, max: number): number {
-  return min + Math.floor(random() * (max - min + 1));
+  return rng.int(min, max);
 }
 
 let failures = 0;
