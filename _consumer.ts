@@ -92,23 +92,7 @@ export class Consumer<T> implements Waker, Pollable, CleanupOwner {
   pull(): Poll<T> {
     const source = this.#begin();
     if (source === null) return DONE;
-    // The common case inline: one poll that yields an item.
-    coop.remaining = this.#budget;
-    const owner = cleanups.owner;
-    cleanups.owner = this;
-    let result: Poll<T>;
-    try {
-      result = source.poll(this);
-    } catch (error) {
-      this.#drop();
-      throw error;
-    } finally {
-      this.#budget = coop.remaining;
-      coop.remaining = Infinity;
-      cleanups.owner = owner;
-    }
-    if (result === PENDING && this.#wokenInPoll) result = this.#run(() => source.poll(this), 1);
-    return this.#settle(result);
+    return this.#settle(this.#run(source, null) as Poll<T>);
   }
 
   /**
@@ -119,7 +103,7 @@ export class Consumer<T> implements Waker, Pollable, CleanupOwner {
   drain(sink: Sink<T>): DrainStatus {
     const source = this.#begin();
     if (source === null) return DONE;
-    const status = this.#run(() => drain(source, this, sink));
+    const status = this.#run(source, sink);
     if (status !== undefined) return this.#settle(status) as DrainStatus;
     if (this.#state === POLLING) this.#idle();
     return undefined;
@@ -159,7 +143,7 @@ export class Consumer<T> implements Waker, Pollable, CleanupOwner {
     this.#state = POLLING;
     let result: Poll<T>;
     try {
-      result = this.#settle(this.#run(() => source.poll(this)));
+      result = this.#settle(this.#run(source, null) as Poll<T>);
     } catch (error) {
       const waiter = this.#waiter;
       this.#waiter = null;
@@ -248,16 +232,17 @@ export class Consumer<T> implements Waker, Pollable, CleanupOwner {
   }
 
   /**
-   * Runs `poll` under the consumer's budget. A poll that came back pending
-   * because the consumer woke itself runs again at once when nothing else
-   * waits to run (tokio would re-poll it next).
+   * Polls `source` (or drains it into `sink`) under the consumer's budget. A
+   * poll that came back pending because the consumer woke itself runs again
+   * at once when nothing else waits to run (tokio would re-poll it next).
+   * No closure: this is every pull's path.
    */
-  #run<R>(poll: () => R, first = 0): R {
-    for (let repolls = first;; repolls++) {
+  #run(source: Source<T>, sink: Sink<T> | null): Poll<T> | DrainStatus {
+    for (let repolls = 0;; repolls++) {
       if (repolls > 0) {
         // The previous poll came back pending because the consumer woke itself.
         if (repolls > MAX_IMMEDIATE_REPOLLS || tasksHeld() || this.#state !== POLLING) {
-          return PENDING as R;
+          return PENDING;
         }
         this.#wokenInPoll = false;
         this.#budget = BUDGET;
@@ -265,9 +250,9 @@ export class Consumer<T> implements Waker, Pollable, CleanupOwner {
       coop.remaining = this.#budget;
       const owner = cleanups.owner;
       cleanups.owner = this;
-      let result: R;
+      let result: Poll<T> | DrainStatus;
       try {
-        result = poll();
+        result = sink === null ? source.poll(this) : drain(source, this, sink);
       } catch (error) {
         this.#drop();
         throw error;
