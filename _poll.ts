@@ -53,7 +53,7 @@ export const cleanups: { owner: CleanupOwner | null } = { owner: null };
 
 /** Hands an asynchronous cleanup to the consumer at work, or lets it run alone. */
 export function cleanupStarted(done: PromiseLike<unknown> | undefined): void {
-  if (done === undefined || typeof done?.then !== "function") return;
+  if (typeof done?.then !== "function") return;
   if (cleanups.owner !== null) cleanups.owner.addCleanup(done);
   else Promise.resolve(done).then(undefined, () => {});
 }
