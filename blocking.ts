@@ -69,9 +69,9 @@
  *
  * @module
  */
-import { macrotask } from "./_macrotask.ts";
-import { Job, PoolCore, type PoolErrors } from "./_pool.ts";
-import { withResolvers } from "./_promise.ts";
+import { macrotask } from "./_runtime/host.ts";
+import { Job, PoolCore, type PoolErrors } from "./_pool/scheduler.ts";
+import { withResolvers } from "./_runtime/promise.ts";
 import { Cancelled, type WaitOptions } from "./task.ts";
 
 export type { WaitOptions };

@@ -27,7 +27,7 @@
  *
  * @module
  */
-import { withResolvers } from "./_promise.ts";
+import { withResolvers } from "./_runtime/promise.ts";
 import {
   ChannelState,
   PendingSend,
@@ -35,9 +35,9 @@ import {
   registerReceiver,
   registerSender,
   SenderSlot,
-} from "./_channel_state.ts";
-import { checkCount, DONE, PENDING, type Waker } from "./_poll.ts";
-import { linkWait, unlinkWait, Wait } from "./_task.ts";
+} from "./_channel/state.ts";
+import { checkCount, DONE, PENDING, type Waker } from "./_runtime/poll.ts";
+import { linkWait, unlinkWait, Wait } from "./_runtime/task_state.ts";
 import type { WaitOptions } from "./task.ts";
 
 /**

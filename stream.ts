@@ -46,9 +46,16 @@
  *
  * @module
  */
-import { receiverState } from "./_channel_state.ts";
-import { Consumer } from "./_consumer.ts";
-import { checkCount, checkDuration, checkFunction, DONE, PENDING, type Source } from "./_poll.ts";
+import { receiverState } from "./_channel/state.ts";
+import { Consumer } from "./_runtime/consumer.ts";
+import {
+  checkCount,
+  checkDuration,
+  checkFunction,
+  DONE,
+  PENDING,
+  type Source,
+} from "./_runtime/poll.ts";
 import type { Receiver } from "./channel.ts";
 import { ChainSource } from "./stream/chain.ts";
 import { ChunksTimeoutSource } from "./stream/chunks_timeout.ts";

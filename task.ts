@@ -25,12 +25,20 @@
  *
  * @module
  */
-import { withResolvers } from "./_promise.ts";
-import { macrotask } from "./_macrotask.ts";
-import { resumeAfterYield, resumeTask } from "./_scheduler.ts";
-import { BUDGET, checkDuration, checkFunction, deadlineAfter } from "./_poll.ts";
-import { currentTask, linkWait, runAs, Scope, TaskState, unlinkWait, Wait } from "./_task.ts";
-import { insert, remove, type TimerEntry } from "./_timer.ts";
+import { withResolvers } from "./_runtime/promise.ts";
+import { macrotask } from "./_runtime/host.ts";
+import { resumeAfterYield, resumeTask } from "./_runtime/scheduler.ts";
+import { BUDGET, checkDuration, checkFunction, deadlineAfter } from "./_runtime/poll.ts";
+import {
+  currentTask,
+  linkWait,
+  runAs,
+  Scope,
+  TaskState,
+  unlinkWait,
+  Wait,
+} from "./_runtime/task_state.ts";
+import { insert, remove, type TimerEntry } from "./_runtime/timer.ts";
 
 /**
  * The error a {@linkcode JoinHandle} rejects with when its task was aborted,

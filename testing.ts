@@ -27,8 +27,8 @@
  *
  * @module
  */
-import { macrotask } from "./_macrotask.ts";
-import { schedulerIdle } from "./_scheduler.ts";
+import { macrotask } from "./_runtime/host.ts";
+import { schedulerIdle } from "./_runtime/scheduler.ts";
 
 interface FakeTimer {
   /** Host-visible id. */
@@ -329,4 +329,4 @@ export class TestClock implements Disposable {
     });
   }
 }
-export * from "./_marble.ts";
+export * from "./_testing/marble.ts";

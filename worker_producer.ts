@@ -63,7 +63,7 @@
  *
  * @module
  */
-import { Thread } from "./_thread.ts";
+import { Thread } from "./_thread/main.ts";
 import { BoundedSender, type Sender, SendError } from "./channel.ts";
 import type { WaitOptions } from "./task.ts";
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { DONE, type Poll, type Source, type Waker } from "../_poll.ts";
+import { DONE, type Poll, type Source, type Waker } from "../_runtime/poll.ts";
 import { FuseSource } from "./fuse.ts";
 
 /** The first stream, then the second. */

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { Delay, DONE, now, PENDING, type Poll, type Source, type Waker } from "../_poll.ts";
+import { Delay, DONE, now, PENDING, type Poll, type Source, type Waker } from "../_runtime/poll.ts";
 import { FuseSource } from "./fuse.ts";
 
 /** Batches items by size and time. */

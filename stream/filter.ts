@@ -14,7 +14,7 @@ import {
   type Sink,
   type Source,
   type Waker,
-} from "../_poll.ts";
+} from "../_runtime/poll.ts";
 
 /** Keeps the items for which `predicate` is true. */
 export class FilterSource<T> implements Source<T> {

@@ -13,7 +13,7 @@ import {
   type Sink,
   type Source,
   type Waker,
-} from "../_poll.ts";
+} from "../_runtime/poll.ts";
 
 /** Maps each item and drops the `undefined` results. */
 export class FilterMapSource<T, U> implements Source<U> {

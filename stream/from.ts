@@ -22,7 +22,7 @@ import {
   type Sink,
   type Source,
   type Waker,
-} from "../_poll.ts";
+} from "../_runtime/poll.ts";
 
 const arrayIterator = Array.prototype[Symbol.iterator];
 

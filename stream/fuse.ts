@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { DONE, type Poll, type Source, type Waker } from "../_poll.ts";
+import { DONE, type Poll, type Source, type Waker } from "../_runtime/poll.ts";
 
 /** Ends for good after the first end. */
 export class FuseSource<T> implements Source<T> {

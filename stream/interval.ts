@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { Delay, now, PENDING, type Poll, type Source, type Waker } from "../_poll.ts";
+import { Delay, now, PENDING, type Poll, type Source, type Waker } from "../_runtime/poll.ts";
 
 /** A periodic deadline. */
 export class Interval {

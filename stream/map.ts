@@ -13,7 +13,7 @@ import {
   type Sink,
   type Source,
   type Waker,
-} from "../_poll.ts";
+} from "../_runtime/poll.ts";
 
 /** Applies `f` to each item. */
 export class MapSource<T, U> implements Source<U> {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { DONE, PENDING, type Poll, type Source, type Waker } from "../_poll.ts";
+import { DONE, PENDING, type Poll, type Source, type Waker } from "../_runtime/poll.ts";
 
 type Settled<U> = { ok: true; value: U } | { ok: false; error: unknown };
 

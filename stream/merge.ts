@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { DONE, PENDING, type Poll, type Source, type Waker } from "../_poll.ts";
+import { DONE, PENDING, type Poll, type Source, type Waker } from "../_runtime/poll.ts";
 import { FuseSource } from "./fuse.ts";
 
 /** Interleaves two streams. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { DONE, PENDING, type Poll, type Source, type Waker } from "../_poll.ts";
+import { DONE, PENDING, type Poll, type Source, type Waker } from "../_runtime/poll.ts";
 
 /** Drops the first `n` items. */
 export class SkipSource<T> implements Source<T> {

@@ -15,7 +15,7 @@ import {
   type Sink,
   type Source,
   type Waker,
-} from "../_poll.ts";
+} from "../_runtime/poll.ts";
 
 /** Yields the first `n` items. */
 export class TakeSource<T> implements Source<T> {

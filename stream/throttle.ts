@@ -9,8 +9,8 @@
  *
  * @module
  */
-import { Delay, now, type Poll, type Source, type Waker } from "../_poll.ts";
-import { DONE, PENDING } from "../_poll.ts";
+import { Delay, now, type Poll, type Source, type Waker } from "../_runtime/poll.ts";
+import { DONE, PENDING } from "../_runtime/poll.ts";
 
 /** Spaces items at least `ms` apart. */
 export class ThrottleSource<T> implements Source<T> {

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { Delay, DONE, now, PENDING, type Poll, type Source, type Waker } from "../_poll.ts";
+import { Delay, DONE, now, PENDING, type Poll, type Source, type Waker } from "../_runtime/poll.ts";
 import { Elapsed } from "../task.ts";
 import { FuseSource } from "./fuse.ts";
 

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { DONE, now, PENDING, type Poll, type Source, type Waker } from "../_poll.ts";
+import { DONE, now, PENDING, type Poll, type Source, type Waker } from "../_runtime/poll.ts";
 import { Elapsed } from "../task.ts";
 import { FuseSource } from "./fuse.ts";
 import { Interval } from "./interval.ts";

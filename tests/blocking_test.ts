@@ -8,7 +8,7 @@ import {
 } from "../blocking.ts";
 import { Cancelled, run, sleep, spawnTask } from "../task.ts";
 import { TestClock } from "../testing.ts";
-import { liveWorkers, workersExited } from "../_pool_worker.ts";
+import { liveWorkers, workersExited } from "../_pool/worker.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "./_assert.ts";
 import { captureConsoleError, drain, rejection, watch } from "./_helpers.ts";
 

@@ -9,7 +9,7 @@
  */
 import fc from "fast-check";
 import { type BoundedSender, channel, type Receiver, type Sender, SendError } from "../channel.ts";
-import { Queue } from "../_queue.ts";
+import { Queue } from "../_channel/queue.ts";
 import { assert, assertEquals } from "./_assert.ts";
 import { drain, watch, type Watched } from "./_helpers.ts";
 

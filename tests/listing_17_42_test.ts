@@ -1,6 +1,6 @@
 import { main } from "../examples/listing_17_42.ts";
 import { TestClock } from "../testing.ts";
-import { liveThreads } from "../_thread.ts";
+import { liveThreads } from "../_thread/main.ts";
 import { assertEquals } from "./_assert.ts";
 import { watch } from "./_helpers.ts";
 

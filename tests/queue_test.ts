@@ -1,5 +1,5 @@
 import { assertEquals } from "./_assert.ts";
-import { Queue } from "../_queue.ts";
+import { Queue } from "../_channel/queue.ts";
 
 function filled(n: number): Queue<number> {
   const queue = new Queue<number>();

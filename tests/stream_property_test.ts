@@ -21,7 +21,7 @@ import { channel, SendError } from "../channel.ts";
 import { interval, type Result, Stream } from "../stream.ts";
 import { sleep, spawnTask } from "../task.ts";
 import { TestClock } from "../testing.ts";
-import { pendingTimers } from "../_timer.ts";
+import { pendingTimers } from "../_runtime/timer.ts";
 import { assert, assertEquals } from "./_assert.ts";
 
 // -- Seed and runs --

@@ -3,7 +3,7 @@ import { Stream } from "../stream.ts";
 import { run } from "../task.ts";
 import { TestClock } from "../testing.ts";
 import { spawnThread, ThreadTerminated } from "../worker_producer.ts";
-import { liveThreads, RING_CAPACITY } from "../_thread.ts";
+import { liveThreads, RING_CAPACITY } from "../_thread/main.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "./_assert.ts";
 import { captureConsoleError, drain, rejection, Timeline } from "./_helpers.ts";
 

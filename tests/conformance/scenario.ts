@@ -9,7 +9,7 @@ import { channel, run, sleep, spawnTask } from "../../mod.ts";
 import { type Result, Stream } from "../../stream.ts";
 import type { Elapsed } from "../../task.ts";
 import type { TestClock } from "../../testing.ts";
-import { DONE } from "../../_poll.ts";
+import { DONE } from "../../_runtime/poll.ts";
 
 /** A timed source: items at absolute times, gaps, or an endless interval. */
 export type SourceSpec =

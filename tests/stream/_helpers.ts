@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { PENDING, type Poll, type Source, type Waker } from "../../_poll.ts";
+import { PENDING, type Poll, type Source, type Waker } from "../../_runtime/poll.ts";
 import { channel, SendError } from "../../channel.ts";
 import { sleep, spawnTask } from "../../task.ts";
 import { Stream } from "../../stream.ts";

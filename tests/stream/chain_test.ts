@@ -1,4 +1,4 @@
-import { DONE } from "../../_poll.ts";
+import { DONE } from "../../_runtime/poll.ts";
 import { Stream } from "../../stream.ts";
 import { TestClock } from "../../testing.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "../_assert.ts";

@@ -1,4 +1,4 @@
-import { DONE, PENDING, type Waker } from "../../_poll.ts";
+import { DONE, PENDING, type Waker } from "../../_runtime/poll.ts";
 import { FuseSource } from "../../stream/fuse.ts";
 import { Stream } from "../../stream.ts";
 import { assertEquals, assertThrows } from "../_assert.ts";

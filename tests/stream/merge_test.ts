@@ -1,4 +1,4 @@
-import { DONE } from "../../_poll.ts";
+import { DONE } from "../../_runtime/poll.ts";
 import { channel } from "../../channel.ts";
 import { Stream } from "../../stream.ts";
 import { TestClock } from "../../testing.ts";

@@ -15,8 +15,8 @@
  *
  * @module
  */
-import { flushConsumers, newTurn, resumeTask, scheduleFlush } from "./_scheduler.ts";
-import { outsideTasks } from "./_task.ts";
+import { flushConsumers, newTurn, resumeTask, scheduleFlush } from "./scheduler.ts";
+import { outsideTasks } from "./task_state.ts";
 
 /** The longest delay a host timer takes (2^31 - 1 ms); longer ones re-arm. */
 const MAX_DELAY = 2_147_483_647;

@@ -30,9 +30,9 @@
  */
 import { clearInterval, setInterval } from "node:timers";
 import { Worker as NodeWorker } from "node:worker_threads";
-import { withResolvers } from "./_promise.ts";
-import { POOL_LAYOUT, type PoolMessage, type PoolWorkerData } from "./_pool_protocol.ts";
-import { poolRuntimeSource } from "./_pool_runtime.ts";
+import { withResolvers } from "../_runtime/promise.ts";
+import { POOL_LAYOUT, type PoolMessage, type PoolWorkerData } from "./protocol.ts";
+import { poolRuntimeSource } from "./runtime.ts";
 
 /** What a worker tells its owner. */
 export interface WorkerEvents {

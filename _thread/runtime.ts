@@ -32,8 +32,8 @@
  *
  * @module
  */
-import type { StartMessage } from "./_thread_protocol.ts";
-import { compileFunction, describeError, workerHelpersSource } from "./_worker_helpers.ts";
+import type { StartMessage } from "./protocol.ts";
+import { compileFunction, describeError, workerHelpersSource } from "../_worker/helpers.ts";
 
 /** The worker's global scope, as far as the runtime uses it. */
 interface WorkerScope {

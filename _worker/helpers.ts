@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ErrorDescription } from "./_thread_protocol.ts";
+import type { ErrorDescription } from "./errors.ts";
 
 /** Describes a thrown value so the main side can rebuild it (class, message, stack, cause, fields). */
 export function describeError(error: unknown, depth = 0): ErrorDescription {

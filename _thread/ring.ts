@@ -19,8 +19,8 @@
  *
  * @module
  */
-import type { ChannelState } from "./_channel_state.ts";
-import { LAYOUT } from "./_thread_protocol.ts";
+import type { ChannelState } from "../_channel/state.ts";
+import { LAYOUT } from "./protocol.ts";
 
 /** What a `read()` found. */
 export type ReadResult = typeof PARKED | typeof EMPTY | typeof BLOCKED | typeof READ;

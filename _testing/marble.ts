@@ -16,10 +16,10 @@
  */
 import { AssertionError } from "node:assert";
 import { inspect, isDeepStrictEqual } from "node:util";
-import { channel, type Sender, SendError } from "./channel.ts";
-import { Stream } from "./stream.ts";
-import { sleep, spawnTask } from "./task.ts";
-import { installedClock, type TestClock } from "./testing.ts";
+import { channel, type Sender, SendError } from "../channel.ts";
+import { Stream } from "../stream.ts";
+import { sleep, spawnTask } from "../task.ts";
+import { installedClock, type TestClock } from "../testing.ts";
 
 /** Options shared by every marble helper. */
 export interface MarbleOptions<T> {

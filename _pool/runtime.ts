@@ -27,8 +27,8 @@
  *
  * @module
  */
-import { compileFunction, describeError, workerHelpersSource } from "./_worker_helpers.ts";
-import type { PoolMessage, PoolRun, PoolWorkerData } from "./_pool_protocol.ts";
+import { compileFunction, describeError, workerHelpersSource } from "../_worker/helpers.ts";
+import type { PoolMessage, PoolRun, PoolWorkerData } from "./protocol.ts";
 
 /** The part of `node:worker_threads`' `parentPort` the runtime uses: it answers through it. */
 interface Port {

@@ -9,8 +9,8 @@
  *
  * @module
  */
-import { macrotask } from "./_macrotask.ts";
-import { outsideTasks } from "./_task.ts";
+import { macrotask } from "./host.ts";
+import { outsideTasks } from "./task_state.ts";
 
 /** A consumer the scheduler can poll. */
 export interface Pollable {

@@ -10,8 +10,27 @@
  *
  * @module
  */
-import { SendError } from "./channel.ts";
-import type { ErrorDescription } from "./_thread_protocol.ts";
+import { SendError } from "../channel.ts";
+
+/** An error from a thread or a pool job as it crosses to the main side. */
+export interface ErrorDescription {
+  /** True for Error-like objects, false for other thrown values. */
+  isError: boolean;
+  /** `error.name`. */
+  name: string;
+  /** `error.message`. */
+  message: string;
+  /** `error.stack`. */
+  stack: string;
+  /** The name of the error's constructor. */
+  className: string;
+  /** A thrown non-Error value, or a SendError's value (when it could be cloned). */
+  value: unknown;
+  /** The described `cause`, if any. */
+  cause: ErrorDescription | undefined;
+  /** Other own enumerable properties (when they could be cloned). */
+  props: Record<string, unknown> | undefined;
+}
 
 type ErrorClass = new (message?: string) => Error;
 

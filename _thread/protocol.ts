@@ -102,23 +102,3 @@ export interface StartMessage {
   /** Ring slots, a power of two. */
   capacity: number;
 }
-
-/** A thread's error as it crosses to the main side. */
-export interface ErrorDescription {
-  /** True for Error-like objects, false for other thrown values. */
-  isError: boolean;
-  /** `error.name`. */
-  name: string;
-  /** `error.message`. */
-  message: string;
-  /** `error.stack`. */
-  stack: string;
-  /** The name of the error's constructor. */
-  className: string;
-  /** A thrown non-Error value, or a SendError's value (when it could be cloned). */
-  value: unknown;
-  /** The described `cause`, if any. */
-  cause: ErrorDescription | undefined;
-  /** Other own enumerable properties (when they could be cloned). */
-  props: Record<string, unknown> | undefined;
-}

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { withResolvers } from "./_promise.ts";
+import { withResolvers } from "../_runtime/promise.ts";
 import {
   coop,
   DONE,
@@ -17,9 +17,9 @@ import {
   type Sink,
   type Source,
   type Waker,
-} from "./_poll.ts";
-import { Queue } from "./_queue.ts";
-import { unlinkWait, Wait } from "./_task.ts";
+} from "../_runtime/poll.ts";
+import { Queue } from "./queue.ts";
+import { unlinkWait, Wait } from "../_runtime/task_state.ts";
 
 /** A bounded send waiting for room. */
 export class PendingSend<T> extends Wait {

@@ -23,19 +23,19 @@
  *
  * @module
  */
-import { withResolvers } from "./_promise.ts";
-import { type ChannelState, moveSender } from "./_channel_state.ts";
-import { macrotask } from "./_macrotask.ts";
+import { withResolvers } from "../_runtime/promise.ts";
+import { type ChannelState, moveSender } from "../_channel/state.ts";
+import { macrotask } from "../_runtime/host.ts";
 
-import { errorFromEvent, rebuildError } from "./_thread_errors.ts";
-import { type ErrorDescription, LAYOUT, MSG, type StartMessage } from "./_thread_protocol.ts";
-import { EMPTY, READ, RingReader } from "./_thread_ring.ts";
-import { runtimeSource } from "./_thread_runtime.ts";
-import { leaveTurns, runTurns, takeTurn, type Turn } from "./_thread_turns.ts";
-import { insert, remove, type TimerEntry } from "./_timer.ts";
-import { SendError } from "./channel.ts";
-import { onRunEnd } from "./task.ts";
-import { addBusyCheck, installedClock } from "./testing.ts";
+import { type ErrorDescription, errorFromEvent, rebuildError } from "../_worker/errors.ts";
+import { LAYOUT, MSG, type StartMessage } from "./protocol.ts";
+import { EMPTY, READ, RingReader } from "./ring.ts";
+import { runtimeSource } from "./runtime.ts";
+import { leaveTurns, runTurns, takeTurn, type Turn } from "./turns.ts";
+import { insert, remove, type TimerEntry } from "../_runtime/timer.ts";
+import { SendError } from "../channel.ts";
+import { onRunEnd } from "../task.ts";
+import { addBusyCheck, installedClock } from "../testing.ts";
 
 /** How a thread is started. */
 export interface ThreadStart {

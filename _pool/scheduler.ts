@@ -19,13 +19,13 @@
  *
  * @module
  */
-import { withResolvers } from "./_promise.ts";
-import { type Dispatch, PoolWorker, type WorkerEvents } from "./_pool_worker.ts";
-import type { Scope } from "./_task.ts";
-import { currentTask } from "./_task.ts";
-import { rebuildError } from "./_thread_errors.ts";
-import type { ErrorDescription } from "./_thread_protocol.ts";
-import { Cancelled, onRunEnd } from "./task.ts";
+import { withResolvers } from "../_runtime/promise.ts";
+import { type Dispatch, PoolWorker, type WorkerEvents } from "./worker.ts";
+import type { Scope } from "../_runtime/task_state.ts";
+import { currentTask } from "../_runtime/task_state.ts";
+import { rebuildError } from "../_worker/errors.ts";
+import type { ErrorDescription } from "../_worker/errors.ts";
+import { Cancelled, onRunEnd } from "../task.ts";
 
 /** The job waits for room in the queue. */
 export const WAITING = 0;

@@ -22,7 +22,7 @@
  *
  * @module
  */
-import { withResolvers } from "./_promise.ts";
+import { withResolvers } from "./promise.ts";
 import {
   BUDGET,
   type CleanupOwner,
@@ -36,7 +36,7 @@ import {
   type Sink,
   type Source,
   type Waker,
-} from "./_poll.ts";
+} from "./poll.ts";
 import {
   consumerActive,
   consumerQuiet,
@@ -44,7 +44,7 @@ import {
   enqueue,
   type Pollable,
   tasksHeld,
-} from "./_scheduler.ts";
+} from "./scheduler.ts";
 
 const IDLE = 0;
 const POLLING = 1;

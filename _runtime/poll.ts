@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { insert, now, remove, type TimerEntry } from "./_timer.ts";
+import { insert, now, remove, type TimerEntry } from "./timer.ts";
 
 export { now };
 
