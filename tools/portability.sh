@@ -37,7 +37,7 @@ stage_for_node() {
   if [ -z "$STAGE" ]; then
     STAGE=$(mktemp -d "${TMPDIR:-/tmp}/weft-portability.XXXXXX")
     cp ./*.ts "$STAGE/"
-    cp -r stream examples "$STAGE/"
+    cp -r stream examples _runtime _channel _thread _pool _worker _testing "$STAGE/"
     mkdir -p "$STAGE/tests"
     cp -r tests/conformance tests/portability "$STAGE/tests/"
     printf '{ "type": "module", "private": true }\n' >"$STAGE/package.json"
