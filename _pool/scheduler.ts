@@ -22,9 +22,9 @@
 import { withResolvers } from "../_runtime/promise.ts";
 import { type Dispatch, PoolWorker, type WorkerEvents } from "./worker.ts";
 import type { Scope } from "../_runtime/task_state.ts";
-import { currentTask } from "../_runtime/task_state.ts";
+import { currentTask, onRunEnd } from "../_runtime/task_state.ts";
 import { rebuildError } from "../_worker/errors.ts";
-import { Cancelled, onRunEnd } from "../task.ts";
+import { Cancelled } from "../task.ts";
 
 /** The job waits for room in the queue. */
 export const WAITING = 0;

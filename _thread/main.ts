@@ -34,8 +34,8 @@ import { runtimeSource } from "./runtime.ts";
 import { leaveTurns, runTurns, takeTurn, type Turn } from "./turns.ts";
 import { insert, remove, type TimerEntry } from "../_runtime/timer.ts";
 import { SendError } from "../channel.ts";
-import { onRunEnd } from "../task.ts";
-import { addBusyCheck, installedClock } from "../testing.ts";
+import { onRunEnd } from "../_runtime/task_state.ts";
+import { addBusyCheck, installedClock } from "../_runtime/virtual_time.ts";
 
 /** How a thread is started. */
 export interface ThreadStart {
