@@ -7,11 +7,16 @@ import { assert, assertEquals } from "./_assert.ts";
 import { channel, SendError } from "../channel.ts";
 import { interval, Stream } from "../stream.ts";
 import { run, sleep, spawnTask, timeout } from "../task.ts";
+import { BlockingPool } from "../blocking.ts";
+import { spawnThread } from "../worker_producer.ts";
 
 type Case = { call: string; run: () => unknown; error: new (...args: never[]) => Error };
 
 const stream = () => Stream.iter([1, 2, 3]);
 const notAFunction = 42 as unknown as () => unknown;
+
+/** A sender for thread cases that must fail before the sender is moved. */
+const threadSender = () => channel<number>()[0];
 
 const CASES: Case[] = [
   { call: "sleep(-1)", run: () => sleep(-1), error: RangeError },
@@ -60,6 +65,36 @@ const CASES: Case[] = [
   {
     call: "forEachConcurrent(2, 42)",
     run: () => stream().forEachConcurrent(2, notAFunction),
+    error: TypeError,
+  },
+  {
+    call: "new BlockingPool({ size: 2 ** 32 })",
+    run: () => new BlockingPool({ size: 2 ** 32 }),
+    error: RangeError,
+  },
+  {
+    call: "new BlockingPool({ idleTimeout: 2 ** 31 })",
+    run: () => new BlockingPool({ idleTimeout: 2 ** 31 }),
+    error: RangeError,
+  },
+  {
+    call: "new BlockingPool({ sise: 2 })",
+    run: () => new BlockingPool({ sise: 2 } as never),
+    error: TypeError,
+  },
+  {
+    call: "new BlockingPool({ resourceLimits: { maxOldGenerationSizeMb: -1 } })",
+    run: () => new BlockingPool({ resourceLimits: { maxOldGenerationSizeMb: -1 } }),
+    error: RangeError,
+  },
+  {
+    call: "spawnThread(fn, tx, null)",
+    run: () => spawnThread(() => {}, threadSender(), null as never),
+    error: TypeError,
+  },
+  {
+    call: 'spawnThread(fn, tx, { deno: { permissions: "none" } })',
+    run: () => spawnThread(() => {}, threadSender(), { deno: { permissions: "none" } } as never),
     error: TypeError,
   },
   {
