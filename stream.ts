@@ -1036,11 +1036,10 @@ function ended<T>(
 function toSource<T>(input: StreamInput<T>): Source<T> {
   const state = receiverState<T>(input);
   if (state !== undefined) {
-    const receiver = input as Receiver<T>;
-    if (receiver.busy) {
+    if (state.hasConsumer) {
       throw new TypeError("Cannot make a stream: this receiver already has a consumer");
     }
-    receiver.busy = true;
+    state.hasConsumer = true;
     return state;
   }
   if (typeof ReadableStream !== "undefined" && input instanceof ReadableStream) {
