@@ -49,6 +49,23 @@ const CASES: Case[] = [
   { call: "interval(0)", run: () => interval(0), error: RangeError },
   { call: "interval(-5)", run: () => interval(-5), error: RangeError },
   { call: "forEach(42)", run: () => stream().forEach(notAFunction), error: TypeError },
+  { call: "buffered(0)", run: () => stream().buffered(0), error: RangeError },
+  { call: "bufferUnordered(1.5)", run: () => stream().bufferUnordered(1.5), error: RangeError },
+  {
+    call: "mapAsync(f, { concurrency: 0 })",
+    run: () => stream().mapAsync((x) => x, { concurrency: 0 }),
+    error: RangeError,
+  },
+  {
+    call: "forEachConcurrent(-1, f)",
+    run: () => stream().forEachConcurrent(-1, () => {}),
+    error: RangeError,
+  },
+  {
+    call: "forEachConcurrent(2, 42)",
+    run: () => stream().forEachConcurrent(2, notAFunction),
+    error: TypeError,
+  },
   {
     call: "a stream used twice",
     run: () => {
