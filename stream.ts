@@ -56,12 +56,12 @@ import {
   PENDING,
   type Source,
 } from "./_runtime/poll.ts";
-import type { Receiver } from "./channel.ts";
+import type { BroadcastReceiver, Lagged, Receiver } from "./channel.ts";
 import { ChainSource } from "./stream/chain.ts";
 import { ChunksTimeoutSource } from "./stream/chunks_timeout.ts";
 import { FilterSource } from "./stream/filter.ts";
 import { FilterMapSource } from "./stream/filter_map.ts";
-import { AsyncIterSource, IterSource, ReaderSource } from "./stream/from.ts";
+import { AsyncIterSource, channelSource, IterSource, ReaderSource } from "./stream/from.ts";
 import { FuseSource } from "./stream/fuse.ts";
 import { IntervalSource } from "./stream/interval.ts";
 import { MapSource } from "./stream/map.ts";
@@ -148,6 +148,33 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
   }
 
   /**
+   * Makes a stream of a broadcast receiver, tokio-stream's `BroadcastStream`:
+   * each value as `{ ok: true, value }`, each lag as `{ ok: false, error }`
+   * (a {@linkcode Lagged}, after which the values go on from the oldest the
+   * channel kept); it ends once every sender is closed and all is read. The
+   * stream owns the receiver: closing the stream closes it.
+   *
+   * @typeParam T The values.
+   * @param input The receiver.
+   * @returns The stream of results.
+   * @throws {TypeError} If the receiver already has a consumer.
+   *
+   * @example A lag is an item
+   * ```ts
+   * import { broadcast } from "@weft/weft/channel";
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = broadcast<number>(1);
+   * tx.send(1);
+   * tx.send(2);
+   * tx.close();
+   * const items = await Stream.from(rx).map((r) => r.ok ? r.value : String(r.error)).toArray();
+   * assert.deepStrictEqual(items, ["Lagged(1)", 2]);
+   * ```
+   */
+  static from<T>(input: BroadcastReceiver<T>): Stream<Result<T, Lagged>>;
+  /**
    * Makes a stream of an iterable, an async iterable, a `ReadableStream`, a
    * channel `Receiver` (the stream then owns it: closing the stream closes it)
    * or another stream (returned as is).
@@ -166,9 +193,12 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * assert.deepStrictEqual(await Stream.from(readable).toArray(), ["x", "y"]);
    * ```
    */
-  static from<T>(input: StreamInput<T>): Stream<T> {
+  static from<T>(input: StreamInput<T>): Stream<T>;
+  static from<T>(
+    input: StreamInput<T> | BroadcastReceiver<T>,
+  ): Stream<T> | Stream<Result<T, Lagged>> {
     if (input instanceof Stream) return input;
-    return new Stream(toSource(input));
+    return new Stream(toSource(input as StreamInput<T>));
   }
 
   /**
@@ -1322,6 +1352,8 @@ function ended<T>(
 
 function toSource<T>(input: StreamInput<T>): Source<T> {
   if (input instanceof StreamMap) return streamMapSource(input) as Source<T>;
+  const channelStage = channelSource<T>(input);
+  if (channelStage !== undefined) return channelStage;
   const state = receiverState<T>(input);
   if (state !== undefined) {
     const receiver = input as Receiver<T>;

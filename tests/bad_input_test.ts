@@ -4,7 +4,7 @@
  * The same table is published in README.md ("Bad input").
  */
 import { assert, assertEquals } from "./_assert.ts";
-import { channel, SendError } from "../channel.ts";
+import { broadcast, channel, SendError } from "../channel.ts";
 import { interval, Stream, StreamMap } from "../stream.ts";
 import { run, sleep, spawnTask, timeout } from "../task.ts";
 
@@ -24,6 +24,10 @@ const CASES: Case[] = [
   { call: "channel(-1)", run: () => channel(-1), error: RangeError },
   { call: "channel(1.5)", run: () => channel(1.5), error: RangeError },
   { call: "channel(NaN)", run: () => channel(NaN), error: RangeError },
+  { call: "broadcast(0)", run: () => broadcast(0), error: RangeError },
+  { call: "broadcast(1.5)", run: () => broadcast(1.5), error: RangeError },
+  { call: "broadcast(-1)", run: () => broadcast(-1), error: RangeError },
+  { call: "broadcast(2 ** 31)", run: () => broadcast(2 ** 31), error: RangeError },
   { call: "Stream.from(42)", run: () => Stream.from(42 as never), error: TypeError },
   { call: "Stream.iter(null)", run: () => Stream.iter(null as never), error: TypeError },
   { call: "map(42)", run: () => stream().map(notAFunction), error: TypeError },
