@@ -38,8 +38,11 @@ import {
   TaskState,
   unlinkWait,
   Wait,
+  type WaitOptions,
 } from "./_runtime/task_state.ts";
 import { insert, remove, type TimerEntry } from "./_runtime/timer.ts";
+
+export type { WaitOptions };
 
 /**
  * The error a {@linkcode JoinHandle} rejects with when its task was aborted,
@@ -362,12 +365,6 @@ async function runScoped<T>(main: () => T | PromiseLike<T>): Promise<T> {
     // What main left running (a promise chain nobody awaits) ends with it.
     task.abort(reason, false);
   }
-}
-
-/** Options of calls that can wait. */
-export interface WaitOptions {
-  /** Aborts the wait; it then rejects with `signal.reason` as it is. */
-  signal?: AbortSignal;
 }
 
 class SleepWait extends Wait implements TimerEntry {

@@ -27,7 +27,7 @@ import { Outcome } from "../_runtime/outcome.ts";
 import { type ChannelState, moveSender } from "../_channel/state.ts";
 import { macrotask } from "../_runtime/host.ts";
 
-import { type ErrorDescription, errorFromEvent, rebuildError } from "../_worker/errors.ts";
+import { errorFromEvent, rebuildError } from "../_worker/errors.ts";
 import { LAYOUT, MSG, type StartMessage } from "./protocol.ts";
 import { EMPTY, READ, RingReader } from "./ring.ts";
 import { runtimeSource } from "./runtime.ts";
@@ -49,6 +49,8 @@ export interface ThreadStart {
   name: string;
   /** Makes the error of a terminated thread. */
   terminated: (why: string) => Error;
+  /** Where the thread was spawned (its stack names the caller), added to its errors. */
+  site: Error;
 }
 
 /** A message from the thread: `[kind, values, extra?]`. */
@@ -137,10 +139,13 @@ export class Thread {
   #cleanups: (() => void)[] = [];
   /** Makes the error of a terminated thread. */
   readonly #terminated: (why: string) => Error;
+  /** Where the thread was spawned. */
+  readonly #site: Error;
 
   /** Starts the worker and moves `tx` into it. */
   constructor(start: ThreadStart, tx: unknown) {
     this.#terminated = start.terminated;
+    this.#site = start.site;
     const control = new SharedArrayBuffer(LAYOUT.BYTES);
     this.#control = new Int32Array(control);
     this.#clock = new Float64Array(control);
@@ -280,7 +285,7 @@ export class Thread {
       case MSG.DONE:
         return this.#finish(RETURNED, extra, false);
       case MSG.FAIL:
-        return this.#finish(FAILED, rebuildError(extra as ErrorDescription), true);
+        return this.#finish(FAILED, rebuildError(extra, this.#site), true);
       case MSG.STOPPED:
         return this.#flushed();
     }

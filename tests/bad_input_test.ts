@@ -4,8 +4,8 @@
  * The same table is published in README.md ("Bad input").
  */
 import { assert, assertEquals } from "./_assert.ts";
-import { channel, SendError } from "../channel.ts";
-import { interval, Stream } from "../stream.ts";
+import { broadcast, channel, SendError } from "../channel.ts";
+import { interval, Stream, StreamMap } from "../stream.ts";
 import { run, sleep, spawnTask, timeout } from "../task.ts";
 
 type Case = { call: string; run: () => unknown; error: new (...args: never[]) => Error };
@@ -24,6 +24,10 @@ const CASES: Case[] = [
   { call: "channel(-1)", run: () => channel(-1), error: RangeError },
   { call: "channel(1.5)", run: () => channel(1.5), error: RangeError },
   { call: "channel(NaN)", run: () => channel(NaN), error: RangeError },
+  { call: "broadcast(0)", run: () => broadcast(0), error: RangeError },
+  { call: "broadcast(1.5)", run: () => broadcast(1.5), error: RangeError },
+  { call: "broadcast(-1)", run: () => broadcast(-1), error: RangeError },
+  { call: "broadcast(2 ** 31)", run: () => broadcast(2 ** 31), error: RangeError },
   { call: "Stream.from(42)", run: () => Stream.from(42 as never), error: TypeError },
   { call: "Stream.iter(null)", run: () => Stream.iter(null as never), error: TypeError },
   { call: "map(42)", run: () => stream().map(notAFunction), error: TypeError },
@@ -46,6 +50,12 @@ const CASES: Case[] = [
   { call: "interval(-5)", run: () => interval(-5), error: RangeError },
   { call: "forEach(42)", run: () => stream().forEach(notAFunction), error: TypeError },
   { call: "buffered(0)", run: () => stream().buffered(0), error: RangeError },
+  { call: "Stream.mergeAll(42)", run: () => Stream.mergeAll(42 as never), error: TypeError },
+  {
+    call: "StreamMap.insert(k, 42)",
+    run: () => new StreamMap().insert("k", 42 as never),
+    error: TypeError,
+  },
   { call: "bufferUnordered(1.5)", run: () => stream().bufferUnordered(1.5), error: RangeError },
   {
     call: "mapAsync(f, { concurrency: 0 })",
