@@ -7,6 +7,10 @@
  *   its settlement wakes the consumer.
  * - `ReaderSource`: a `ReadableStream`, read through one reader.
  *
+ * - `channelSource`: a broadcast receiver (tokio-stream's `BroadcastStream`:
+ *   `Result` items, a lag is an item) or a watch receiver (`WatchStream`: the
+ *   current value, then each change).
+ *
  * Closing returns the iterator (or cancels the reader) exactly once, and only
  * if it was started.
  *
@@ -23,6 +27,7 @@ import {
   type Source,
   type Waker,
 } from "../_runtime/poll.ts";
+import { broadcastSource } from "../_channel/broadcast.ts";
 
 const arrayIterator = Array.prototype[Symbol.iterator];
 
@@ -186,4 +191,9 @@ export class ReaderSource<T> implements Source<T> {
       next: () => reader.read() as Promise<IteratorResult<T>>,
     };
   }
+}
+
+/** The stage for a broadcast or watch receiver (the stream owns it), or undefined. */
+export function channelSource<T>(input: unknown): Source<T> | undefined {
+  return broadcastSource(input) as Source<T> | undefined;
 }
