@@ -1383,11 +1383,10 @@ function toSource<T>(input: StreamInput<T>): Source<T> {
   if (channelStage !== undefined) return channelStage;
   const state = receiverState<T>(input);
   if (state !== undefined) {
-    const receiver = input as Receiver<T>;
-    if (receiver.busy) {
+    if (state.hasConsumer) {
       throw new TypeError("Cannot make a stream: this receiver already has a consumer");
     }
-    receiver.busy = true;
+    state.hasConsumer = true;
     return state;
   }
   if (typeof ReadableStream !== "undefined" && input instanceof ReadableStream) {
