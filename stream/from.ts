@@ -6,6 +6,8 @@
  * - `AsyncIterSource`: an async iterable; one `next()` in flight at a time,
  *   its settlement wakes the consumer.
  * - `ReaderSource`: a `ReadableStream`, read through one reader.
+ * - `JoinSetSource`: a `JoinSet`'s results as its tasks finish; closing it
+ *   aborts the tasks still running (the stream owned the set).
  *
  * Closing returns the iterator (or cancels the reader) exactly once, and only
  * if it was started.
@@ -23,6 +25,7 @@ import {
   type Source,
   type Waker,
 } from "../_runtime/poll.ts";
+import { type JoinResult, type JoinSet, pollJoinSet } from "../_task/join_set.ts";
 
 const arrayIterator = Array.prototype[Symbol.iterator];
 
@@ -185,5 +188,25 @@ export class ReaderSource<T> implements Source<T> {
     return {
       next: () => reader.read() as Promise<IteratorResult<T>>,
     };
+  }
+}
+
+/** Takes a `JoinSet`'s results as its tasks finish. */
+export class JoinSetSource<T> implements Source<JoinResult<T>> {
+  /** The set, until closed. */
+  #set: JoinSet<T> | null;
+
+  constructor(set: JoinSet<T>) {
+    this.#set = set;
+  }
+
+  poll(cx: Waker): Poll<JoinResult<T>> {
+    return this.#set === null ? DONE : pollJoinSet(this.#set, cx);
+  }
+
+  close(): void {
+    const set = this.#set;
+    this.#set = null;
+    set?.[Symbol.dispose]();
   }
 }
