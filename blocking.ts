@@ -72,6 +72,7 @@
 import { macrotask } from "./_runtime/host.ts";
 import { Job, PoolCore, type PoolErrors } from "./_pool/scheduler.ts";
 import { withResolvers } from "./_runtime/promise.ts";
+import { functionSource, moduleHref, typeName } from "./_worker/code.ts";
 import { Cancelled, type WaitOptions } from "./task.ts";
 
 export type { WaitOptions };
@@ -595,7 +596,7 @@ export class BlockingPool implements AsyncDisposable {
     if (this.#whenFull === "reject" && !this.#core.hasRoom()) {
       throw new QueueFull(this.#maxQueued);
     }
-    const created = new Job(spec.code, args, spec.transfer);
+    const created = new Job(spec.code, args, spec.transfer, new Error("spawned here"));
     const handle = makeHandle<R>(created, this.#core, spec.signal);
     if (spec.signal?.aborted) {
       this.#core.cancel(created, spec.signal.reason, false);
@@ -770,31 +771,21 @@ function inlineCode(fn: unknown): JobSpec["code"] {
 }
 
 function checkedSource(fn: object): JobSpec["code"] {
-  const source = Function.prototype.toString.call(fn);
-  if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
-    throw new TypeError(
-      "Cannot spawn the job: the function's source is not available (a native or bound function)",
-    );
-  }
-  if (/^class\b/.test(source)) {
-    throw new TypeError("Cannot spawn the job: expected a function, got a class");
-  }
+  const source = functionSource(fn, "spawn the job");
   return { key: codeKey(`f:${source}`), source };
 }
 
 function moduleCode(module: unknown, name: unknown = "default"): JobSpec["code"] {
-  let url: string;
-  if (module instanceof URL) url = module.href;
-  else if (typeof module === "string" && URL.canParse(module)) url = new URL(module).href;
-  else {
+  const url = moduleHref(module);
+  if (url === undefined) {
     throw new TypeError(
       `Cannot spawn the job: module must be a URL or an absolute URL string, got ${
-        typeof module === "string" ? JSON.stringify(module) : typeof module
+        typeName(module)
       }`,
     );
   }
   if (typeof name !== "string") {
-    throw new TypeError(`Cannot spawn the job: export must be a string, got ${typeof name}`);
+    throw new TypeError(`Cannot spawn the job: export must be a string, got ${typeName(name)}`);
   }
   return { key: codeKey(`m:${url}\n${name}`), url, exportName: name };
 }

@@ -39,39 +39,10 @@ import {
 import { checkCount, DONE, PENDING, type Waker } from "./_runtime/poll.ts";
 import { linkWait, unlinkWait, Wait } from "./_runtime/task_state.ts";
 import type { WaitOptions } from "./task.ts";
+import { SendError } from "./_channel/errors.ts";
 
-/**
- * A send was refused: the receiver is closed, or this sender is closed or was
- * moved into a thread. The value is handed back in `value`, never lost.
- *
- * @typeParam T The channel's value type.
- *
- * @example Get the refused value back
- * ```ts
- * import { channel, SendError } from "@weft/weft/channel";
- * import assert from "node:assert/strict";
- *
- * const [tx, rx] = channel<number>();
- * rx.close();
- * try {
- *   tx.send(7);
- *   assert.fail();
- * } catch (error) {
- *   assert.ok(error instanceof SendError);
- *   assert.equal(error.value, 7);
- * }
- * ```
- */
-export class SendError<T = unknown> extends Error {
-  /** The value that was not sent. */
-  readonly value: T;
-  /** Creates the error for `value`, refused for the reason in `message`. */
-  constructor(value: T, message = "Cannot send: the receiver is closed") {
-    super(message);
-    this.name = "SendError";
-    this.value = value;
-  }
-}
+export { Lagged, RecvError, SendError } from "./_channel/errors.ts";
+export { oneshot, OneshotReceiver, OneshotSender } from "./_channel/oneshot.ts";
 
 const MESSAGES: Record<Refusal, string> = {
   "receiver-closed": "Cannot send: the receiver is closed",
@@ -588,3 +559,5 @@ export function channel<T>(
   const state = new ChannelState<T>(capacity, refuse);
   return [new BoundedSender(new SenderSlot(state)), new Receiver(state)];
 }
+
+export { broadcast, BroadcastReceiver, BroadcastSender } from "./_channel/broadcast.ts";

@@ -56,17 +56,26 @@ import {
   PENDING,
   type Source,
 } from "./_runtime/poll.ts";
-import type { Receiver } from "./channel.ts";
+import type { BroadcastReceiver, Lagged, Receiver } from "./channel.ts";
 import { ChainSource } from "./stream/chain.ts";
 import { ChunksTimeoutSource } from "./stream/chunks_timeout.ts";
 import { FilterSource } from "./stream/filter.ts";
 import { FilterMapSource } from "./stream/filter_map.ts";
-import { AsyncIterSource, IterSource, JoinSetSource, ReaderSource } from "./stream/from.ts";
+import {
+  AsyncIterSource,
+  channelSource,
+  IterSource,
+  JoinSetSource,
+  ReaderSource,
+} from "./stream/from.ts";
 import { JoinSet } from "./_task/join_set.ts";
 import { FuseSource } from "./stream/fuse.ts";
 import { IntervalSource } from "./stream/interval.ts";
 import { MapSource } from "./stream/map.ts";
-import { MapAsyncSource } from "./stream/map_async.ts";
+import { type AsyncMapper, mapAsyncSource } from "./stream/map_async.ts";
+import { BufferUnorderedSource } from "./stream/buffer_unordered.ts";
+import { BufferedSource } from "./stream/buffered.ts";
+import { checkLimit, startWork, type Work, type WorkResult } from "./stream/job.ts";
 import { MergeSource } from "./stream/merge.ts";
 import { SkipSource } from "./stream/skip.ts";
 import { SkipWhileSource } from "./stream/skip_while.ts";
@@ -78,7 +87,22 @@ import { TimeoutRepeatingSource } from "./stream/timeout_repeating.ts";
 import { Elapsed, type WaitOptions } from "./task.ts";
 
 export { Elapsed };
-export type { Result };
+export type { AsyncMapper, Result, Work, WorkResult };
+export type { MapAsyncContext } from "./stream/map_async.ts";
+
+/** Options of `mapAsync`. */
+export interface MapAsyncOptions {
+  /**
+   * At most this many calls in flight: an integer >= 1, or `Infinity`.
+   * @default {1}
+   */
+  concurrency?: number;
+  /**
+   * Yield results in source order (`true`) or as they settle (`false`).
+   * @default {true}
+   */
+  ordered?: boolean;
+}
 
 /** What `Stream.from` accepts. */
 export type StreamInput<T> =
@@ -121,6 +145,33 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
   }
 
   /**
+   * Makes a stream of a broadcast receiver, tokio-stream's `BroadcastStream`:
+   * each value as `{ ok: true, value }`, each lag as `{ ok: false, error }`
+   * (a {@linkcode Lagged}, after which the values go on from the oldest the
+   * channel kept); it ends once every sender is closed and all is read. The
+   * stream owns the receiver: closing the stream closes it.
+   *
+   * @typeParam T The values.
+   * @param input The receiver.
+   * @returns The stream of results.
+   * @throws {TypeError} If the receiver already has a consumer.
+   *
+   * @example A lag is an item
+   * ```ts
+   * import { broadcast } from "@weft/weft/channel";
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = broadcast<number>(1);
+   * tx.send(1);
+   * tx.send(2);
+   * tx.close();
+   * const items = await Stream.from(rx).map((r) => r.ok ? r.value : String(r.error)).toArray();
+   * assert.deepStrictEqual(items, ["Lagged(1)", 2]);
+   * ```
+   */
+  static from<T>(input: BroadcastReceiver<T>): Stream<Result<T, Lagged>>;
+  /**
    * Makes a stream of an iterable, an async iterable, a `ReadableStream`, a
    * channel `Receiver` (the stream then owns it: closing the stream closes it),
    * a `JoinSet` (its results as tasks finish; closing the stream aborts the
@@ -140,9 +191,12 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * assert.deepStrictEqual(await Stream.from(readable).toArray(), ["x", "y"]);
    * ```
    */
-  static from<T>(input: StreamInput<T>): Stream<T> {
+  static from<T>(input: StreamInput<T>): Stream<T>;
+  static from<T>(
+    input: StreamInput<T> | BroadcastReceiver<T>,
+  ): Stream<T> | Stream<Result<T, Lagged>> {
     if (input instanceof Stream) return input;
-    return new Stream(toSource(input));
+    return new Stream(toSource(input as StreamInput<T>));
   }
 
   /**
@@ -296,15 +350,29 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
   }
 
   /**
-   * Maps each item through an async function, one at a time, in order:
-   * tokio-stream's `then` (a method named `then` would make every stream a
-   * thenable, so it is named `mapAsync`). The source is not pulled while a
-   * result is pending; a rejection ends the stream with that error.
+   * Maps each item through an async function, with at most `concurrency`
+   * calls in flight (futures-util's `map(f).buffered(n)`, or
+   * `.buffer_unordered(n)` with `ordered: false`); the defaults, one at a
+   * time in order, are tokio-stream's `then` (a method named `then` would
+   * make every stream a thenable, so it is named `mapAsync`).
+   *
+   * - `f(item, { signal })` is called when the item is pulled; the source is
+   *   pulled only while fewer than `concurrency` results are held
+   *   (backpressure). A plain value is ready at once.
+   * - Ordered: results come in source order, each as soon as it and every
+   *   one before it has settled. Unordered: in the order they settle.
+   * - On error (a rejection or a throw of `f`): the stream ends with it, after
+   *   the results before it (ordered) or at once (unordered); every call
+   *   still in flight is cancelled (its `signal` aborts).
+   * - On close or cancel: every call in flight has its `signal` aborted; late
+   *   results are dropped.
    *
    * @typeParam U The new items.
    * @param f The async mapping.
+   * @param options `concurrency` and `ordered`.
    * @returns The new stream.
    * @throws {TypeError} If `f` is not a function or the stream was moved.
+   * @throws {RangeError} If `concurrency` is not an integer >= 1 or `Infinity`.
    *
    * @example Await a function per item
    * ```ts
@@ -314,10 +382,97 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * const doubled = await Stream.iter([1, 2]).mapAsync(async (n) => n * 2).toArray();
    * assert.deepStrictEqual(doubled, [2, 4]);
    * ```
+   *
+   * @example Eight at a time, as they finish
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import { sleep } from "@weft/weft/task";
+   * import { TestClock } from "@weft/weft/testing";
+   * import assert from "node:assert/strict";
+   *
+   * using clock = TestClock.install();
+   * const done = Stream.iter([30, 10, 20])
+   *   .mapAsync(async (ms, { signal }) => {
+   *     await sleep(ms, { signal });
+   *     return `${ms} at ${clock.elapsed}`;
+   *   }, { concurrency: 8, ordered: false })
+   *   .toArray();
+   * await clock.tick(30);
+   * assert.deepStrictEqual(await done, ["10 at 10", "20 at 20", "30 at 30"]);
+   * ```
    */
-  mapAsync<U>(f: (item: T) => U | PromiseLike<U>): Stream<U> {
+  mapAsync<U>(f: AsyncMapper<T, U>, options?: MapAsyncOptions): Stream<U> {
     checkFunction(f, "mapAsync");
-    return new Stream(new MapAsyncSource(this.#take("mapAsync"), f));
+    const limit = checkLimit(options?.concurrency ?? 1, "mapAsync");
+    const ordered = options?.ordered ?? true;
+    return new Stream(mapAsyncSource(this.#take("mapAsync"), f, limit, ordered));
+  }
+
+  /**
+   * Runs the work items of this stream with at most `n` in flight and yields
+   * their results in source order: futures-util's `buffered`. An item is a
+   * promise, or a function `(signal) => promise` started when it is pulled.
+   * The source is pulled only while fewer than `n` results are held; a
+   * rejection ends the stream after the results before it and aborts the
+   * signals of the rest; closing the stream aborts them too.
+   *
+   * @param n At most this many in flight: an integer >= 1, or `Infinity`.
+   * @returns The stream of results.
+   * @throws {RangeError} If `n` is not an integer >= 1 or `Infinity`.
+   * @throws {TypeError} If the stream was moved.
+   *
+   * @example Two requests at a time, results in order
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import { sleep } from "@weft/weft/task";
+   * import { TestClock } from "@weft/weft/testing";
+   * import assert from "node:assert/strict";
+   *
+   * using clock = TestClock.install();
+   * const fetchLike = (ms: number) => (signal: AbortSignal) => sleep(ms, { signal }).then(() => ms);
+   * const done = Stream.iter([20, 10, 5].map(fetchLike)).buffered(2).toArray();
+   * await clock.tick(25);
+   * assert.deepStrictEqual(await done, [20, 10, 5]);
+   * ```
+   */
+  buffered(n: number): Stream<WorkResult<T>> {
+    const limit = checkLimit(n, "buffer");
+    return new Stream(new BufferedSource(this.#take("buffered"), limit, startWork<WorkResult<T>>));
+  }
+
+  /**
+   * Like `buffered`, but yields each result as soon as it settles
+   * (futures-util's `buffer_unordered`); a rejection ends the stream at once
+   * and aborts the signals of the rest.
+   *
+   * @param n At most this many in flight: an integer >= 1, or `Infinity`.
+   * @returns The stream of results, in the order they settle.
+   * @throws {RangeError} If `n` is not an integer >= 1 or `Infinity`.
+   * @throws {TypeError} If the stream was moved.
+   *
+   * @example The fastest first
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import { sleep } from "@weft/weft/task";
+   * import { TestClock } from "@weft/weft/testing";
+   * import assert from "node:assert/strict";
+   *
+   * using clock = TestClock.install();
+   * const fetchLike = (ms: number) => (signal: AbortSignal) => sleep(ms, { signal }).then(() => ms);
+   * const done = Stream.iter([20, 10, 5].map(fetchLike)).bufferUnordered(2).toArray();
+   * await clock.tick(25);
+   * assert.deepStrictEqual(await done, [10, 5, 20]);
+   * ```
+   */
+  bufferUnordered(n: number): Stream<WorkResult<T>> {
+    const limit = checkLimit(n, "buffer");
+    return new Stream(
+      new BufferUnorderedSource(
+        this.#take("bufferUnordered"),
+        limit,
+        startWork<WorkResult<T>>,
+      ),
+    );
   }
 
   /**
@@ -643,6 +798,46 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
   }
 
   /**
+   * Calls `f(item, { signal })` for each item with at most `n` calls in
+   * flight, and resolves once the stream has ended and every call has
+   * settled: futures-util's `for_each_concurrent`. The stream is pulled only
+   * while fewer than `n` calls run. The first rejection rejects the promise
+   * and aborts the signals of the calls still running; so does `signal`
+   * (rejecting with its reason).
+   *
+   * @param n At most this many calls at once: an integer >= 1, or `Infinity`.
+   * @param f The callback.
+   * @param options `signal` to stop early.
+   * @returns A promise that resolves when every call has settled.
+   * @throws {TypeError} If `f` is not a function or the stream was moved.
+   * @throws {RangeError} If `n` is not an integer >= 1 or `Infinity`.
+   *
+   * @example Three at a time
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import { sleep } from "@weft/weft/task";
+   * import { TestClock } from "@weft/weft/testing";
+   * import assert from "node:assert/strict";
+   *
+   * using clock = TestClock.install();
+   * const ends: number[] = [];
+   * const done = Stream.iter([10, 10, 10, 10]).forEachConcurrent(3, async (ms, { signal }) => {
+   *   await sleep(ms, { signal });
+   *   ends.push(clock.elapsed);
+   * });
+   * await clock.tick(20);
+   * await done;
+   * assert.deepStrictEqual(ends, [10, 10, 10, 20]);
+   * ```
+   */
+  forEachConcurrent(n: number, f: AsyncMapper<T, unknown>, options?: WaitOptions): Promise<void> {
+    checkFunction(f, "forEachConcurrent");
+    const limit = checkLimit(n, "forEachConcurrent");
+    const source = mapAsyncSource(this.#take("forEachConcurrent"), f, limit, false);
+    return drive(new Consumer(source), options?.signal, ignore);
+  }
+
+  /**
    * Folds the items into one value, tokio-stream's `fold`.
    *
    * @typeParam A The accumulator.
@@ -815,6 +1010,10 @@ export function interval(ms: number): Stream<number> {
 
 const STOP: unique symbol = Symbol("stop");
 
+function ignore(): undefined {
+  return undefined;
+}
+
 /** The async iterator of a stream: one pull per `next()`. */
 class StreamIterator<T> implements AsyncIterator<T> {
   /** The stream's cursor. */
@@ -873,6 +1072,8 @@ function ended<T>(
 }
 
 function toSource<T>(input: StreamInput<T>): Source<T> {
+  const channelStage = channelSource<T>(input);
+  if (channelStage !== undefined) return channelStage;
   const state = receiverState<T>(input);
   if (state !== undefined) {
     const receiver = input as Receiver<T>;

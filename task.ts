@@ -397,17 +397,6 @@ async function runScoped<T>(main: () => T | PromiseLike<T>): Promise<T> {
   }
 }
 
-/**
- * Registers `cleanup` to run when the current `run()` finishes. Returns a
- * function that unregisters it, or undefined outside a run (or once it is ending).
- */
-export function onRunEnd(cleanup: () => void): (() => void) | undefined {
-  const scope = currentTask()?.scope;
-  if (scope === undefined || scope === null || scope.closed) return undefined;
-  scope.cleanups.add(cleanup);
-  return () => scope.cleanups.delete(cleanup);
-}
-
 /** Options of calls that can wait. */
 export interface WaitOptions {
   /** Aborts the wait; it then rejects with `signal.reason` as it is. */

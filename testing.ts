@@ -29,6 +29,7 @@
  */
 import { macrotask } from "./_runtime/host.ts";
 import { schedulerIdle } from "./_runtime/scheduler.ts";
+import { busyElsewhere, installedClock, setInstalledClock } from "./_runtime/virtual_time.ts";
 
 interface FakeTimer {
   /** Host-visible id. */
@@ -67,27 +68,9 @@ type Globals = {
   Date: DateConstructor;
 };
 
-let installed: TestClock | null = null;
-
-/** Hooks other weft parts use to say they still have work in flight (threads). */
-const busyChecks = new Set<() => boolean>();
-
 /** Whether weft has work in flight at this instant (consumers to poll, threads running). */
 function busy(): boolean {
-  if (!schedulerIdle()) return true;
-  for (const check of busyChecks) if (check()) return true;
-  return false;
-}
-
-/** @internal Registers a check that is true while work is in flight; returns its remover. */
-export function addBusyCheck(check: () => boolean): () => void {
-  busyChecks.add(check);
-  return () => busyChecks.delete(check);
-}
-
-/** @internal The installed test clock's virtual time, or undefined. */
-export function installedClock(): TestClock | null {
-  return installed;
+  return !schedulerIdle() || busyElsewhere();
 }
 
 /**
@@ -147,12 +130,12 @@ export class TestClock implements Disposable {
    * @throws {TypeError} If a TestClock is already installed.
    */
   static install(options: TestClockOptions = {}): TestClock {
-    if (installed !== null) {
+    if (installedClock() !== null) {
       throw new TypeError("Cannot install the test clock: one is already installed");
     }
     const clock = new TestClock(options);
     clock.#patch();
-    installed = clock;
+    setInstalledClock(clock);
     return clock;
   }
 
@@ -225,10 +208,10 @@ export class TestClock implements Disposable {
 
   /** Restores the host's timers and `Date`; pending fake timers are dropped. */
   uninstall(): void {
-    if (installed !== this) return;
+    if (installedClock() !== this) return;
     Object.assign(globalThis, this.#saved);
     this.#timers.clear();
-    installed = null;
+    setInstalledClock(null);
   }
 
   /** Uninstalls the clock, as `uninstall()`. */

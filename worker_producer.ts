@@ -64,6 +64,7 @@
  * @module
  */
 import { Thread } from "./_thread/main.ts";
+import { functionSource, moduleHref, typeName } from "./_worker/code.ts";
 import { BoundedSender, type Sender, SendError } from "./channel.ts";
 import type { WaitOptions } from "./task.ts";
 
@@ -328,30 +329,20 @@ export function spawnThread<T, A extends unknown[] = [], R = void>(
     args,
     name,
     terminated: (why: string) => new ThreadTerminated(why),
+    site: new Error("spawned here"),
   };
   return new ThreadHandle<R>(new Thread(start, tx));
 }
 
 function threadCode(thread: unknown): { source: string | undefined; url: string | undefined } {
   if (typeof thread === "function") {
-    const source = Function.prototype.toString.call(thread);
-    if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
-      throw new TypeError(
-        "Cannot spawn the thread: the function's source is not available (a native or bound function)",
-      );
-    }
-    if (/^class\b/.test(source)) {
-      throw new TypeError("Cannot spawn the thread: expected a function, got a class");
-    }
-    return { source, url: undefined };
+    return { source: functionSource(thread, "spawn the thread"), url: undefined };
   }
-  if (thread instanceof URL) return { source: undefined, url: thread.href };
-  if (typeof thread === "string" && URL.canParse(thread)) {
-    return { source: undefined, url: new URL(thread).href };
-  }
+  const url = moduleHref(thread);
+  if (url !== undefined) return { source: undefined, url };
   throw new TypeError(
     `Cannot spawn the thread: expected a function or an absolute module URL, got ${
-      typeof thread === "string" ? JSON.stringify(thread) : typeof thread
+      typeName(thread)
     }`,
   );
 }

@@ -27,7 +27,8 @@
  *
  * @module
  */
-import { compileFunction, describeError, workerHelpersSource } from "../_worker/helpers.ts";
+import { describeError } from "../_worker/errors.ts";
+import { compileFunction, workerHelpersSource } from "../_worker/helpers.ts";
 import type { PoolMessage, PoolRun, PoolWorkerData } from "./protocol.ts";
 
 /** The part of `node:worker_threads`' `parentPort` the runtime uses: it answers through it. */

@@ -131,6 +131,17 @@ export function outsideTasks<R>(fn: () => R): R {
   return current.exit(fn);
 }
 
+/**
+ * Registers `cleanup` to run when the current `run()` finishes. Returns a
+ * function that unregisters it, or undefined outside a run (or once it is ending).
+ */
+export function onRunEnd(cleanup: () => void): (() => void) | undefined {
+  const scope = current.getStore()?.scope;
+  if (scope === undefined || scope === null || scope.closed) return undefined;
+  scope.cleanups.add(cleanup);
+  return () => scope.cleanups.delete(cleanup);
+}
+
 /** Runs `fn` as the code of `task`. */
 export function runAs<A, R>(task: TaskState, fn: (arg: A) => R, arg: A): R {
   return current.run(task, fn, arg);

@@ -27,15 +27,15 @@ import { withResolvers } from "../_runtime/promise.ts";
 import { type ChannelState, moveSender } from "../_channel/state.ts";
 import { macrotask } from "../_runtime/host.ts";
 
-import { type ErrorDescription, errorFromEvent, rebuildError } from "../_worker/errors.ts";
+import { errorFromEvent, rebuildError } from "../_worker/errors.ts";
 import { LAYOUT, MSG, type StartMessage } from "./protocol.ts";
 import { EMPTY, READ, RingReader } from "./ring.ts";
 import { runtimeSource } from "./runtime.ts";
 import { leaveTurns, runTurns, takeTurn, type Turn } from "./turns.ts";
 import { insert, remove, type TimerEntry } from "../_runtime/timer.ts";
 import { SendError } from "../channel.ts";
-import { onRunEnd } from "../task.ts";
-import { addBusyCheck, installedClock } from "../testing.ts";
+import { onRunEnd } from "../_runtime/task_state.ts";
+import { addBusyCheck, installedClock } from "../_runtime/virtual_time.ts";
 
 /** How a thread is started. */
 export interface ThreadStart {
@@ -49,6 +49,8 @@ export interface ThreadStart {
   name: string;
   /** Makes the error of a terminated thread. */
   terminated: (why: string) => Error;
+  /** Where the thread was spawned (its stack names the caller), added to its errors. */
+  site: Error;
 }
 
 /** A message from the thread: `[kind, values, extra?]`. */
@@ -138,10 +140,13 @@ export class Thread {
   #cleanups: (() => void)[] = [];
   /** Makes the error of a terminated thread. */
   readonly #terminated: (why: string) => Error;
+  /** Where the thread was spawned. */
+  readonly #site: Error;
 
   /** Starts the worker and moves `tx` into it. */
   constructor(start: ThreadStart, tx: unknown) {
     this.#terminated = start.terminated;
+    this.#site = start.site;
     const control = new SharedArrayBuffer(LAYOUT.BYTES);
     this.#control = new Int32Array(control);
     this.#clock = new Float64Array(control);
@@ -287,7 +292,7 @@ export class Thread {
       case MSG.DONE:
         return this.#finish(RETURNED, extra, false);
       case MSG.FAIL:
-        return this.#finish(FAILED, rebuildError(extra as ErrorDescription), true);
+        return this.#finish(FAILED, rebuildError(extra, this.#site), true);
       case MSG.STOPPED:
         return this.#flushed();
     }

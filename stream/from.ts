@@ -8,6 +8,9 @@
  * - `ReaderSource`: a `ReadableStream`, read through one reader.
  * - `JoinSetSource`: a `JoinSet`'s results as its tasks finish; closing it
  *   aborts the tasks still running (the stream owned the set).
+ * - `channelSource`: a broadcast receiver (tokio-stream's `BroadcastStream`:
+ *   `Result` items, a lag is an item) or a watch receiver (`WatchStream`: the
+ *   current value, then each change).
  *
  * Closing returns the iterator (or cancels the reader) exactly once, and only
  * if it was started.
@@ -25,6 +28,7 @@ import {
   type Source,
   type Waker,
 } from "../_runtime/poll.ts";
+import { broadcastSource } from "../_channel/broadcast.ts";
 import { type JoinResult, type JoinSet, pollJoinSet } from "../_task/join_set.ts";
 
 const arrayIterator = Array.prototype[Symbol.iterator];
@@ -189,6 +193,11 @@ export class ReaderSource<T> implements Source<T> {
       next: () => reader.read() as Promise<IteratorResult<T>>,
     };
   }
+}
+
+/** The stage for a broadcast or watch receiver (the stream owns it), or undefined. */
+export function channelSource<T>(input: unknown): Source<T> | undefined {
+  return broadcastSource(input) as Source<T> | undefined;
 }
 
 /** Takes a `JoinSet`'s results as its tasks finish. */

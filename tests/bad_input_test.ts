@@ -4,7 +4,7 @@
  * The same table is published in README.md ("Bad input").
  */
 import { assert, assertEquals } from "./_assert.ts";
-import { channel, SendError } from "../channel.ts";
+import { broadcast, channel, SendError } from "../channel.ts";
 import { interval, Stream } from "../stream.ts";
 import {
   CancellationToken,
@@ -64,6 +64,10 @@ const CASES: Case[] = [
   { call: "channel(-1)", run: () => channel(-1), error: RangeError },
   { call: "channel(1.5)", run: () => channel(1.5), error: RangeError },
   { call: "channel(NaN)", run: () => channel(NaN), error: RangeError },
+  { call: "broadcast(0)", run: () => broadcast(0), error: RangeError },
+  { call: "broadcast(1.5)", run: () => broadcast(1.5), error: RangeError },
+  { call: "broadcast(-1)", run: () => broadcast(-1), error: RangeError },
+  { call: "broadcast(2 ** 31)", run: () => broadcast(2 ** 31), error: RangeError },
   { call: "Stream.from(42)", run: () => Stream.from(42 as never), error: TypeError },
   { call: "Stream.iter(null)", run: () => Stream.iter(null as never), error: TypeError },
   { call: "map(42)", run: () => stream().map(notAFunction), error: TypeError },
@@ -85,6 +89,23 @@ const CASES: Case[] = [
   { call: "interval(0)", run: () => interval(0), error: RangeError },
   { call: "interval(-5)", run: () => interval(-5), error: RangeError },
   { call: "forEach(42)", run: () => stream().forEach(notAFunction), error: TypeError },
+  { call: "buffered(0)", run: () => stream().buffered(0), error: RangeError },
+  { call: "bufferUnordered(1.5)", run: () => stream().bufferUnordered(1.5), error: RangeError },
+  {
+    call: "mapAsync(f, { concurrency: 0 })",
+    run: () => stream().mapAsync((x) => x, { concurrency: 0 }),
+    error: RangeError,
+  },
+  {
+    call: "forEachConcurrent(-1, f)",
+    run: () => stream().forEachConcurrent(-1, () => {}),
+    error: RangeError,
+  },
+  {
+    call: "forEachConcurrent(2, 42)",
+    run: () => stream().forEachConcurrent(2, notAFunction),
+    error: TypeError,
+  },
   {
     call: "a stream used twice",
     run: () => {
