@@ -77,6 +77,9 @@ import { BufferUnorderedSource } from "./stream/buffer_unordered.ts";
 import { BufferedSource } from "./stream/buffered.ts";
 import { checkLimit, startWork, type Work, type WorkResult } from "./stream/job.ts";
 import { MergeSource } from "./stream/merge.ts";
+import { MergeAllSource } from "./stream/merge_all.ts";
+import { EmptySource, OnceSource, PendingSource } from "./stream/once.ts";
+import { StreamMapState } from "./stream/stream_map.ts";
 import { SkipSource } from "./stream/skip.ts";
 import { SkipWhileSource } from "./stream/skip_while.ts";
 import { TakeSource } from "./stream/take.ts";
@@ -112,6 +115,9 @@ export type StreamInput<T> =
   | AsyncIterable<T>
   | Iterable<T>;
 
+/** Moves a stream input's pipeline out (module-private: `Stream`'s own `#take`). */
+let sourceOf: <U>(input: StreamInput<U>, action: string) => Source<U>;
+
 const END: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 /**
@@ -133,6 +139,10 @@ const END: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, d
  * ```
  */
 export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
+  static {
+    sourceOf = <U>(input: StreamInput<U>, action: string) => Stream.#sourceOf(input, action);
+  }
+
   /** The pipeline, until it is moved into a combinator or a cursor. */
   #source: Source<T> | null;
   /** The cursor `next()` and iteration pull through. */
@@ -221,6 +231,100 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
       throw new TypeError("Cannot make a stream: expected an iterable");
     }
     return new Stream(new IterSource(iterable));
+  }
+
+  /**
+   * A stream of one item: tokio-stream's `once`.
+   *
+   * @typeParam T The item.
+   * @param item The item, ready at the first pull; the stream then ends.
+   * @returns The stream.
+   *
+   * @example One item
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepStrictEqual(await Stream.once(1).toArray(), [1]);
+   * ```
+   */
+  static once<T>(item: T): Stream<T> {
+    return new Stream(new OnceSource(item));
+  }
+
+  /**
+   * A stream that ends at once: tokio-stream's `empty`.
+   *
+   * @typeParam T The items it would have.
+   * @returns The stream.
+   *
+   * @example No items
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepStrictEqual(await Stream.empty<number>().toArray(), []);
+   * ```
+   */
+  static empty<T = never>(): Stream<T> {
+    return new Stream<T>(new EmptySource());
+  }
+
+  /**
+   * A stream that never yields and never ends: tokio-stream's `pending`.
+   * It holds no timer, so dropping it (or leaving it) leaves nothing behind.
+   *
+   * @typeParam T The items it would have.
+   * @returns The stream.
+   *
+   * @example Nothing, ever
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import { TestClock } from "@weft/weft/testing";
+   * import assert from "node:assert/strict";
+   *
+   * using clock = TestClock.install();
+   * const items = Stream.pending<number>().merge(Stream.once(1)).take(2).toArray();
+   * await clock.tick(1_000);
+   * let settled = false;
+   * items.then(() => settled = true);
+   * await clock.tick(0);
+   * assert.equal(settled, false);
+   * ```
+   */
+  static pending<T = never>(): Stream<T> {
+    return new Stream<T>(new PendingSource());
+  }
+
+  /**
+   * Merges any number of streams: futures-util's `select_all`. Items come
+   * from whichever stream has one; a stream is polled again only once it
+   * woke, and one that just yielded goes behind the others that are ready,
+   * so busy streams take turns (unlike chained `merge`, which favours the
+   * last ones). Each stream is closed as soon as it ends; the merge ends
+   * when all have; closing the merge closes every stream.
+   *
+   * @typeParam T The items.
+   * @param streams Streams or anything `Stream.from` accepts (moved into the merge).
+   * @returns The merged stream.
+   * @throws {TypeError} If `streams` is not iterable, or one of them was moved or is not a source.
+   *
+   * @example Four streams, fairly
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const merged = Stream.mergeAll([["a1", "a2"], ["b1", "b2"], ["c1"]]);
+   * assert.deepStrictEqual(await merged.toArray(), ["a1", "b1", "c1", "a2", "b2"]);
+   * ```
+   */
+  static mergeAll<T>(streams: Iterable<StreamInput<T>>): Stream<T> {
+    if (typeof (streams as Iterable<unknown> | null)?.[Symbol.iterator] !== "function") {
+      throw new TypeError("Cannot merge: expected an iterable of streams");
+    }
+    const inputs = [...streams];
+    const sources = inputs.map((input) => Stream.#sourceOf(input, "merge"));
+    return new Stream(new MergeAllSource(sources));
   }
 
   /** @internal Makes a stream of a poll stage (for weft's own modules). */
@@ -1008,6 +1112,189 @@ export function interval(ms: number): Stream<number> {
   return Stream.fromSource(new IntervalSource(ms));
 }
 
+/** Makes the source a stream of a `StreamMap` reads (module-private). */
+let streamMapSource: <K, V>(map: StreamMap<K, V>) => Source<[K, V]>;
+
+/**
+ * Many streams under keys, read as one stream of `[key, value]` pairs:
+ * tokio-stream's `StreamMap`.
+ *
+ * - Fair: each poll tries every stream once, starting one past where the
+ *   previous poll started (tokio starts at a random index; weft rotates, so
+ *   timelines are deterministic).
+ * - A stream that ends is closed and removed at once; reading ends whenever
+ *   the map is empty (a `for await` loop then ends; after an `insert`, the
+ *   map can be read again).
+ * - `insert` and `remove` may be called while the map is read (from another
+ *   task, or from the loop's body): the reader sees the change at once.
+ * - Closing the stream of a map (break, `take`, an error, disposal) closes
+ *   every stream in it and empties it.
+ *
+ * @typeParam K The keys (compared with `Object.is`).
+ * @typeParam V The items of the streams.
+ *
+ * @example Keyed streams, one stream of pairs
+ * ```ts
+ * import { Stream, StreamMap } from "@weft/weft/stream";
+ * import assert from "node:assert/strict";
+ *
+ * const map = new StreamMap<string, number>();
+ * map.insert("a", [1, 2]);
+ * map.insert("b", [10]);
+ * const pairs = await Stream.from(map).toArray();
+ * assert.deepStrictEqual(pairs, [["a", 1], ["b", 10], ["a", 2]]);
+ * assert.equal(map.size, 0);
+ * ```
+ */
+export class StreamMap<K, V> implements AsyncIterable<[K, V]>, Disposable {
+  static {
+    streamMapSource = <K, V>(map: StreamMap<K, V>): Source<[K, V]> => map.#open("read");
+  }
+
+  /** The streams and the poll. */
+  readonly #state = new StreamMapState<K, V>();
+
+  /** How many streams the map holds. */
+  get size(): number {
+    return this.#state.size;
+  }
+
+  /**
+   * Puts `stream` under `key`.
+   *
+   * @param key The key.
+   * @param stream A stream or anything `Stream.from` accepts (moved into the map).
+   * @returns The stream it replaced (still open: close it or read on), or `undefined`.
+   * @throws {TypeError} If `stream` is not a source or was moved.
+   *
+   * @example Replace a stream
+   * ```ts
+   * import { StreamMap } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const map = new StreamMap<string, number>();
+   * assert.equal(map.insert("k", [1]), undefined);
+   * const old = map.insert("k", [2]);
+   * assert.deepStrictEqual(await old?.toArray(), [1]);
+   * ```
+   */
+  insert(key: K, stream: StreamInput<V>): Stream<V> | undefined {
+    const replaced = this.#state.insert(key, sourceOf(stream, "insert"));
+    return replaced === undefined ? undefined : Stream.fromSource(replaced);
+  }
+
+  /**
+   * Takes the stream under `key` out of the map.
+   *
+   * @param key The key.
+   * @returns The stream (still open), or `undefined` if there was none.
+   *
+   * @example Take a stream out
+   * ```ts
+   * import { StreamMap } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const map = new StreamMap<string, number>();
+   * map.insert("k", [1]);
+   * assert.deepStrictEqual(await map.remove("k")?.toArray(), [1]);
+   * assert.equal(map.has("k"), false);
+   * ```
+   */
+  remove(key: K): Stream<V> | undefined {
+    const removed = this.#state.remove(key);
+    return removed === undefined ? undefined : Stream.fromSource(removed);
+  }
+
+  /**
+   * Whether `key` has a stream.
+   *
+   * @param key The key.
+   * @returns true if it has.
+   *
+   * @example Look a key up
+   * ```ts
+   * import { StreamMap } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const map = new StreamMap<string, number>();
+   * map.insert("k", []);
+   * assert.equal(map.has("k"), true);
+   * ```
+   */
+  has(key: K): boolean {
+    return this.#state.has(key);
+  }
+
+  /**
+   * The keys, in the map's internal order (a removal moves the last key into its place).
+   *
+   * @returns The keys.
+   *
+   * @example List the keys
+   * ```ts
+   * import { StreamMap } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const map = new StreamMap<string, number>();
+   * map.insert("a", []);
+   * map.insert("b", []);
+   * assert.deepStrictEqual(map.keys(), ["a", "b"]);
+   * ```
+   */
+  keys(): K[] {
+    return this.#state.keys();
+  }
+
+  /**
+   * Pulls the next `[key, value]` pair, without closing anything when the
+   * map is empty (tokio's `map.next().await`).
+   *
+   * @param options `signal` to stop waiting; the promise then rejects with `signal.reason`.
+   * @returns The next pair, or `undefined` when the map is empty.
+   * @throws {TypeError} If the map is already being read.
+   *
+   * @example Pull pairs one by one
+   * ```ts
+   * import { StreamMap } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const map = new StreamMap<string, number>();
+   * assert.equal(await map.next(), undefined);
+   * map.insert("k", [7]);
+   * assert.deepStrictEqual(await map.next(), ["k", 7]);
+   * ```
+   */
+  async next(options?: WaitOptions): Promise<[K, V] | undefined> {
+    const state = this.#open("pull the next pair");
+    const view: Source<[K, V]> = {
+      poll: (cx) => state.poll(cx),
+      close: () => void (state.busy = false),
+    };
+    let pair: [K, V] | undefined;
+    await drive(new Consumer(view), options?.signal, (item) => {
+      pair = item;
+      return STOP;
+    });
+    return pair;
+  }
+
+  /** Iterates the map's pairs as `Stream.from(map)` does. */
+  [Symbol.asyncIterator](): AsyncIterator<[K, V]> {
+    return Stream.from(this)[Symbol.asyncIterator]();
+  }
+
+  /** Closes every stream in the map and empties it. */
+  [Symbol.dispose](): void {
+    this.#state.clear();
+  }
+
+  #open(action: string): StreamMapState<K, V> {
+    if (this.#state.busy) throw new TypeError(`Cannot ${action}: the map is already being read`);
+    this.#state.busy = true;
+    return this.#state;
+  }
+}
+
 const STOP: unique symbol = Symbol("stop");
 
 function ignore(): undefined {
@@ -1072,6 +1359,7 @@ function ended<T>(
 }
 
 function toSource<T>(input: StreamInput<T>): Source<T> {
+  if (input instanceof StreamMap) return streamMapSource(input) as Source<T>;
   const channelStage = channelSource<T>(input);
   if (channelStage !== undefined) return channelStage;
   const state = receiverState<T>(input);

@@ -208,14 +208,22 @@ export function poolRuntime(port: Port, data: PoolWorkerData): void {
     (globalThis as unknown as { process: { exit(code: number): never } }).process.exit(70);
   }
 
-  globalThis.addEventListener("unhandledrejection", (event) => {
-    event.preventDefault();
-    fault(event.reason);
-  });
-  globalThis.addEventListener("error", (event) => {
-    event.preventDefault();
-    fault(event.error ?? new Error(event.message));
-  });
+  // Node's workers have no global addEventListener: process events instead.
+  const proc = (globalThis as { process?: { on(event: string, f: (e: unknown) => void): void } })
+    .process;
+  if (typeof globalThis.addEventListener !== "function" && proc !== undefined) {
+    proc.on("unhandledRejection", fault);
+    proc.on("uncaughtException", fault);
+  } else {
+    globalThis.addEventListener("unhandledrejection", (event) => {
+      event.preventDefault();
+      fault(event.reason);
+    });
+    globalThis.addEventListener("error", (event) => {
+      event.preventDefault();
+      fault(event.error ?? new Error(event.message));
+    });
+  }
   data.jobs.onmessage = (event: MessageEvent<PoolMessage>) => run(event.data);
 }
 

@@ -5,7 +5,7 @@
  */
 import { assert, assertEquals } from "./_assert.ts";
 import { broadcast, channel, SendError } from "../channel.ts";
-import { interval, Stream } from "../stream.ts";
+import { interval, Stream, StreamMap } from "../stream.ts";
 import {
   CancellationToken,
   JoinSet,
@@ -90,6 +90,12 @@ const CASES: Case[] = [
   { call: "interval(-5)", run: () => interval(-5), error: RangeError },
   { call: "forEach(42)", run: () => stream().forEach(notAFunction), error: TypeError },
   { call: "buffered(0)", run: () => stream().buffered(0), error: RangeError },
+  { call: "Stream.mergeAll(42)", run: () => Stream.mergeAll(42 as never), error: TypeError },
+  {
+    call: "StreamMap.insert(k, 42)",
+    run: () => new StreamMap().insert("k", 42 as never),
+    error: TypeError,
+  },
   { call: "bufferUnordered(1.5)", run: () => stream().bufferUnordered(1.5), error: RangeError },
   {
     call: "mapAsync(f, { concurrency: 0 })",
