@@ -4,7 +4,7 @@
  * The same table is published in README.md ("Bad input").
  */
 import { assert, assertEquals } from "./_assert.ts";
-import { broadcast, channel, SendError } from "../channel.ts";
+import { broadcast, channel, SendError, watch } from "../channel.ts";
 import { interval, Stream, StreamMap } from "../stream.ts";
 import {
   CancellationToken,
@@ -72,6 +72,21 @@ const CASES: Case[] = [
   { call: "broadcast(1.5)", run: () => broadcast(1.5), error: RangeError },
   { call: "broadcast(-1)", run: () => broadcast(-1), error: RangeError },
   { call: "broadcast(2 ** 31)", run: () => broadcast(2 ** 31), error: RangeError },
+  {
+    call: "watch tx.sendModify(42)",
+    run: () => watch(0)[0].sendModify(notAFunction as () => number),
+    error: TypeError,
+  },
+  {
+    call: "watch tx.sendIfModified(42)",
+    run: () => watch(0)[0].sendIfModified(notAFunction as () => boolean),
+    error: TypeError,
+  },
+  {
+    call: "watch rx.waitFor(42)",
+    run: () => watch(0)[1].waitFor(notAFunction as () => boolean),
+    error: TypeError,
+  },
   { call: "Stream.from(42)", run: () => Stream.from(42 as never), error: TypeError },
   { call: "Stream.iter(null)", run: () => Stream.iter(null as never), error: TypeError },
   { call: "map(42)", run: () => stream().map(notAFunction), error: TypeError },
