@@ -25,11 +25,12 @@
  *
  * @module
  */
-import { withResolvers } from "./_runtime/promise.ts";
 import { macrotask } from "./_runtime/host.ts";
+import { joinUntil, Outcome } from "./_runtime/outcome.ts";
 import { resumeAfterYield, resumeTask } from "./_runtime/scheduler.ts";
 import { BUDGET, checkDuration, checkFunction, deadlineAfter } from "./_runtime/poll.ts";
 import {
+  type AbortListener,
   currentTask,
   linkWait,
   runAs,
@@ -37,8 +38,11 @@ import {
   TaskState,
   unlinkWait,
   Wait,
+  type WaitOptions,
 } from "./_runtime/task_state.ts";
 import { insert, remove, type TimerEntry } from "./_runtime/timer.ts";
+
+export type { WaitOptions };
 
 /**
  * The error a {@linkcode JoinHandle} rejects with when its task was aborted,
@@ -104,6 +108,9 @@ export interface TaskContext {
   readonly signal: AbortSignal;
 }
 
+/** Makes a task's handle; set by JoinHandle's static block (its constructor is private). */
+let makeJoinHandle: <T>(task: TaskState, outcome: TaskOutcome<T>) => JoinHandle<T>;
+
 /**
  * A handle to a spawned task: await it for the task's result, `abort()` it to
  * cancel the task. Disposing it (`using`) aborts the task.
@@ -129,28 +136,19 @@ export interface TaskContext {
  * ```
  */
 export class JoinHandle<T> implements PromiseLike<T>, TaskContext, Disposable {
-  /** Shared state, reachable from the task's own waits. */
-  readonly #task: TaskState;
-  /** 0 running, 1 resolved, 2 rejected. */
-  #status = 0;
-  /** The result or the error. */
-  #outcome: unknown = undefined;
-  /** Created when somebody awaits the handle. */
-  #promise: Promise<T> | null = null;
-  /** Its settle functions. */
-  #settle: PromiseWithResolvers<T> | null = null;
-
-  /** @internal Use {@linkcode spawnTask}. */
-  constructor(task: TaskState) {
-    this.#task = task;
-    task.onAbort = this;
+  static {
+    makeJoinHandle = <T>(task: TaskState, outcome: TaskOutcome<T>) =>
+      new JoinHandle<T>(task, outcome);
   }
 
-  /** @internal Called when the task is aborted. */
-  taskAborted(reason: unknown, report: boolean): void {
-    // A finished task can still be aborted for work it left running; its
-    // handle keeps the outcome it had.
-    if (this.#status === 0) this.#finish(2, new Cancelled(reason), report);
+  /** Shared state, reachable from the task's own waits. */
+  readonly #task: TaskState;
+  /** The task's result or error, settled once. */
+  readonly #outcome: TaskOutcome<T>;
+
+  private constructor(task: TaskState, outcome: TaskOutcome<T>) {
+    this.#task = task;
+    this.#outcome = outcome;
   }
 
   /** The task's signal: aborted when the task is. */
@@ -160,12 +158,12 @@ export class JoinHandle<T> implements PromiseLike<T>, TaskContext, Disposable {
 
   /** Whether the task has finished (returned, thrown or been aborted). */
   get isFinished(): boolean {
-    return this.#status !== 0;
+    return this.#outcome.settled;
   }
 
   /** Cancels the task with `reason`; does nothing once it has finished. */
   abort(reason?: unknown): void {
-    if (this.#status !== 0) return;
+    if (this.#outcome.settled) return;
     this.#task.abort(reason, false);
   }
 
@@ -195,15 +193,7 @@ export class JoinHandle<T> implements PromiseLike<T>, TaskContext, Disposable {
    * ```
    */
   join(options?: WaitOptions): Promise<T> {
-    const signal = options?.signal;
-    const result = this.#observe();
-    if (signal === undefined) return result;
-    if (signal.aborted) return Promise.reject(signal.reason);
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
-      result.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-    });
+    return joinUntil(this.#outcome.observe(), options?.signal);
   }
 
   /** Settles like the task: resolved with its result, or rejected. */
@@ -211,43 +201,27 @@ export class JoinHandle<T> implements PromiseLike<T>, TaskContext, Disposable {
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return this.#observe().then(onFulfilled, onRejected);
+    return this.#outcome.observe().then(onFulfilled, onRejected);
+  }
+}
+
+/** What the report of a failure nobody awaited says. */
+const UNOBSERVED = "a task failed and nothing awaited its JoinHandle";
+
+/** A task's outcome: settled by its function, or by an abort (it is the task's abort listener). */
+class TaskOutcome<T> extends Outcome<T> implements AbortListener {
+  /** The task was aborted: the handle rejects with `Cancelled`. */
+  taskAborted(reason: unknown, report: boolean): void {
+    // A finished task can still be aborted for work it left running; its
+    // handle keeps the outcome it had.
+    if (!this.settled) this.settle(false, new Cancelled(reason), report ? UNOBSERVED : undefined);
   }
 
-  /** @internal Called by spawnTask with the function's outcome. */
-  complete(ok: boolean, outcome: unknown): void {
-    if (this.#status !== 0) return;
-    this.#task.finish();
-    this.#finish(ok ? 1 : 2, outcome, !ok);
-  }
-
-  #observe(): Promise<T> {
-    if (this.#promise !== null) return this.#promise;
-    if (this.#status === 1) this.#promise = Promise.resolve(this.#outcome as T);
-    else if (this.#status === 2) this.#promise = Promise.reject(this.#outcome);
-    else {
-      this.#settle = withResolvers<T>();
-      this.#promise = this.#settle.promise;
-    }
-    return this.#promise;
-  }
-
-  #finish(status: 1 | 2, outcome: unknown, report: boolean): void {
-    this.#status = status;
-    this.#outcome = outcome;
-    const settle = this.#settle;
-    this.#settle = null;
-    if (settle !== null) {
-      if (status === 1) settle.resolve(outcome as T);
-      else settle.reject(outcome);
-      return;
-    }
-    if (report) macrotask(() => this.#reportIfUnobserved());
-  }
-
-  #reportIfUnobserved(): void {
-    if (this.#promise !== null) return;
-    console.error("weft: a task failed and nothing awaited its JoinHandle:", this.#outcome);
+  /** The task's function settled: `ok` with `value`, or failed with it. */
+  complete(task: TaskState, ok: boolean, value: unknown): void {
+    if (this.settled) return;
+    task.finish();
+    this.settle(ok, value, ok ? undefined : UNOBSERVED);
   }
 }
 
@@ -291,7 +265,9 @@ export function spawnTask<T>(fn: (task: TaskContext) => T | PromiseLike<T>): Joi
   checkFunction(fn, "spawn a task");
   const scope = currentTask()?.scope ?? null;
   const task = new TaskState(scope);
-  const handle = new JoinHandle<T>(task);
+  const outcome = new TaskOutcome<T>();
+  task.onAbort = outcome;
+  const handle = makeJoinHandle(task, outcome);
   if (scope?.closed) {
     // Spawned during shutdown (say, from a cancelled task's `finally`): it
     // would outlive its run(), so it is cancelled before it starts.
@@ -299,7 +275,7 @@ export function spawnTask<T>(fn: (task: TaskContext) => T | PromiseLike<T>): Joi
   } else if (scope !== null) {
     scope.tasks.add(task);
   }
-  queueMicrotask(() => resumeTask(() => start(task, handle, fn)));
+  queueMicrotask(() => resumeTask(() => start(task, outcome, handle, fn)));
   return handle;
 }
 
@@ -310,6 +286,7 @@ export function spawnTask<T>(fn: (task: TaskContext) => T | PromiseLike<T>): Joi
  */
 function start<T>(
   task: TaskState,
+  outcome: TaskOutcome<T>,
   handle: JoinHandle<T>,
   fn: (task: TaskContext) => T | PromiseLike<T>,
 ): void {
@@ -318,15 +295,15 @@ function start<T>(
   try {
     result = runAs(task, fn, handle);
   } catch (error) {
-    handle.complete(false, error);
+    outcome.complete(task, false, error);
     return;
   }
-  if (!isThenable(result)) return handle.complete(true, result);
+  if (!isThenable(result)) return outcome.complete(task, true, result);
   // A foreign thenable is adopted as `await` would adopt it.
   const promise = result instanceof Promise ? result : Promise.resolve(result);
   promise.then(
-    (value: T) => handle.complete(true, value),
-    (error: unknown) => handle.complete(false, error),
+    (value: T) => outcome.complete(task, true, value),
+    (error: unknown) => outcome.complete(task, false, error),
   );
 }
 
@@ -388,12 +365,6 @@ async function runScoped<T>(main: () => T | PromiseLike<T>): Promise<T> {
     // What main left running (a promise chain nobody awaits) ends with it.
     task.abort(reason, false);
   }
-}
-
-/** Options of calls that can wait. */
-export interface WaitOptions {
-  /** Aborts the wait; it then rejects with `signal.reason` as it is. */
-  signal?: AbortSignal;
 }
 
 class SleepWait extends Wait implements TimerEntry {

@@ -194,7 +194,7 @@ export class Consumer<T> implements Waker, Pollable, CleanupOwner {
     return Promise.all(pending).then(() => undefined);
   }
 
-  /** @internal A stage started an asynchronous cleanup while this consumer polled or closed. */
+  /** A stage started an asynchronous cleanup while this consumer polled or closed. */
   addCleanup(done: PromiseLike<unknown>): void {
     const settled = Promise.resolve(done);
     // Handled here, so a failure nobody waits for is no unhandled rejection.

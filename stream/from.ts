@@ -31,6 +31,7 @@ import {
   type Waker,
 } from "../_runtime/poll.ts";
 import { broadcastSource } from "../_channel/broadcast.ts";
+import { watchSource } from "../_channel/watch.ts";
 
 const arrayIterator = Array.prototype[Symbol.iterator];
 
@@ -223,5 +224,5 @@ export class ReaderSource<T> implements Source<T> {
 
 /** The stage for a broadcast or watch receiver (the stream owns it), or undefined. */
 export function channelSource<T>(input: unknown): Source<T> | undefined {
-  return broadcastSource(input) as Source<T> | undefined;
+  return (broadcastSource(input) as Source<T> | undefined) ?? watchSource<T>(input);
 }

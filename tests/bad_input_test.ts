@@ -4,14 +4,18 @@
  * The same table is published in README.md ("Bad input").
  */
 import { assert, assertEquals } from "./_assert.ts";
-import { broadcast, channel, SendError } from "../channel.ts";
+import { broadcast, channel, SendError, watch } from "../channel.ts";
 import { interval, Stream, StreamMap } from "../stream.ts";
 import { run, sleep, spawnTask, timeout } from "../task.ts";
+import { Barrier, Mutex, Notify, RwLock, Semaphore } from "../sync.ts";
 
 type Case = { call: string; run: () => unknown; error: new (...args: never[]) => Error };
 
 const stream = () => Stream.iter([1, 2, 3]);
 const notAFunction = 42 as unknown as () => unknown;
+
+const badOptions = 5 as unknown as { signal?: AbortSignal };
+const badSignal = { signal: "stop" as unknown as AbortSignal };
 
 const CASES: Case[] = [
   { call: "sleep(-1)", run: () => sleep(-1), error: RangeError },
@@ -28,6 +32,21 @@ const CASES: Case[] = [
   { call: "broadcast(1.5)", run: () => broadcast(1.5), error: RangeError },
   { call: "broadcast(-1)", run: () => broadcast(-1), error: RangeError },
   { call: "broadcast(2 ** 31)", run: () => broadcast(2 ** 31), error: RangeError },
+  {
+    call: "watch tx.sendModify(42)",
+    run: () => watch(0)[0].sendModify(notAFunction as () => number),
+    error: TypeError,
+  },
+  {
+    call: "watch tx.sendIfModified(42)",
+    run: () => watch(0)[0].sendIfModified(notAFunction as () => boolean),
+    error: TypeError,
+  },
+  {
+    call: "watch rx.waitFor(42)",
+    run: () => watch(0)[1].waitFor(notAFunction as () => boolean),
+    error: TypeError,
+  },
   { call: "Stream.from(42)", run: () => Stream.from(42 as never), error: TypeError },
   { call: "Stream.iter(null)", run: () => Stream.iter(null as never), error: TypeError },
   { call: "map(42)", run: () => stream().map(notAFunction), error: TypeError },
@@ -126,7 +145,61 @@ const CASES: Case[] = [
     },
     error: TypeError,
   },
+  { call: "new Semaphore(-1)", run: () => new Semaphore(-1), error: RangeError },
+  { call: "new Semaphore(1.5)", run: () => new Semaphore(1.5), error: RangeError },
+  {
+    call: "new Semaphore(MAX_PERMITS + 1)",
+    run: () => new Semaphore(Semaphore.MAX_PERMITS + 1),
+    error: RangeError,
+  },
+  { call: "acquire(-1)", run: () => new Semaphore(1).acquire(-1), error: RangeError },
+  { call: "acquire(0.5)", run: () => new Semaphore(1).acquire(0.5), error: RangeError },
+  { call: 'acquire("1")', run: () => new Semaphore(1).acquire("1" as never), error: RangeError },
+  { call: "acquire(1, 5)", run: () => new Semaphore(1).acquire(1, badOptions), error: TypeError },
+  {
+    call: 'acquire(1, { signal: "stop" })',
+    run: () => new Semaphore(1).acquire(1, badSignal),
+    error: TypeError,
+  },
+  { call: "tryAcquire(NaN)", run: () => new Semaphore(1).tryAcquire(NaN), error: RangeError },
+  { call: "addPermits(-1)", run: () => new Semaphore(1).addPermits(-1), error: RangeError },
+  {
+    call: "addPermits past MAX_PERMITS",
+    run: () => new Semaphore(1).addPermits(Semaphore.MAX_PERMITS),
+    error: RangeError,
+  },
+  { call: "forgetPermits(1.5)", run: () => new Semaphore(1).forgetPermits(1.5), error: RangeError },
+  {
+    call: "split(-1)",
+    run: () => new Semaphore(1).tryAcquire()!.split(-1),
+    error: RangeError,
+  },
+  {
+    call: "merge of another semaphore's permit",
+    run: () => new Semaphore(1).tryAcquire()!.merge(new Semaphore(1).tryAcquire()!),
+    error: TypeError,
+  },
+  { call: "lock(5)", run: () => new Mutex(0).lock(badOptions), error: TypeError },
+  { call: "a released MutexGuard's value", run: () => releasedGuard().value, error: TypeError },
+  {
+    call: "new RwLock(v, { maxReaders: 0 })",
+    run: () => new RwLock(0, { maxReaders: 0 }),
+    error: RangeError,
+  },
+  { call: "new RwLock(v, 5)", run: () => new RwLock(0, badOptions as never), error: TypeError },
+  { call: "read(5)", run: () => new RwLock(0).read(badOptions), error: TypeError },
+  { call: "write(5)", run: () => new RwLock(0).write(badOptions), error: TypeError },
+  { call: "notified(5)", run: () => new Notify().notified(badOptions), error: TypeError },
+  { call: "new Barrier(-1)", run: () => new Barrier(-1), error: RangeError },
+  { call: "new Barrier(2.5)", run: () => new Barrier(2.5), error: RangeError },
+  { call: "Barrier wait(5)", run: () => new Barrier(2).wait(badOptions), error: TypeError },
 ];
+
+function releasedGuard(): { value: number } {
+  const guard = new Mutex(0).tryLock()!;
+  guard.release();
+  return guard;
+}
 
 for (const { call, run: attempt, error } of CASES) {
   Deno.test(`bad input: ${call} throws ${error.name} at the call`, () => {
