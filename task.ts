@@ -526,7 +526,8 @@ function nextEpoch(): void {
  * ```
  */
 export function yieldNow(): Promise<void> {
-  return new Promise((resolve) => macrotask(resolve));
+  // As tokio's deferred wake: after the tasks ready now, before woken consumers are polled again.
+  return new Promise((resolve) => resumeAfterYield(resolve));
 }
 
 /** The results of a tuple of promises, in order. */
