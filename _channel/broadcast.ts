@@ -12,7 +12,7 @@
  * @module
  */
 import { checkCount, DONE, PENDING, type Source, type Waker } from "../_runtime/poll.ts";
-import type { WaitOptions } from "../task.ts";
+import type { WaitOptions } from "../_runtime/task_state.ts";
 import { Lagged, SendError } from "./errors.ts";
 import { PolledWait } from "./wait.ts";
 

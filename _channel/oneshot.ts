@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { WaitOptions } from "../task.ts";
+import type { WaitOptions } from "../_runtime/task_state.ts";
 import { ChannelWait } from "./wait.ts";
 import { RecvError, SendError } from "./errors.ts";
 

@@ -14,7 +14,7 @@ import { withResolvers } from "../_runtime/promise.ts";
 import { enqueue, type Pollable } from "../_runtime/scheduler.ts";
 import { linkWait, unlinkWait, Wait } from "../_runtime/task_state.ts";
 
-import type { WaitOptions } from "../task.ts";
+import type { WaitOptions } from "../_runtime/task_state.ts";
 
 /** Options of calls that can wait. */
 export type SignalOption = WaitOptions | undefined;

@@ -9,6 +9,12 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 
+/** Options of calls that can wait. */
+export interface WaitOptions {
+  /** Aborts the wait; it then rejects with `signal.reason` as it is. */
+  signal?: AbortSignal;
+}
+
 /** A wait (a sleep, a receive, a send) that a task's abort must end. */
 export abstract class Wait {
   /** The task waiting, if the wait began inside one. */

@@ -23,7 +23,7 @@
  *
  * @module
  */
-import { withResolvers } from "../_runtime/promise.ts";
+import { Outcome } from "../_runtime/outcome.ts";
 import { type ChannelState, moveSender } from "../_channel/state.ts";
 import { macrotask } from "../_runtime/host.ts";
 
@@ -98,6 +98,9 @@ class WakeEntry implements TimerEntry {
   }
 }
 
+/** What the report of a failure nobody awaited says. */
+const UNOBSERVED = "a thread failed and nothing awaited its handle";
+
 const RUNNING = 0;
 const RETURNED = 1;
 const FAILED = 2;
@@ -124,12 +127,8 @@ export class Thread {
   #flushing = false;
   /** RUNNING, RETURNED or FAILED. */
   #status = RUNNING;
-  /** The result or the error. */
-  #outcome: unknown = undefined;
-  /** Settled when the thread ends; made on demand. */
-  #ended: PromiseWithResolvers<void> | null = null;
-  /** Whether `join()` was called. */
-  #observed = false;
+  /** The result or the error, settled once when the thread ends. */
+  readonly #outcome: Outcome<unknown> = new Outcome();
   /** The pending virtual-time wake-up. */
   #wake: WakeEntry | null = null;
   /** Under virtual time: messages arrived but not yet handled (see `_thread_turns.ts`). */
@@ -184,18 +183,12 @@ export class Thread {
 
   /** Settles like the thread: its result, or its error. */
   join(): Promise<unknown> {
-    this.#observed = true;
-    return this.ended().then(() => {
-      if (this.#status === FAILED) throw this.#outcome;
-      return this.#outcome;
-    });
+    return this.#outcome.observe();
   }
 
   /** Resolves when the thread has ended, however it ended. */
   ended(): Promise<void> {
-    if (this.#status !== RUNNING) return Promise.resolve();
-    this.#ended ??= withResolvers<void>();
-    return this.#ended.promise;
+    return this.#outcome.whenSettled();
   }
 
   /**
@@ -375,7 +368,6 @@ export class Thread {
     if (this.#status !== RUNNING) return;
     this.#flushed();
     this.#status = status;
-    this.#outcome = outcome;
     const state = this.#state;
     this.#state = null;
     const seen = state !== null && !state.receiverClosed;
@@ -384,11 +376,8 @@ export class Thread {
       else state.failSender(outcome);
     }
     this.#release();
-    this.#ended?.resolve();
-    this.#ended = null;
-    if (status === FAILED && report && !seen && !(outcome instanceof SendError)) {
-      macrotask(() => this.#reportIfUnobserved());
-    }
+    const unseen = report && !seen && !(outcome instanceof SendError);
+    this.#outcome.settle(status === RETURNED, outcome, unseen ? UNOBSERVED : undefined);
   }
 
   #release(): void {
@@ -399,11 +388,6 @@ export class Thread {
     live--;
     if (this.#queue !== null) this.#queue.length = 0;
     if (this.#turn !== null) leaveTurns(this.#turn);
-  }
-
-  #reportIfUnobserved(): void {
-    if (this.#observed) return;
-    console.error("weft: a thread failed and nothing awaited its handle:", this.#outcome);
   }
 }
 
