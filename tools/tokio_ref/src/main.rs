@@ -10,6 +10,7 @@
 //!                                  line `\x1e`
 
 mod json;
+mod semaphore;
 
 use std::future::Future;
 use std::io::{BufRead, Write};
@@ -288,6 +289,9 @@ fn run(s: &Json) -> String {
     let out = runtime.block_on(async {
         let start = Instant::now();
         START.with(|s| s.set(Some(start)));
+        if s.get("scenario").map(Json::str) == Some("semaphore") {
+            return semaphore::run(s, start, end_ms, trailer).await;
+        }
         let mut stream = traced("top", build(s, start));
         let cutoff = start + dur(end_ms);
         let mut out = String::new();
