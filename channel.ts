@@ -557,3 +557,4 @@ export function channel<T>(
 }
 
 export { broadcast, BroadcastReceiver, BroadcastSender } from "./_channel/broadcast.ts";
+export { watch, WatchReceiver, WatchSender } from "./_channel/watch.ts";

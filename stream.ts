@@ -56,12 +56,19 @@ import {
   PENDING,
   type Source,
 } from "./_runtime/poll.ts";
-import type { BroadcastReceiver, Lagged, Receiver } from "./channel.ts";
+import type { BroadcastReceiver, Lagged, Receiver, WatchReceiver } from "./channel.ts";
 import { ChainSource } from "./stream/chain.ts";
 import { ChunksTimeoutSource } from "./stream/chunks_timeout.ts";
 import { FilterSource } from "./stream/filter.ts";
 import { FilterMapSource } from "./stream/filter_map.ts";
-import { AsyncIterSource, channelSource, IterSource, ReaderSource } from "./stream/from.ts";
+import {
+  AsyncIterSource,
+  channelSource,
+  IterSource,
+  JoinSetSource,
+  ReaderSource,
+} from "./stream/from.ts";
+import { JoinSet } from "./_task/join_set.ts";
 import { FuseSource } from "./stream/fuse.ts";
 import { IntervalSource } from "./stream/interval.ts";
 import { MapSource } from "./stream/map.ts";
@@ -175,9 +182,37 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    */
   static from<T>(input: BroadcastReceiver<T>): Stream<Result<T, Lagged>>;
   /**
+   * Makes a stream of a watch receiver, tokio-stream's `WatchStream`: the
+   * current value at once, then the value after each change (changes in
+   * between are not queued: each item is the latest value when the stream
+   * is polled). It ends once every sender is gone and the last value was
+   * yielded. The stream owns the receiver: closing the stream closes it.
+   *
+   * @typeParam T The value watched.
+   * @param input The receiver.
+   * @returns The stream of values.
+   * @throws {TypeError} If the receiver is closed.
+   *
+   * @example The current value, then each change
+   * ```ts
+   * import { watch } from "@weft/weft/channel";
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = watch("a");
+   * const stream = Stream.from(rx);
+   * assert.equal(await stream.next(), "a");
+   * tx.send("b");
+   * tx.close();
+   * assert.deepStrictEqual(await stream.toArray(), ["b"]);
+   * ```
+   */
+  static from<T>(input: WatchReceiver<T>): Stream<T>;
+  /**
    * Makes a stream of an iterable, an async iterable, a `ReadableStream`, a
-   * channel `Receiver` (the stream then owns it: closing the stream closes it)
-   * or another stream (returned as is).
+   * channel `Receiver` (the stream then owns it: closing the stream closes it),
+   * a `JoinSet` (its results as tasks finish; closing the stream aborts the
+   * tasks still running) or another stream (returned as is).
    *
    * @typeParam T The items.
    * @param input The source; nothing is read until the stream is consumed.
@@ -195,7 +230,7 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    */
   static from<T>(input: StreamInput<T>): Stream<T>;
   static from<T>(
-    input: StreamInput<T> | BroadcastReceiver<T>,
+    input: StreamInput<T> | BroadcastReceiver<T> | WatchReceiver<T>,
   ): Stream<T> | Stream<Result<T, Lagged>> {
     if (input instanceof Stream) return input;
     return new Stream(toSource(input as StreamInput<T>));
@@ -1365,6 +1400,7 @@ function toSource<T>(input: StreamInput<T>): Source<T> {
   if (typeof ReadableStream !== "undefined" && input instanceof ReadableStream) {
     return new ReaderSource(input);
   }
+  if (input instanceof JoinSet) return new JoinSetSource(input) as Source<T>;
   if (typeof (input as AsyncIterable<T> | null)?.[Symbol.asyncIterator] === "function") {
     return new AsyncIterSource(input as AsyncIterable<T>);
   }

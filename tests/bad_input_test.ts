@@ -4,9 +4,20 @@
  * The same table is published in README.md ("Bad input").
  */
 import { assert, assertEquals } from "./_assert.ts";
-import { broadcast, channel, SendError } from "../channel.ts";
+import { broadcast, channel, SendError, watch } from "../channel.ts";
 import { interval, Stream, StreamMap } from "../stream.ts";
-import { run, sleep, spawnTask, timeout } from "../task.ts";
+import {
+  CancellationToken,
+  JoinSet,
+  race,
+  run,
+  select,
+  sleep,
+  sleepUntil,
+  spawnTask,
+  timeout,
+  timeoutAt,
+} from "../task.ts";
 import { Barrier, Mutex, Notify, RwLock, Semaphore } from "../sync.ts";
 
 type Case = { call: string; run: () => unknown; error: new (...args: never[]) => Error };
@@ -25,6 +36,35 @@ const CASES: Case[] = [
   { call: "timeout(-1, p)", run: () => timeout(-1, Promise.resolve()), error: RangeError },
   { call: "spawnTask(42)", run: () => spawnTask(notAFunction), error: TypeError },
   { call: "run(42)", run: () => run(notAFunction), error: TypeError },
+  {
+    call: "new JoinSet().spawn(42)",
+    run: () => new JoinSet().spawn(notAFunction),
+    error: TypeError,
+  },
+  { call: "race()", run: () => (race as () => unknown)(), error: TypeError },
+  { call: "race(p, 42)", run: () => race(Promise.resolve(), 42 as never), error: TypeError },
+  { call: "select({})", run: () => select({}), error: TypeError },
+  { call: "select({ a: 42 })", run: () => select({ a: 42 as never }), error: TypeError },
+  { call: "sleepUntil(NaN)", run: () => sleepUntil(NaN), error: RangeError },
+  {
+    call: "timeoutAt(Infinity, p)",
+    run: () => timeoutAt(Infinity, Promise.resolve()),
+    error: RangeError,
+  },
+  {
+    call: "token.runUntilCancelled(42)",
+    run: () => new CancellationToken().runUntilCancelled(42 as never),
+    error: TypeError,
+  },
+  {
+    call: "a DropGuard disarmed twice",
+    run: () => {
+      const guard = new CancellationToken().dropGuard();
+      guard.disarm();
+      guard.disarm();
+    },
+    error: TypeError,
+  },
   { call: "channel(-1)", run: () => channel(-1), error: RangeError },
   { call: "channel(1.5)", run: () => channel(1.5), error: RangeError },
   { call: "channel(NaN)", run: () => channel(NaN), error: RangeError },
@@ -32,6 +72,21 @@ const CASES: Case[] = [
   { call: "broadcast(1.5)", run: () => broadcast(1.5), error: RangeError },
   { call: "broadcast(-1)", run: () => broadcast(-1), error: RangeError },
   { call: "broadcast(2 ** 31)", run: () => broadcast(2 ** 31), error: RangeError },
+  {
+    call: "watch tx.sendModify(42)",
+    run: () => watch(0)[0].sendModify(notAFunction as () => number),
+    error: TypeError,
+  },
+  {
+    call: "watch tx.sendIfModified(42)",
+    run: () => watch(0)[0].sendIfModified(notAFunction as () => boolean),
+    error: TypeError,
+  },
+  {
+    call: "watch rx.waitFor(42)",
+    run: () => watch(0)[1].waitFor(notAFunction as () => boolean),
+    error: TypeError,
+  },
   { call: "Stream.from(42)", run: () => Stream.from(42 as never), error: TypeError },
   { call: "Stream.iter(null)", run: () => Stream.iter(null as never), error: TypeError },
   { call: "map(42)", run: () => stream().map(notAFunction), error: TypeError },
