@@ -26,7 +26,7 @@
  * @module
  */
 import { withResolvers } from "./_runtime/promise.ts";
-import { macrotask } from "./_runtime/host.ts";
+import { macrotask, microtask } from "./_runtime/host.ts";
 import { resumeAfterYield, resumeTask } from "./_runtime/scheduler.ts";
 import { BUDGET, checkDuration, checkFunction, deadlineAfter } from "./_runtime/poll.ts";
 import {
@@ -299,7 +299,7 @@ export function spawnTask<T>(fn: (task: TaskContext) => T | PromiseLike<T>): Joi
   } else if (scope !== null) {
     scope.tasks.add(task);
   }
-  queueMicrotask(() => resumeTask(() => start(task, handle, fn)));
+  microtask(() => resumeTask(() => start(task, handle, fn)));
   return handle;
 }
 

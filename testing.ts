@@ -27,7 +27,13 @@
  *
  * @module
  */
-import { macrotask } from "./_runtime/host.ts";
+import {
+  addBusyCheck as addHostBusyCheck,
+  externalBusy,
+  hostMacrotask,
+  setClockWaitsForWeft,
+  stepsPending,
+} from "./_runtime/host.ts";
 import { schedulerIdle } from "./_runtime/scheduler.ts";
 
 interface FakeTimer {
@@ -69,21 +75,13 @@ type Globals = {
 
 let installed: TestClock | null = null;
 
-/** Hooks other weft parts use to say they still have work in flight (threads). */
-const busyChecks = new Set<() => boolean>();
-
 /** Whether weft has work in flight at this instant (consumers to poll, threads running). */
 function busy(): boolean {
-  if (!schedulerIdle()) return true;
-  for (const check of busyChecks) if (check()) return true;
-  return false;
+  return !schedulerIdle() || stepsPending() || externalBusy();
 }
 
 /** @internal Registers a check that is true while work is in flight; returns its remover. */
-export function addBusyCheck(check: () => boolean): () => void {
-  busyChecks.add(check);
-  return () => busyChecks.delete(check);
-}
+export const addBusyCheck: (check: () => boolean) => () => void = addHostBusyCheck;
 
 /** @internal The installed test clock's virtual time, or undefined. */
 export function installedClock(): TestClock | null {
@@ -153,6 +151,7 @@ export class TestClock implements Disposable {
     const clock = new TestClock(options);
     clock.#patch();
     installed = clock;
+    setClockWaitsForWeft(true);
     return clock;
   }
 
@@ -229,6 +228,7 @@ export class TestClock implements Disposable {
     Object.assign(globalThis, this.#saved);
     this.#timers.clear();
     installed = null;
+    setClockWaitsForWeft(false);
   }
 
   /** Uninstalls the clock, as `uninstall()`. */
@@ -280,7 +280,7 @@ export class TestClock implements Disposable {
     // queued consumer poll of this instant has run.
     let quiet = 0;
     while (quiet < 2) {
-      await new Promise<void>((resolve) => macrotask(resolve));
+      await new Promise<void>((resolve) => hostMacrotask(resolve));
       quiet = busy() ? 0 : quiet + 1;
     }
   }

@@ -25,7 +25,7 @@
  */
 import { withResolvers } from "../_runtime/promise.ts";
 import { type ChannelState, moveSender } from "../_channel/state.ts";
-import { macrotask } from "../_runtime/host.ts";
+import { addBusyCheck, fakeTime, macrotask } from "../_runtime/host.ts";
 
 import { type ErrorDescription, errorFromEvent, rebuildError } from "../_worker/errors.ts";
 import { LAYOUT, MSG, type StartMessage } from "./protocol.ts";
@@ -35,7 +35,6 @@ import { leaveTurns, runTurns, takeTurn, type Turn } from "./turns.ts";
 import { insert, remove, type TimerEntry } from "../_runtime/timer.ts";
 import { SendError } from "../channel.ts";
 import { onRunEnd } from "../task.ts";
-import { addBusyCheck, installedClock } from "../testing.ts";
 
 /** How a thread is started. */
 export interface ThreadStart {
@@ -147,7 +146,7 @@ export class Thread {
     this.#clock = new Float64Array(control);
     const ring = RingReader.buffer(RING_CAPACITY);
     this.#ring = new RingReader(this.#control, ring, RING_CAPACITY);
-    const virtual = installedClock() !== null;
+    const virtual = fakeTime();
     this.#queue = virtual ? [] : null;
     this.#turn = virtual ? { busy: () => this.#running(), process: () => this.#drain() } : null;
     this.#clock[LAYOUT.NOW] = Date.now();
