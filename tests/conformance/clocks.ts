@@ -1,17 +1,19 @@
 /**
- * The fake clocks the conformance programs run under: weft's `TestClock`,
- * and `@sinonjs/fake-timers` driven by `tickAsync` as a new user would drive
- * it. `@std/testing`'s `FakeTime` steps as sinon does (one real macrotask
- * between two timers); it cannot be installed here, so sinon stands for both.
+ * The fake clocks the conformance programs run under: weft's `TestClock`;
+ * `@sinonjs/fake-timers` driven by `tickAsync`, as a new user would drive it
+ * (one timer, then one real macrotask, then the next timer); and a model of
+ * `@std/testing`'s `FakeTime` (which cannot be installed here) driven by
+ * `nextAsync` (one real macrotask, then every timer of the next instant).
  *
  * @module
  */
 import FakeTimers from "@sinonjs/fake-timers";
 import { TestClock } from "../../testing.ts";
+import { FakeTimeModel } from "./faketime_model.ts";
 import type { Clock } from "./scenario.ts";
 
 /** The clocks every program runs under. */
-export const CLOCKS = ["TestClock", "sinon"] as const;
+export const CLOCKS = ["TestClock", "sinon", "FakeTime"] as const;
 
 /** One of {@linkcode CLOCKS}. */
 export type ClockKind = (typeof CLOCKS)[number];
@@ -33,6 +35,33 @@ export async function underClock<T>(
   if (kind === "TestClock") {
     using clock = TestClock.install();
     return await body(clock);
+  }
+  if (kind === "FakeTime") {
+    const time = new FakeTimeModel(0);
+    try {
+      return await body({
+        get elapsed() {
+          return time.now;
+        },
+        async tick(ms: number) {
+          // FakeTime's tickAsync fires every timer up to the target in one
+          // loop; nextAsync moves one instant at a time.
+          const target = time.now + ms;
+          for (;;) {
+            await time.runMicrotasks();
+            const next = time.nextDue;
+            if (next === undefined || next > target) break;
+            time.now = next;
+          }
+          time.now = target;
+        },
+        get pendingTimers() {
+          return time.pendingTimers;
+        },
+      });
+    } finally {
+      time.restore();
+    }
   }
   const fake = FakeTimers.withGlobal(globalThis).install({ now: 0 });
   try {
