@@ -25,6 +25,8 @@ async function check(
 for (const kind of CLOCKS) {
   const under = kind === "TestClock" ? "" : ` (under ${kind})`;
   for (const { name, scenario, expected } of CASES) {
+    // FakeTime waits a real timer at each instant: the listings have 3,000.
+    if (kind === "FakeTime" && scenario.scenario === "listing") continue;
     Deno.test(`conformance${under}: ${name}`, () => check(name, scenario, expected, kind));
   }
   // Differences differential fuzzing once found against tokio (tools/tokio_ref/findings).
