@@ -69,9 +69,9 @@
  *
  * @module
  */
-import { macrotask } from "./_runtime/host.ts";
 import { Job, PoolCore, type PoolErrors } from "./_pool/scheduler.ts";
-import { withResolvers } from "./_runtime/promise.ts";
+import { Outcome } from "./_runtime/outcome.ts";
+import { functionSource, moduleHref, typeName } from "./_worker/code.ts";
 import { Cancelled, type WaitOptions } from "./task.ts";
 
 export type { WaitOptions };
@@ -366,14 +366,8 @@ export class BlockingHandle<T> implements PromiseLike<T>, Disposable {
   readonly #core: PoolCore;
   /** The spawn's signal, while it is listened to. */
   #signal: AbortSignal | undefined;
-  /** 0 pending, 1 resolved, 2 rejected. */
-  #status = 0;
-  /** The result or the error. */
-  #outcome: unknown = undefined;
-  /** Created when somebody awaits the handle. */
-  #promise: Promise<T> | null = null;
-  /** Its settle functions. */
-  #settle: PromiseWithResolvers<T> | null = null;
+  /** The job's result or error, settled once. */
+  readonly #outcome: Outcome<T> = new Outcome<T>();
   /** Created when somebody reads `signal`. */
   #controller: AbortController | null = null;
   /** The spawn's signal's listener. */
@@ -392,7 +386,7 @@ export class BlockingHandle<T> implements PromiseLike<T>, Disposable {
   get signal(): AbortSignal {
     if (this.#controller === null) {
       this.#controller = new AbortController();
-      const outcome = this.#outcome;
+      const outcome = this.#outcome.value;
       if (outcome instanceof Cancelled) this.#controller.abort(outcome.reason);
     }
     return this.#controller.signal;
@@ -400,7 +394,7 @@ export class BlockingHandle<T> implements PromiseLike<T>, Disposable {
 
   /** Whether the job has settled (returned, thrown, or been cancelled). */
   get isFinished(): boolean {
-    return this.#status !== 0;
+    return this.#outcome.settled;
   }
 
   /**
@@ -409,7 +403,7 @@ export class BlockingHandle<T> implements PromiseLike<T>, Disposable {
    * @param reason Kept as the `reason` of the `Cancelled` error.
    */
   abort(reason?: unknown): void {
-    if (this.#status !== 0) return;
+    if (this.#outcome.settled) return;
     this.#core.cancel(this.#job, reason, false);
   }
 
@@ -431,41 +425,19 @@ export class BlockingHandle<T> implements PromiseLike<T>, Disposable {
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return this.#observe().then(onFulfilled, onRejected);
-  }
-
-  #observe(): Promise<T> {
-    if (this.#promise !== null) return this.#promise;
-    if (this.#status === 1) this.#promise = Promise.resolve(this.#outcome as T);
-    else if (this.#status === 2) this.#promise = Promise.reject(this.#outcome);
-    else {
-      this.#settle = withResolvers<T>();
-      this.#promise = this.#settle.promise;
-    }
-    return this.#promise;
+    return this.#outcome.observe().then(onFulfilled, onRejected);
   }
 
   #finish(ok: boolean, outcome: unknown, report: boolean): void {
-    this.#status = ok ? 1 : 2;
-    this.#outcome = outcome;
     this.#signal?.removeEventListener("abort", this.#onAbort);
     this.#signal = undefined;
     if (outcome instanceof Cancelled) this.#controller?.abort(outcome.reason);
-    const settle = this.#settle;
-    this.#settle = null;
-    if (settle !== null) {
-      if (ok) settle.resolve(outcome as T);
-      else settle.reject(outcome);
-      return;
-    }
-    if (report) macrotask(() => this.#reportIfUnobserved());
-  }
-
-  #reportIfUnobserved(): void {
-    if (this.#promise !== null) return;
-    console.error("weft: a blocking job failed and nothing awaited its handle:", this.#outcome);
+    this.#outcome.settle(ok, outcome, report ? UNOBSERVED : undefined);
   }
 }
+
+/** What the report of a failure nobody awaited says. */
+const UNOBSERVED = "a blocking job failed and nothing awaited its handle";
 
 /** The shared pool behind spawnBlocking, made on first use. */
 let shared: BlockingPool | null = null;
@@ -595,7 +567,7 @@ export class BlockingPool implements AsyncDisposable {
     if (this.#whenFull === "reject" && !this.#core.hasRoom()) {
       throw new QueueFull(this.#maxQueued);
     }
-    const created = new Job(spec.code, args, spec.transfer);
+    const created = new Job(spec.code, args, spec.transfer, new Error("spawned here"));
     const handle = makeHandle<R>(created, this.#core, spec.signal);
     if (spec.signal?.aborted) {
       this.#core.cancel(created, spec.signal.reason, false);
@@ -770,31 +742,21 @@ function inlineCode(fn: unknown): JobSpec["code"] {
 }
 
 function checkedSource(fn: object): JobSpec["code"] {
-  const source = Function.prototype.toString.call(fn);
-  if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
-    throw new TypeError(
-      "Cannot spawn the job: the function's source is not available (a native or bound function)",
-    );
-  }
-  if (/^class\b/.test(source)) {
-    throw new TypeError("Cannot spawn the job: expected a function, got a class");
-  }
+  const source = functionSource(fn, "spawn the job");
   return { key: codeKey(`f:${source}`), source };
 }
 
 function moduleCode(module: unknown, name: unknown = "default"): JobSpec["code"] {
-  let url: string;
-  if (module instanceof URL) url = module.href;
-  else if (typeof module === "string" && URL.canParse(module)) url = new URL(module).href;
-  else {
+  const url = moduleHref(module);
+  if (url === undefined) {
     throw new TypeError(
       `Cannot spawn the job: module must be a URL or an absolute URL string, got ${
-        typeof module === "string" ? JSON.stringify(module) : typeof module
+        typeName(module)
       }`,
     );
   }
   if (typeof name !== "string") {
-    throw new TypeError(`Cannot spawn the job: export must be a string, got ${typeof name}`);
+    throw new TypeError(`Cannot spawn the job: export must be a string, got ${typeName(name)}`);
   }
   return { key: codeKey(`m:${url}\n${name}`), url, exportName: name };
 }

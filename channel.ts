@@ -39,39 +39,10 @@ import {
 import { checkCount, DONE, PENDING, type Waker } from "./_runtime/poll.ts";
 import { linkWait, unlinkWait, Wait } from "./_runtime/task_state.ts";
 import type { WaitOptions } from "./task.ts";
+import { SendError } from "./_channel/errors.ts";
 
-/**
- * A send was refused: the receiver is closed, or this sender is closed or was
- * moved into a thread. The value is handed back in `value`, never lost.
- *
- * @typeParam T The channel's value type.
- *
- * @example Get the refused value back
- * ```ts
- * import { channel, SendError } from "@weft/weft/channel";
- * import assert from "node:assert/strict";
- *
- * const [tx, rx] = channel<number>();
- * rx.close();
- * try {
- *   tx.send(7);
- *   assert.fail();
- * } catch (error) {
- *   assert.ok(error instanceof SendError);
- *   assert.equal(error.value, 7);
- * }
- * ```
- */
-export class SendError<T = unknown> extends Error {
-  /** The value that was not sent. */
-  readonly value: T;
-  /** Creates the error for `value`, refused for the reason in `message`. */
-  constructor(value: T, message = "Cannot send: the receiver is closed") {
-    super(message);
-    this.name = "SendError";
-    this.value = value;
-  }
-}
+export { Lagged, RecvError, SendError } from "./_channel/errors.ts";
+export { oneshot, OneshotReceiver, OneshotSender } from "./_channel/oneshot.ts";
 
 const MESSAGES: Record<Refusal, string> = {
   "receiver-closed": "Cannot send: the receiver is closed",
@@ -82,6 +53,11 @@ const MESSAGES: Record<Refusal, string> = {
 function refuse<T>(value: T, why: Refusal): Error {
   return new SendError(value, MESSAGES[why]);
 }
+
+/** Make a channel's handles; set by their classes' static blocks (their constructors are private). */
+let makeSender: <T>(slot: SenderSlot<T>) => Sender<T>;
+let makeBoundedSender: <T>(slot: SenderSlot<T>) => BoundedSender<T>;
+let makeReceiver: <T>(state: ChannelState<T>) => Receiver<T>;
 
 /**
  * The sending half of an unbounded channel. `send` never waits.
@@ -103,11 +79,14 @@ function refuse<T>(value: T, why: Refusal): Error {
  * ```
  */
 export class Sender<T> implements Disposable {
+  static {
+    makeSender = <T>(slot: SenderSlot<T>) => new Sender<T>(slot);
+  }
+
   /** This handle's place among the channel's senders. */
   readonly #slot: SenderSlot<T>;
 
-  /** @internal Use {@linkcode channel}. */
-  constructor(slot: SenderSlot<T>) {
+  private constructor(slot: SenderSlot<T>) {
     this.#slot = slot;
     registerSender(this, slot as SenderSlot<unknown>);
   }
@@ -129,7 +108,7 @@ export class Sender<T> implements Disposable {
    * @throws {TypeError} If this sender is closed or was moved.
    */
   clone(): Sender<T> {
-    return new Sender(cloneSlot(this.#slot));
+    return makeSender(this.#slot.clone());
   }
 
   /** Closes this sender; the receiver ends once every sender is closed. Closing twice is harmless. */
@@ -144,7 +123,7 @@ export class Sender<T> implements Disposable {
 
   /** Whether sending would fail: the receiver or this handle is closed. */
   get isClosed(): boolean {
-    return this.#slot.status !== 0 || this.#slot.state.receiverClosed;
+    return this.#slot.isClosed;
   }
 }
 
@@ -167,11 +146,14 @@ export class Sender<T> implements Disposable {
  * ```
  */
 export class BoundedSender<T> implements Disposable {
+  static {
+    makeBoundedSender = <T>(slot: SenderSlot<T>) => new BoundedSender<T>(slot);
+  }
+
   /** This handle's place among the channel's senders. */
   readonly #slot: SenderSlot<T>;
 
-  /** @internal Use {@linkcode channel} with a capacity. */
-  constructor(slot: SenderSlot<T>) {
+  private constructor(slot: SenderSlot<T>) {
     this.#slot = slot;
     registerSender(this, slot as SenderSlot<unknown>);
   }
@@ -235,7 +217,7 @@ export class BoundedSender<T> implements Disposable {
    * @throws {TypeError} If this sender is closed or was moved.
    */
   clone(): BoundedSender<T> {
-    return new BoundedSender(cloneSlot(this.#slot));
+    return makeBoundedSender(this.#slot.clone());
   }
 
   /** Closes this sender; harmless when already closed. */
@@ -250,26 +232,17 @@ export class BoundedSender<T> implements Disposable {
 
   /** Whether sending would fail: the receiver or this handle is closed. */
   get isClosed(): boolean {
-    return this.#slot.status !== 0 || this.#slot.state.receiverClosed;
+    return this.#slot.isClosed;
   }
-}
-
-function cloneSlot<T>(slot: SenderSlot<T>): SenderSlot<T> {
-  if (slot.status === 1) throw new TypeError("Cannot clone the sender: it is closed");
-  if (slot.status === 2) throw new TypeError("Cannot clone the sender: it was moved into a thread");
-  slot.state.senders++;
-  return new SenderSlot(slot.state);
 }
 
 class RecvWait<T> extends Wait implements Waker {
   readonly settle: PromiseWithResolvers<T | undefined> = withResolvers();
-  readonly receiver: Receiver<T>;
   readonly state: ChannelState<T>;
   signal: AbortSignal | undefined;
 
-  constructor(receiver: Receiver<T>, state: ChannelState<T>, signal: AbortSignal | undefined) {
+  constructor(state: ChannelState<T>, signal: AbortSignal | undefined) {
     super();
-    this.receiver = receiver;
     this.state = state;
     this.signal = signal;
     signal?.addEventListener("abort", this);
@@ -308,7 +281,7 @@ class RecvWait<T> extends Wait implements Waker {
     unlinkWait(this);
     this.signal?.removeEventListener("abort", this);
     this.signal = undefined;
-    this.receiver.busy = false;
+    this.state.hasConsumer = false;
   }
 }
 
@@ -333,13 +306,14 @@ class RecvWait<T> extends Wait implements Waker {
  * ```
  */
 export class Receiver<T> implements AsyncIterable<T>, Disposable {
-  /** The channel. */
-  readonly #state: ChannelState<T>;
-  /** @internal Whether a recv() or a loop is consuming. */
-  busy = false;
+  static {
+    makeReceiver = <T>(state: ChannelState<T>) => new Receiver<T>(state);
+  }
 
-  /** @internal Use {@linkcode channel}. */
-  constructor(state: ChannelState<T>) {
+  /** The channel; its `hasConsumer` says whether a recv(), a loop or a stream is consuming. */
+  readonly #state: ChannelState<T>;
+
+  private constructor(state: ChannelState<T>) {
     this.#state = state;
     registerReceiver(this, state as ChannelState<unknown>);
   }
@@ -352,11 +326,11 @@ export class Receiver<T> implements AsyncIterable<T>, Disposable {
    * @throws {TypeError} (as a rejection) If another `recv()` or loop is consuming.
    */
   recv(options?: WaitOptions): Promise<T | undefined> {
-    if (this.busy) return Promise.reject(busyError("receive"));
+    if (this.#state.hasConsumer) return Promise.reject(busyError("receive"));
     const state = this.#state;
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const wait = new RecvWait(this, state, signal);
+    const wait = new RecvWait(state, signal);
     let result;
     try {
       result = state.poll(wait);
@@ -369,7 +343,7 @@ export class Receiver<T> implements AsyncIterable<T>, Disposable {
       return Promise.resolve(result === DONE ? undefined : result);
     }
     const aborted = linkWait(wait);
-    this.busy = true;
+    state.hasConsumer = true;
     if (aborted !== undefined) wait.cancel(aborted.reason);
     return wait.settle.promise;
   }
@@ -384,7 +358,7 @@ export class Receiver<T> implements AsyncIterable<T>, Disposable {
     const state = this.#state;
     if (state.buffer.length === 0 && state.pendingLive === 0) return undefined;
     // Taking a buffered value from under a loop or a stream would split them.
-    if (this.busy) throw busyError("receive");
+    if (state.hasConsumer) throw busyError("receive");
     const result = state.poll(NO_WAKER);
     return result === PENDING || result === DONE ? undefined : result;
   }
@@ -430,9 +404,9 @@ export class Receiver<T> implements AsyncIterable<T>, Disposable {
    * @throws {TypeError} If another loop or `recv()` is consuming.
    */
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    if (this.busy) throw busyError("iterate");
-    this.busy = true;
-    return new ReceiverIterator(this, this.#state);
+    if (this.#state.hasConsumer) throw busyError("iterate");
+    this.#state.hasConsumer = true;
+    return new ReceiverIterator(this.#state);
   }
 }
 
@@ -444,16 +418,13 @@ function busyError(action: string): TypeError {
 
 /** A `for await` loop over a receiver; a pending `next()` is a wait its task's abort ends. */
 class ReceiverIterator<T> extends Wait implements AsyncIterator<T>, Waker {
-  /** The receiver, marked busy while the loop runs. */
-  readonly #receiver: Receiver<T>;
-  /** The channel, until the loop ends. */
+  /** The channel, until the loop ends (it has a consumer until then). */
   #state: ChannelState<T> | null;
   /** The pending `next()`, if any. */
   #waiting: PromiseWithResolvers<IteratorResult<T>> | null = null;
 
-  constructor(receiver: Receiver<T>, state: ChannelState<T>) {
+  constructor(state: ChannelState<T>) {
     super();
-    this.#receiver = receiver;
     this.#state = state;
   }
 
@@ -530,8 +501,8 @@ class ReceiverIterator<T> extends Wait implements AsyncIterator<T>, Waker {
     if (this.#state === null) return;
     unlinkWait(this);
     if (this.#state.waker === this) this.#state.waker = null;
+    this.#state.hasConsumer = false;
     this.#state = null;
-    this.#receiver.busy = false;
     const waiting = this.#waiting;
     this.#waiting = null;
     waiting?.resolve({ value: undefined, done: true });
@@ -582,9 +553,12 @@ export function channel<T>(
 ): [Sender<T>, Receiver<T>] | [BoundedSender<T>, Receiver<T>] {
   if (capacity === undefined) {
     const state = new ChannelState<T>(Infinity, refuse);
-    return [new Sender(new SenderSlot(state)), new Receiver(state)];
+    return [makeSender(new SenderSlot(state)), makeReceiver(state)];
   }
   checkCount(capacity, "create a bounded channel");
   const state = new ChannelState<T>(capacity, refuse);
-  return [new BoundedSender(new SenderSlot(state)), new Receiver(state)];
+  return [makeBoundedSender(new SenderSlot(state)), makeReceiver(state)];
 }
+
+export { broadcast, BroadcastReceiver, BroadcastSender } from "./_channel/broadcast.ts";
+export { watch, WatchReceiver, WatchSender } from "./_channel/watch.ts";

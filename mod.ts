@@ -28,5 +28,6 @@
 export * from "./task.ts";
 export * from "./channel.ts";
 export * from "./stream.ts";
+export * from "./sync.ts";
 export * from "./worker_producer.ts";
 export * from "./blocking.ts";

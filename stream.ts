@@ -56,17 +56,30 @@ import {
   PENDING,
   type Source,
 } from "./_runtime/poll.ts";
-import type { Receiver } from "./channel.ts";
+import type { BroadcastReceiver, Lagged, Receiver, WatchReceiver } from "./channel.ts";
 import { ChainSource } from "./stream/chain.ts";
 import { ChunksTimeoutSource } from "./stream/chunks_timeout.ts";
 import { FilterSource } from "./stream/filter.ts";
 import { FilterMapSource } from "./stream/filter_map.ts";
-import { AsyncIterSource, IterSource, ReaderSource } from "./stream/from.ts";
+import {
+  AsyncIterSource,
+  channelSource,
+  IterSource,
+  JoinSetSource,
+  ReaderSource,
+} from "./stream/from.ts";
+import { JoinSet } from "./_task/join_set.ts";
 import { FuseSource } from "./stream/fuse.ts";
 import { IntervalSource } from "./stream/interval.ts";
 import { MapSource } from "./stream/map.ts";
-import { MapAsyncSource } from "./stream/map_async.ts";
+import { type AsyncMapper, mapAsyncSource } from "./stream/map_async.ts";
+import { BufferUnorderedSource } from "./stream/buffer_unordered.ts";
+import { BufferedSource } from "./stream/buffered.ts";
+import { checkLimit, startWork, type Work, type WorkResult } from "./stream/job.ts";
 import { MergeSource } from "./stream/merge.ts";
+import { MergeAllSource } from "./stream/merge_all.ts";
+import { EmptySource, OnceSource, PendingSource } from "./stream/once.ts";
+import { StreamMapState } from "./stream/stream_map.ts";
 import { SkipSource } from "./stream/skip.ts";
 import { SkipWhileSource } from "./stream/skip_while.ts";
 import { TakeSource } from "./stream/take.ts";
@@ -77,7 +90,22 @@ import { TimeoutRepeatingSource } from "./stream/timeout_repeating.ts";
 import { Elapsed, type WaitOptions } from "./task.ts";
 
 export { Elapsed };
-export type { Result };
+export type { AsyncMapper, Result, Work, WorkResult };
+export type { MapAsyncContext } from "./stream/map_async.ts";
+
+/** Options of `mapAsync`. */
+export interface MapAsyncOptions {
+  /**
+   * At most this many calls in flight: an integer >= 1, or `Infinity`.
+   * @default {1}
+   */
+  concurrency?: number;
+  /**
+   * Yield results in source order (`true`) or as they settle (`false`).
+   * @default {true}
+   */
+  ordered?: boolean;
+}
 
 /** What `Stream.from` accepts. */
 export type StreamInput<T> =
@@ -86,6 +114,9 @@ export type StreamInput<T> =
   | ReadableStream<T>
   | AsyncIterable<T>
   | Iterable<T>;
+
+/** Moves a stream input's pipeline out (module-private: `Stream`'s own `#take`). */
+let sourceOf: <U>(input: StreamInput<U>, action: string) => Source<U>;
 
 const END: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
@@ -108,6 +139,10 @@ const END: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, d
  * ```
  */
 export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
+  static {
+    sourceOf = <U>(input: StreamInput<U>, action: string) => Stream.#sourceOf(input, action);
+  }
+
   /** The pipeline, until it is moved into a combinator or a cursor. */
   #source: Source<T> | null;
   /** The cursor `next()` and iteration pull through. */
@@ -120,9 +155,64 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
   }
 
   /**
+   * Makes a stream of a broadcast receiver, tokio-stream's `BroadcastStream`:
+   * each value as `{ ok: true, value }`, each lag as `{ ok: false, error }`
+   * (a {@linkcode Lagged}, after which the values go on from the oldest the
+   * channel kept); it ends once every sender is closed and all is read. The
+   * stream owns the receiver: closing the stream closes it.
+   *
+   * @typeParam T The values.
+   * @param input The receiver.
+   * @returns The stream of results.
+   * @throws {TypeError} If the receiver already has a consumer.
+   *
+   * @example A lag is an item
+   * ```ts
+   * import { broadcast } from "@weft/weft/channel";
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = broadcast<number>(1);
+   * tx.send(1);
+   * tx.send(2);
+   * tx.close();
+   * const items = await Stream.from(rx).map((r) => r.ok ? r.value : String(r.error)).toArray();
+   * assert.deepStrictEqual(items, ["Lagged(1)", 2]);
+   * ```
+   */
+  static from<T>(input: BroadcastReceiver<T>): Stream<Result<T, Lagged>>;
+  /**
+   * Makes a stream of a watch receiver, tokio-stream's `WatchStream`: the
+   * current value at once, then the value after each change (changes in
+   * between are not queued: each item is the latest value when the stream
+   * is polled). It ends once every sender is gone and the last value was
+   * yielded. The stream owns the receiver: closing the stream closes it.
+   *
+   * @typeParam T The value watched.
+   * @param input The receiver.
+   * @returns The stream of values.
+   * @throws {TypeError} If the receiver is closed.
+   *
+   * @example The current value, then each change
+   * ```ts
+   * import { watch } from "@weft/weft/channel";
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = watch("a");
+   * const stream = Stream.from(rx);
+   * assert.equal(await stream.next(), "a");
+   * tx.send("b");
+   * tx.close();
+   * assert.deepStrictEqual(await stream.toArray(), ["b"]);
+   * ```
+   */
+  static from<T>(input: WatchReceiver<T>): Stream<T>;
+  /**
    * Makes a stream of an iterable, an async iterable, a `ReadableStream`, a
-   * channel `Receiver` (the stream then owns it: closing the stream closes it)
-   * or another stream (returned as is).
+   * channel `Receiver` (the stream then owns it: closing the stream closes it),
+   * a `JoinSet` (its results as tasks finish; closing the stream aborts the
+   * tasks still running) or another stream (returned as is).
    *
    * @typeParam T The items.
    * @param input The source; nothing is read until the stream is consumed.
@@ -138,9 +228,12 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * assert.deepStrictEqual(await Stream.from(readable).toArray(), ["x", "y"]);
    * ```
    */
-  static from<T>(input: StreamInput<T>): Stream<T> {
+  static from<T>(input: StreamInput<T>): Stream<T>;
+  static from<T>(
+    input: StreamInput<T> | BroadcastReceiver<T> | WatchReceiver<T>,
+  ): Stream<T> | Stream<Result<T, Lagged>> {
     if (input instanceof Stream) return input;
-    return new Stream(toSource(input));
+    return new Stream(toSource(input as StreamInput<T>));
   }
 
   /**
@@ -165,6 +258,100 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
       throw new TypeError("Cannot make a stream: expected an iterable");
     }
     return new Stream(new IterSource(iterable));
+  }
+
+  /**
+   * A stream of one item: tokio-stream's `once`.
+   *
+   * @typeParam T The item.
+   * @param item The item, ready at the first pull; the stream then ends.
+   * @returns The stream.
+   *
+   * @example One item
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepStrictEqual(await Stream.once(1).toArray(), [1]);
+   * ```
+   */
+  static once<T>(item: T): Stream<T> {
+    return new Stream(new OnceSource(item));
+  }
+
+  /**
+   * A stream that ends at once: tokio-stream's `empty`.
+   *
+   * @typeParam T The items it would have.
+   * @returns The stream.
+   *
+   * @example No items
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepStrictEqual(await Stream.empty<number>().toArray(), []);
+   * ```
+   */
+  static empty<T = never>(): Stream<T> {
+    return new Stream<T>(new EmptySource());
+  }
+
+  /**
+   * A stream that never yields and never ends: tokio-stream's `pending`.
+   * It holds no timer, so dropping it (or leaving it) leaves nothing behind.
+   *
+   * @typeParam T The items it would have.
+   * @returns The stream.
+   *
+   * @example Nothing, ever
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import { TestClock } from "@weft/weft/testing";
+   * import assert from "node:assert/strict";
+   *
+   * using clock = TestClock.install();
+   * const items = Stream.pending<number>().merge(Stream.once(1)).take(2).toArray();
+   * await clock.tick(1_000);
+   * let settled = false;
+   * items.then(() => settled = true);
+   * await clock.tick(0);
+   * assert.equal(settled, false);
+   * ```
+   */
+  static pending<T = never>(): Stream<T> {
+    return new Stream<T>(new PendingSource());
+  }
+
+  /**
+   * Merges any number of streams: futures-util's `select_all`. Items come
+   * from whichever stream has one; a stream is polled again only once it
+   * woke, and one that just yielded goes behind the others that are ready,
+   * so busy streams take turns (unlike chained `merge`, which favours the
+   * last ones). Each stream is closed as soon as it ends; the merge ends
+   * when all have; closing the merge closes every stream.
+   *
+   * @typeParam T The items.
+   * @param streams Streams or anything `Stream.from` accepts (moved into the merge).
+   * @returns The merged stream.
+   * @throws {TypeError} If `streams` is not iterable, or one of them was moved or is not a source.
+   *
+   * @example Four streams, fairly
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const merged = Stream.mergeAll([["a1", "a2"], ["b1", "b2"], ["c1"]]);
+   * assert.deepStrictEqual(await merged.toArray(), ["a1", "b1", "c1", "a2", "b2"]);
+   * ```
+   */
+  static mergeAll<T>(streams: Iterable<StreamInput<T>>): Stream<T> {
+    if (typeof (streams as Iterable<unknown> | null)?.[Symbol.iterator] !== "function") {
+      throw new TypeError("Cannot merge: expected an iterable of streams");
+    }
+    const inputs = [...streams];
+    const sources = inputs.map((input) => Stream.#sourceOf(input, "merge"));
+    return new Stream(new MergeAllSource(sources));
   }
 
   /** @internal Makes a stream of a poll stage (for weft's own modules). */
@@ -294,15 +481,29 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
   }
 
   /**
-   * Maps each item through an async function, one at a time, in order:
-   * tokio-stream's `then` (a method named `then` would make every stream a
-   * thenable, so it is named `mapAsync`). The source is not pulled while a
-   * result is pending; a rejection ends the stream with that error.
+   * Maps each item through an async function, with at most `concurrency`
+   * calls in flight (futures-util's `map(f).buffered(n)`, or
+   * `.buffer_unordered(n)` with `ordered: false`); the defaults, one at a
+   * time in order, are tokio-stream's `then` (a method named `then` would
+   * make every stream a thenable, so it is named `mapAsync`).
+   *
+   * - `f(item, { signal })` is called when the item is pulled; the source is
+   *   pulled only while fewer than `concurrency` results are held
+   *   (backpressure). A plain value is ready at once.
+   * - Ordered: results come in source order, each as soon as it and every
+   *   one before it has settled. Unordered: in the order they settle.
+   * - On error (a rejection or a throw of `f`): the stream ends with it, after
+   *   the results before it (ordered) or at once (unordered); every call
+   *   still in flight is cancelled (its `signal` aborts).
+   * - On close or cancel: every call in flight has its `signal` aborted; late
+   *   results are dropped.
    *
    * @typeParam U The new items.
    * @param f The async mapping.
+   * @param options `concurrency` and `ordered`.
    * @returns The new stream.
    * @throws {TypeError} If `f` is not a function or the stream was moved.
+   * @throws {RangeError} If `concurrency` is not an integer >= 1 or `Infinity`.
    *
    * @example Await a function per item
    * ```ts
@@ -312,10 +513,97 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
    * const doubled = await Stream.iter([1, 2]).mapAsync(async (n) => n * 2).toArray();
    * assert.deepStrictEqual(doubled, [2, 4]);
    * ```
+   *
+   * @example Eight at a time, as they finish
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import { sleep } from "@weft/weft/task";
+   * import { TestClock } from "@weft/weft/testing";
+   * import assert from "node:assert/strict";
+   *
+   * using clock = TestClock.install();
+   * const done = Stream.iter([30, 10, 20])
+   *   .mapAsync(async (ms, { signal }) => {
+   *     await sleep(ms, { signal });
+   *     return `${ms} at ${clock.elapsed}`;
+   *   }, { concurrency: 8, ordered: false })
+   *   .toArray();
+   * await clock.tick(30);
+   * assert.deepStrictEqual(await done, ["10 at 10", "20 at 20", "30 at 30"]);
+   * ```
    */
-  mapAsync<U>(f: (item: T) => U | PromiseLike<U>): Stream<U> {
+  mapAsync<U>(f: AsyncMapper<T, U>, options?: MapAsyncOptions): Stream<U> {
     checkFunction(f, "mapAsync");
-    return new Stream(new MapAsyncSource(this.#take("mapAsync"), f));
+    const limit = checkLimit(options?.concurrency ?? 1, "mapAsync");
+    const ordered = options?.ordered ?? true;
+    return new Stream(mapAsyncSource(this.#take("mapAsync"), f, limit, ordered));
+  }
+
+  /**
+   * Runs the work items of this stream with at most `n` in flight and yields
+   * their results in source order: futures-util's `buffered`. An item is a
+   * promise, or a function `(signal) => promise` started when it is pulled.
+   * The source is pulled only while fewer than `n` results are held; a
+   * rejection ends the stream after the results before it and aborts the
+   * signals of the rest; closing the stream aborts them too.
+   *
+   * @param n At most this many in flight: an integer >= 1, or `Infinity`.
+   * @returns The stream of results.
+   * @throws {RangeError} If `n` is not an integer >= 1 or `Infinity`.
+   * @throws {TypeError} If the stream was moved.
+   *
+   * @example Two requests at a time, results in order
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import { sleep } from "@weft/weft/task";
+   * import { TestClock } from "@weft/weft/testing";
+   * import assert from "node:assert/strict";
+   *
+   * using clock = TestClock.install();
+   * const fetchLike = (ms: number) => (signal: AbortSignal) => sleep(ms, { signal }).then(() => ms);
+   * const done = Stream.iter([20, 10, 5].map(fetchLike)).buffered(2).toArray();
+   * await clock.tick(25);
+   * assert.deepStrictEqual(await done, [20, 10, 5]);
+   * ```
+   */
+  buffered(n: number): Stream<WorkResult<T>> {
+    const limit = checkLimit(n, "buffer");
+    return new Stream(new BufferedSource(this.#take("buffered"), limit, startWork<WorkResult<T>>));
+  }
+
+  /**
+   * Like `buffered`, but yields each result as soon as it settles
+   * (futures-util's `buffer_unordered`); a rejection ends the stream at once
+   * and aborts the signals of the rest.
+   *
+   * @param n At most this many in flight: an integer >= 1, or `Infinity`.
+   * @returns The stream of results, in the order they settle.
+   * @throws {RangeError} If `n` is not an integer >= 1 or `Infinity`.
+   * @throws {TypeError} If the stream was moved.
+   *
+   * @example The fastest first
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import { sleep } from "@weft/weft/task";
+   * import { TestClock } from "@weft/weft/testing";
+   * import assert from "node:assert/strict";
+   *
+   * using clock = TestClock.install();
+   * const fetchLike = (ms: number) => (signal: AbortSignal) => sleep(ms, { signal }).then(() => ms);
+   * const done = Stream.iter([20, 10, 5].map(fetchLike)).bufferUnordered(2).toArray();
+   * await clock.tick(25);
+   * assert.deepStrictEqual(await done, [10, 5, 20]);
+   * ```
+   */
+  bufferUnordered(n: number): Stream<WorkResult<T>> {
+    const limit = checkLimit(n, "buffer");
+    return new Stream(
+      new BufferUnorderedSource(
+        this.#take("bufferUnordered"),
+        limit,
+        startWork<WorkResult<T>>,
+      ),
+    );
   }
 
   /**
@@ -641,6 +929,46 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
   }
 
   /**
+   * Calls `f(item, { signal })` for each item with at most `n` calls in
+   * flight, and resolves once the stream has ended and every call has
+   * settled: futures-util's `for_each_concurrent`. The stream is pulled only
+   * while fewer than `n` calls run. The first rejection rejects the promise
+   * and aborts the signals of the calls still running; so does `signal`
+   * (rejecting with its reason).
+   *
+   * @param n At most this many calls at once: an integer >= 1, or `Infinity`.
+   * @param f The callback.
+   * @param options `signal` to stop early.
+   * @returns A promise that resolves when every call has settled.
+   * @throws {TypeError} If `f` is not a function or the stream was moved.
+   * @throws {RangeError} If `n` is not an integer >= 1 or `Infinity`.
+   *
+   * @example Three at a time
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import { sleep } from "@weft/weft/task";
+   * import { TestClock } from "@weft/weft/testing";
+   * import assert from "node:assert/strict";
+   *
+   * using clock = TestClock.install();
+   * const ends: number[] = [];
+   * const done = Stream.iter([10, 10, 10, 10]).forEachConcurrent(3, async (ms, { signal }) => {
+   *   await sleep(ms, { signal });
+   *   ends.push(clock.elapsed);
+   * });
+   * await clock.tick(20);
+   * await done;
+   * assert.deepStrictEqual(ends, [10, 10, 10, 20]);
+   * ```
+   */
+  forEachConcurrent(n: number, f: AsyncMapper<T, unknown>, options?: WaitOptions): Promise<void> {
+    checkFunction(f, "forEachConcurrent");
+    const limit = checkLimit(n, "forEachConcurrent");
+    const source = mapAsyncSource(this.#take("forEachConcurrent"), f, limit, false);
+    return drive(new Consumer(source), options?.signal, ignore);
+  }
+
+  /**
    * Folds the items into one value, tokio-stream's `fold`.
    *
    * @typeParam A The accumulator.
@@ -811,7 +1139,194 @@ export function interval(ms: number): Stream<number> {
   return Stream.fromSource(new IntervalSource(ms));
 }
 
+/** Makes the source a stream of a `StreamMap` reads (module-private). */
+let streamMapSource: <K, V>(map: StreamMap<K, V>) => Source<[K, V]>;
+
+/**
+ * Many streams under keys, read as one stream of `[key, value]` pairs:
+ * tokio-stream's `StreamMap`.
+ *
+ * - Fair: each poll tries every stream once, starting one past where the
+ *   previous poll started (tokio starts at a random index; weft rotates, so
+ *   timelines are deterministic).
+ * - A stream that ends is closed and removed at once; reading ends whenever
+ *   the map is empty (a `for await` loop then ends; after an `insert`, the
+ *   map can be read again).
+ * - `insert` and `remove` may be called while the map is read (from another
+ *   task, or from the loop's body): the reader sees the change at once.
+ * - Closing the stream of a map (break, `take`, an error, disposal) closes
+ *   every stream in it and empties it.
+ *
+ * @typeParam K The keys (compared with `Object.is`).
+ * @typeParam V The items of the streams.
+ *
+ * @example Keyed streams, one stream of pairs
+ * ```ts
+ * import { Stream, StreamMap } from "@weft/weft/stream";
+ * import assert from "node:assert/strict";
+ *
+ * const map = new StreamMap<string, number>();
+ * map.insert("a", [1, 2]);
+ * map.insert("b", [10]);
+ * const pairs = await Stream.from(map).toArray();
+ * assert.deepStrictEqual(pairs, [["a", 1], ["b", 10], ["a", 2]]);
+ * assert.equal(map.size, 0);
+ * ```
+ */
+export class StreamMap<K, V> implements AsyncIterable<[K, V]>, Disposable {
+  static {
+    streamMapSource = <K, V>(map: StreamMap<K, V>): Source<[K, V]> => map.#open("read");
+  }
+
+  /** The streams and the poll. */
+  readonly #state = new StreamMapState<K, V>();
+
+  /** How many streams the map holds. */
+  get size(): number {
+    return this.#state.size;
+  }
+
+  /**
+   * Puts `stream` under `key`.
+   *
+   * @param key The key.
+   * @param stream A stream or anything `Stream.from` accepts (moved into the map).
+   * @returns The stream it replaced (still open: close it or read on), or `undefined`.
+   * @throws {TypeError} If `stream` is not a source or was moved.
+   *
+   * @example Replace a stream
+   * ```ts
+   * import { StreamMap } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const map = new StreamMap<string, number>();
+   * assert.equal(map.insert("k", [1]), undefined);
+   * const old = map.insert("k", [2]);
+   * assert.deepStrictEqual(await old?.toArray(), [1]);
+   * ```
+   */
+  insert(key: K, stream: StreamInput<V>): Stream<V> | undefined {
+    const replaced = this.#state.insert(key, sourceOf(stream, "insert"));
+    return replaced === undefined ? undefined : Stream.fromSource(replaced);
+  }
+
+  /**
+   * Takes the stream under `key` out of the map.
+   *
+   * @param key The key.
+   * @returns The stream (still open), or `undefined` if there was none.
+   *
+   * @example Take a stream out
+   * ```ts
+   * import { StreamMap } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const map = new StreamMap<string, number>();
+   * map.insert("k", [1]);
+   * assert.deepStrictEqual(await map.remove("k")?.toArray(), [1]);
+   * assert.equal(map.has("k"), false);
+   * ```
+   */
+  remove(key: K): Stream<V> | undefined {
+    const removed = this.#state.remove(key);
+    return removed === undefined ? undefined : Stream.fromSource(removed);
+  }
+
+  /**
+   * Whether `key` has a stream.
+   *
+   * @param key The key.
+   * @returns true if it has.
+   *
+   * @example Look a key up
+   * ```ts
+   * import { StreamMap } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const map = new StreamMap<string, number>();
+   * map.insert("k", []);
+   * assert.equal(map.has("k"), true);
+   * ```
+   */
+  has(key: K): boolean {
+    return this.#state.has(key);
+  }
+
+  /**
+   * The keys, in the map's internal order (a removal moves the last key into its place).
+   *
+   * @returns The keys.
+   *
+   * @example List the keys
+   * ```ts
+   * import { StreamMap } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const map = new StreamMap<string, number>();
+   * map.insert("a", []);
+   * map.insert("b", []);
+   * assert.deepStrictEqual(map.keys(), ["a", "b"]);
+   * ```
+   */
+  keys(): K[] {
+    return this.#state.keys();
+  }
+
+  /**
+   * Pulls the next `[key, value]` pair, without closing anything when the
+   * map is empty (tokio's `map.next().await`).
+   *
+   * @param options `signal` to stop waiting; the promise then rejects with `signal.reason`.
+   * @returns The next pair, or `undefined` when the map is empty.
+   * @throws {TypeError} If the map is already being read.
+   *
+   * @example Pull pairs one by one
+   * ```ts
+   * import { StreamMap } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const map = new StreamMap<string, number>();
+   * assert.equal(await map.next(), undefined);
+   * map.insert("k", [7]);
+   * assert.deepStrictEqual(await map.next(), ["k", 7]);
+   * ```
+   */
+  async next(options?: WaitOptions): Promise<[K, V] | undefined> {
+    const state = this.#open("pull the next pair");
+    const view: Source<[K, V]> = {
+      poll: (cx) => state.poll(cx),
+      close: () => void (state.busy = false),
+    };
+    let pair: [K, V] | undefined;
+    await drive(new Consumer(view), options?.signal, (item) => {
+      pair = item;
+      return STOP;
+    });
+    return pair;
+  }
+
+  /** Iterates the map's pairs as `Stream.from(map)` does. */
+  [Symbol.asyncIterator](): AsyncIterator<[K, V]> {
+    return Stream.from(this)[Symbol.asyncIterator]();
+  }
+
+  /** Closes every stream in the map and empties it. */
+  [Symbol.dispose](): void {
+    this.#state.clear();
+  }
+
+  #open(action: string): StreamMapState<K, V> {
+    if (this.#state.busy) throw new TypeError(`Cannot ${action}: the map is already being read`);
+    this.#state.busy = true;
+    return this.#state;
+  }
+}
+
 const STOP: unique symbol = Symbol("stop");
+
+function ignore(): undefined {
+  return undefined;
+}
 
 /** The async iterator of a stream: one pull per `next()`. */
 class StreamIterator<T> implements AsyncIterator<T> {
@@ -871,18 +1386,21 @@ function ended<T>(
 }
 
 function toSource<T>(input: StreamInput<T>): Source<T> {
+  if (input instanceof StreamMap) return streamMapSource(input) as Source<T>;
+  const channelStage = channelSource<T>(input);
+  if (channelStage !== undefined) return channelStage;
   const state = receiverState<T>(input);
   if (state !== undefined) {
-    const receiver = input as Receiver<T>;
-    if (receiver.busy) {
+    if (state.hasConsumer) {
       throw new TypeError("Cannot make a stream: this receiver already has a consumer");
     }
-    receiver.busy = true;
+    state.hasConsumer = true;
     return state;
   }
   if (typeof ReadableStream !== "undefined" && input instanceof ReadableStream) {
     return new ReaderSource(input);
   }
+  if (input instanceof JoinSet) return new JoinSetSource(input) as Source<T>;
   if (typeof (input as AsyncIterable<T> | null)?.[Symbol.asyncIterator] === "function") {
     return new AsyncIterSource(input as AsyncIterable<T>);
   }

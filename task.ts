@@ -25,11 +25,12 @@
  *
  * @module
  */
-import { withResolvers } from "./_runtime/promise.ts";
 import { macrotask, microtask } from "./_runtime/host.ts";
+import { joinUntil, Outcome } from "./_runtime/outcome.ts";
 import { resumeAfterYield, resumeTask } from "./_runtime/scheduler.ts";
 import { BUDGET, checkDuration, checkFunction, deadlineAfter } from "./_runtime/poll.ts";
 import {
+  type AbortListener,
   currentTask,
   linkWait,
   runAs,
@@ -37,8 +38,18 @@ import {
   TaskState,
   unlinkWait,
   Wait,
+  type WaitOptions,
 } from "./_runtime/task_state.ts";
-import { insert, remove, type TimerEntry } from "./_runtime/timer.ts";
+import { insert, now, remove, type TimerEntry } from "./_runtime/timer.ts";
+import { checkDeadline } from "./_task/deadline.ts";
+import { setSpawner } from "./_task/join_set.ts";
+import { checkFuture, launch as startFuture, raceLaunched, type Settled } from "./_task/race.ts";
+
+export { AbortHandle, type JoinResult, JoinSet } from "./_task/join_set.ts";
+export { CancellationToken, DropGuard } from "./_task/cancellation_token.ts";
+export type { Settled } from "./_task/race.ts";
+
+export type { WaitOptions };
 
 /**
  * The error a {@linkcode JoinHandle} rejects with when its task was aborted,
@@ -104,6 +115,9 @@ export interface TaskContext {
   readonly signal: AbortSignal;
 }
 
+/** Makes a task's handle; set by JoinHandle's static block (its constructor is private). */
+let makeJoinHandle: <T>(task: TaskState, outcome: TaskOutcome<T>) => JoinHandle<T>;
+
 /**
  * A handle to a spawned task: await it for the task's result, `abort()` it to
  * cancel the task. Disposing it (`using`) aborts the task.
@@ -129,28 +143,19 @@ export interface TaskContext {
  * ```
  */
 export class JoinHandle<T> implements PromiseLike<T>, TaskContext, Disposable {
-  /** Shared state, reachable from the task's own waits. */
-  readonly #task: TaskState;
-  /** 0 running, 1 resolved, 2 rejected. */
-  #status = 0;
-  /** The result or the error. */
-  #outcome: unknown = undefined;
-  /** Created when somebody awaits the handle. */
-  #promise: Promise<T> | null = null;
-  /** Its settle functions. */
-  #settle: PromiseWithResolvers<T> | null = null;
-
-  /** @internal Use {@linkcode spawnTask}. */
-  constructor(task: TaskState) {
-    this.#task = task;
-    task.onAbort = this;
+  static {
+    makeJoinHandle = <T>(task: TaskState, outcome: TaskOutcome<T>) =>
+      new JoinHandle<T>(task, outcome);
   }
 
-  /** @internal Called when the task is aborted. */
-  taskAborted(reason: unknown, report: boolean): void {
-    // A finished task can still be aborted for work it left running; its
-    // handle keeps the outcome it had.
-    if (this.#status === 0) this.#finish(2, new Cancelled(reason), report);
+  /** Shared state, reachable from the task's own waits. */
+  readonly #task: TaskState;
+  /** The task's result or error, settled once. */
+  readonly #outcome: TaskOutcome<T>;
+
+  private constructor(task: TaskState, outcome: TaskOutcome<T>) {
+    this.#task = task;
+    this.#outcome = outcome;
   }
 
   /** The task's signal: aborted when the task is. */
@@ -160,12 +165,12 @@ export class JoinHandle<T> implements PromiseLike<T>, TaskContext, Disposable {
 
   /** Whether the task has finished (returned, thrown or been aborted). */
   get isFinished(): boolean {
-    return this.#status !== 0;
+    return this.#outcome.settled;
   }
 
   /** Cancels the task with `reason`; does nothing once it has finished. */
   abort(reason?: unknown): void {
-    if (this.#status !== 0) return;
+    if (this.#outcome.settled) return;
     this.#task.abort(reason, false);
   }
 
@@ -195,15 +200,7 @@ export class JoinHandle<T> implements PromiseLike<T>, TaskContext, Disposable {
    * ```
    */
   join(options?: WaitOptions): Promise<T> {
-    const signal = options?.signal;
-    const result = this.#observe();
-    if (signal === undefined) return result;
-    if (signal.aborted) return Promise.reject(signal.reason);
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
-      result.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-    });
+    return joinUntil(this.#outcome.observe(), options?.signal);
   }
 
   /** Settles like the task: resolved with its result, or rejected. */
@@ -211,43 +208,27 @@ export class JoinHandle<T> implements PromiseLike<T>, TaskContext, Disposable {
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return this.#observe().then(onFulfilled, onRejected);
+    return this.#outcome.observe().then(onFulfilled, onRejected);
+  }
+}
+
+/** What the report of a failure nobody awaited says. */
+const UNOBSERVED = "a task failed and nothing awaited its JoinHandle";
+
+/** A task's outcome: settled by its function, or by an abort (it is the task's abort listener). */
+class TaskOutcome<T> extends Outcome<T> implements AbortListener {
+  /** The task was aborted: the handle rejects with `Cancelled`. */
+  taskAborted(reason: unknown, report: boolean): void {
+    // A finished task can still be aborted for work it left running; its
+    // handle keeps the outcome it had.
+    if (!this.settled) this.settle(false, new Cancelled(reason), report ? UNOBSERVED : undefined);
   }
 
-  /** @internal Called by spawnTask with the function's outcome. */
-  complete(ok: boolean, outcome: unknown): void {
-    if (this.#status !== 0) return;
-    this.#task.finish();
-    this.#finish(ok ? 1 : 2, outcome, !ok);
-  }
-
-  #observe(): Promise<T> {
-    if (this.#promise !== null) return this.#promise;
-    if (this.#status === 1) this.#promise = Promise.resolve(this.#outcome as T);
-    else if (this.#status === 2) this.#promise = Promise.reject(this.#outcome);
-    else {
-      this.#settle = withResolvers<T>();
-      this.#promise = this.#settle.promise;
-    }
-    return this.#promise;
-  }
-
-  #finish(status: 1 | 2, outcome: unknown, report: boolean): void {
-    this.#status = status;
-    this.#outcome = outcome;
-    const settle = this.#settle;
-    this.#settle = null;
-    if (settle !== null) {
-      if (status === 1) settle.resolve(outcome as T);
-      else settle.reject(outcome);
-      return;
-    }
-    if (report) macrotask(() => this.#reportIfUnobserved());
-  }
-
-  #reportIfUnobserved(): void {
-    if (this.#promise !== null) return;
-    console.error("weft: a task failed and nothing awaited its JoinHandle:", this.#outcome);
+  /** The task's function settled: `ok` with `value`, or failed with it. */
+  complete(task: TaskState, ok: boolean, value: unknown): void {
+    if (this.settled) return;
+    task.finish();
+    this.settle(ok, value, ok ? undefined : UNOBSERVED);
   }
 }
 
@@ -291,7 +272,9 @@ export function spawnTask<T>(fn: (task: TaskContext) => T | PromiseLike<T>): Joi
   checkFunction(fn, "spawn a task");
   const scope = currentTask()?.scope ?? null;
   const task = new TaskState(scope);
-  const handle = new JoinHandle<T>(task);
+  const outcome = new TaskOutcome<T>();
+  task.onAbort = outcome;
+  const handle = makeJoinHandle(task, outcome);
   if (scope?.closed) {
     // Spawned during shutdown (say, from a cancelled task's `finally`): it
     // would outlive its run(), so it is cancelled before it starts.
@@ -299,7 +282,7 @@ export function spawnTask<T>(fn: (task: TaskContext) => T | PromiseLike<T>): Joi
   } else if (scope !== null) {
     scope.tasks.add(task);
   }
-  microtask(() => resumeTask(() => start(task, handle, fn)));
+  microtask(() => resumeTask(() => start(task, outcome, handle, fn)));
   return handle;
 }
 
@@ -310,6 +293,7 @@ export function spawnTask<T>(fn: (task: TaskContext) => T | PromiseLike<T>): Joi
  */
 function start<T>(
   task: TaskState,
+  outcome: TaskOutcome<T>,
   handle: JoinHandle<T>,
   fn: (task: TaskContext) => T | PromiseLike<T>,
 ): void {
@@ -318,15 +302,15 @@ function start<T>(
   try {
     result = runAs(task, fn, handle);
   } catch (error) {
-    handle.complete(false, error);
+    outcome.complete(task, false, error);
     return;
   }
-  if (!isThenable(result)) return handle.complete(true, result);
+  if (!isThenable(result)) return outcome.complete(task, true, result);
   // A foreign thenable is adopted as `await` would adopt it.
   const promise = result instanceof Promise ? result : Promise.resolve(result);
   promise.then(
-    (value: T) => handle.complete(true, value),
-    (error: unknown) => handle.complete(false, error),
+    (value: T) => outcome.complete(task, true, value),
+    (error: unknown) => outcome.complete(task, false, error),
   );
 }
 
@@ -388,23 +372,6 @@ async function runScoped<T>(main: () => T | PromiseLike<T>): Promise<T> {
     // What main left running (a promise chain nobody awaits) ends with it.
     task.abort(reason, false);
   }
-}
-
-/**
- * Registers `cleanup` to run when the current `run()` finishes. Returns a
- * function that unregisters it, or undefined outside a run (or once it is ending).
- */
-export function onRunEnd(cleanup: () => void): (() => void) | undefined {
-  const scope = currentTask()?.scope;
-  if (scope === undefined || scope === null || scope.closed) return undefined;
-  scope.cleanups.add(cleanup);
-  return () => scope.cleanups.delete(cleanup);
-}
-
-/** Options of calls that can wait. */
-export interface WaitOptions {
-  /** Aborts the wait; it then rejects with `signal.reason` as it is. */
-  signal?: AbortSignal;
 }
 
 class SleepWait extends Wait implements TimerEntry {
@@ -559,7 +526,8 @@ function nextEpoch(): void {
  * ```
  */
 export function yieldNow(): Promise<void> {
-  return new Promise((resolve) => macrotask(resolve));
+  // As tokio's deferred wake: after the tasks ready now, before woken consumers are polled again.
+  return new Promise((resolve) => resumeAfterYield(resolve));
 }
 
 /** The results of a tuple of promises, in order. */
@@ -626,48 +594,119 @@ function isAbortable<T>(
 }
 
 /**
- * Runs two futures and settles like the first to finish, trpl's `race`. The
- * slower one is cancelled when it can be: a handle with `abort()` ({@linkcode JoinHandle}, `BlockingHandle`) is aborted,
- * a function is called with a signal that is then aborted; a plain promise is
- * left to finish unobserved.
+ * Runs any number of futures (at least one) and settles like the first to
+ * finish, trpl's `race` and tokio's `select!` with `biased;`.
  *
- * @typeParam A The first future's result.
- * @typeParam B The second future's result.
- * @param a The first future.
- * @param b The second future.
+ * - Every future starts at once: functions are called with a fresh signal.
+ * - The first to settle wins: its value, or its error.
+ * - Every other one is cancelled when it can be: a handle with `abort()`
+ *   ({@linkcode JoinHandle}, `BlockingHandle`) is aborted, a function's signal
+ *   is aborted, both with a {@linkcode Cancelled} ("it lost a race"); a plain
+ *   promise is left to finish unobserved. The winner's signal is left alone.
+ * - Among futures already settled at the call, the first in argument order
+ *   wins.
+ *
+ * @typeParam F The futures.
+ * @param futures Promises, task handles, or functions given a signal.
  * @returns The winner's result (or its error).
+ * @throws {TypeError} If there is no future, or one is neither a function nor a promise
+ *   (then none is started).
  *
- * @example The slower sleeper is cancelled
+ * @example The slower sleepers are cancelled
  * ```ts
  * import { race, sleep } from "@weft/weft/task";
  * import assert from "node:assert/strict";
  *
  * let slowFinished = false;
+ * const slow = (ms: number) => (signal: AbortSignal) =>
+ *   sleep(ms, { signal }).then(() => {
+ *     slowFinished = true;
+ *     return "slow";
+ *   });
  * const winner = await race(
  *   (signal) => sleep(10, { signal }).then(() => "fast"),
- *   (signal) => sleep(50, { signal }).then(() => { slowFinished = true; return "slow"; }),
+ *   slow(50),
+ *   slow(70),
  * );
  * assert.deepStrictEqual([winner, slowFinished], ["fast", false]);
  * ```
+ *
+ * @example Biased: the first ready future in argument order wins
+ * ```ts
+ * import { race } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await race(Promise.resolve("a"), Promise.resolve("b")), "a");
+ * ```
  */
-export function race<A, B>(a: Cancellable<A>, b: Cancellable<B>): Promise<A | B> {
-  // Both are checked before either starts, so a bad `b` leaves no `a` running.
-  checkCancellable(a, "race");
-  checkCancellable(b, "race");
-  const left = launch(a, "race");
-  const right = launch(b, "race");
-  // Only the loser is cancelled: the winner's signal may still guard work it
-  // handed back (a fetch's body, say).
-  let decided = false;
-  const settleWith = (loser: Launched<unknown>) => () => {
-    if (decided) return;
-    decided = true;
-    loser.cancel(new Cancelled("it lost a race"));
-  };
-  return Promise.race([
-    left.promise.finally(settleWith(right)),
-    right.promise.finally(settleWith(left)),
-  ]);
+export function race<const F extends readonly [Cancellable<unknown>, ...Cancellable<unknown>[]]>(
+  ...futures: F
+): Promise<Settled<F[number]>> {
+  if (futures.length === 0) throw new TypeError("Cannot race: expected at least one future");
+  // All are checked before any starts, so a bad one leaves nothing running.
+  for (const future of futures) checkFuture(future, "race");
+  const started = futures.map((future) => startFuture(future as Cancellable<unknown>));
+  return raceLaunched(started, lostRace).then((won) => won.value as Settled<F[number]>);
+}
+
+function lostRace(): Cancelled {
+  return new Cancelled("it lost a race");
+}
+
+/** What `select` resolves with: the winning branch's key and value. */
+export type Selected<B> = { [K in keyof B]: { readonly key: K; readonly value: Settled<B[K]> } }[
+  keyof B
+];
+
+/**
+ * Waits for whichever of several named futures settles first, tokio's
+ * `select!` (with `biased;`).
+ *
+ * - `branches` maps names to futures: promises, task handles, or functions
+ *   given a signal; every one starts at once.
+ * - It resolves with `{ key, value }` of the first to fulfil, or rejects with
+ *   the error of the first to fail.
+ * - Every other branch is cancelled as in {@linkcode race}.
+ * - Among branches already settled at the call, the first in key order (the
+ *   object's property order) wins.
+ * - When `signal` aborts first, every branch is cancelled with its reason and
+ *   the call rejects with it.
+ *
+ * @typeParam B The branches.
+ * @param branches The named futures (at least one).
+ * @param options `signal` to give up on every branch.
+ * @returns The winning branch's key and value.
+ * @throws {TypeError} If `branches` is not an object with at least one future.
+ *
+ * @example Whichever comes first: a message or a deadline
+ * ```ts
+ * import { channel } from "@weft/weft/channel";
+ * import { select, sleep } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = channel<string>();
+ * setTimeout(() => tx.send("hello"), 1);
+ * const first = await select({
+ *   message: rx.recv(),
+ *   timeout: (signal) => sleep(1_000, { signal }),
+ * });
+ * assert.deepStrictEqual(first, { key: "message", value: "hello" });
+ * ```
+ */
+export function select<const B extends Readonly<Record<string, Cancellable<unknown>>>>(
+  branches: B,
+  options?: WaitOptions,
+): Promise<Selected<B>> {
+  if (typeof branches !== "object" || branches === null) {
+    throw new TypeError("Cannot select: expected an object of named futures");
+  }
+  const keys = Object.keys(branches);
+  if (keys.length === 0) throw new TypeError("Cannot select: expected at least one branch");
+  for (const key of keys) checkFuture(branches[key], "select");
+  const started = keys.map((key) => startFuture(branches[key] as Cancellable<unknown>));
+  return raceLaunched(started, lostRace, options?.signal).then(
+    (won) => ({ key: keys[won.index], value: won.value }) as Selected<B>,
+  );
 }
 
 /**
@@ -735,3 +774,62 @@ function launch<T>(future: Cancellable<T>, action: string): Launched<T> {
   }
   return { promise: Promise.resolve(future as PromiseLike<T>), cancel: () => {} };
 }
+
+/**
+ * Waits until `deadline`, a `Date.now()`-scale timestamp in milliseconds,
+ * tokio's `sleep_until`. A deadline already reached completes at once, as
+ * `sleep(0)` does; a fractional one is rounded up to a whole millisecond.
+ *
+ * @param deadline When to wake, in `Date.now()` milliseconds.
+ * @param options `signal` to cancel the wait (rejects with `signal.reason`).
+ * @returns A promise that resolves at `deadline`.
+ * @throws {RangeError} If `deadline` is NaN, infinite or not a number.
+ *
+ * @example Wake at an instant
+ * ```ts
+ * import { sleepUntil } from "@weft/weft/task";
+ * import { TestClock } from "@weft/weft/testing";
+ * import assert from "node:assert/strict";
+ *
+ * using clock = TestClock.install();
+ * let woke = -1;
+ * const done = sleepUntil(Date.now() + 30).then(() => (woke = clock.elapsed));
+ * await clock.tick(100);
+ * await done;
+ * assert.equal(woke, 30);
+ * ```
+ */
+export function sleepUntil(deadline: number, options?: WaitOptions): Promise<void> {
+  checkDeadline(deadline, "sleep");
+  return sleep(Math.max(0, Math.ceil(deadline) - now()), options);
+}
+
+/**
+ * Settles like `future` if it finishes before `deadline` (a `Date.now()`-scale
+ * timestamp in milliseconds), else rejects with {@linkcode Elapsed} and
+ * cancels `future` when it can, tokio's `timeout_at`: `timeout()` with an
+ * instant instead of a duration.
+ *
+ * @typeParam T The future's result.
+ * @param deadline The instant, in `Date.now()` milliseconds.
+ * @param future A promise, task handle, or function given a signal.
+ * @returns The future's result.
+ * @throws {RangeError} If `deadline` is NaN, infinite or not a number.
+ *
+ * @example One deadline for several steps
+ * ```ts
+ * import { Elapsed, sleep, timeoutAt } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * const deadline = Date.now() + 20;
+ * assert.equal(await timeoutAt(deadline, sleep(1).then(() => "first")), "first");
+ * const error = await timeoutAt(deadline, (signal) => sleep(1_000, { signal })).catch((e) => e);
+ * assert.ok(error instanceof Elapsed);
+ * ```
+ */
+export function timeoutAt<T>(deadline: number, future: Cancellable<T>): Promise<T> {
+  checkDeadline(deadline, "set a timeout");
+  return timeout(Math.max(0, Math.ceil(deadline) - now()), future);
+}
+
+setSpawner(spawnTask);

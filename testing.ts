@@ -27,14 +27,9 @@
  *
  * @module
  */
-import {
-  addBusyCheck as addHostBusyCheck,
-  externalBusy,
-  hostMacrotask,
-  setClockWaitsForWeft,
-  stepsPending,
-} from "./_runtime/host.ts";
+import { hostMacrotask, stepsPending } from "./_runtime/host.ts";
 import { schedulerIdle } from "./_runtime/scheduler.ts";
+import { busyElsewhere, installedClock, setInstalledClock } from "./_runtime/virtual_time.ts";
 
 interface FakeTimer {
   /** Host-visible id. */
@@ -73,19 +68,9 @@ type Globals = {
   Date: DateConstructor;
 };
 
-let installed: TestClock | null = null;
-
 /** Whether weft has work in flight at this instant (consumers to poll, threads running). */
 function busy(): boolean {
-  return !schedulerIdle() || stepsPending() || externalBusy();
-}
-
-/** @internal Registers a check that is true while work is in flight; returns its remover. */
-export const addBusyCheck: (check: () => boolean) => () => void = addHostBusyCheck;
-
-/** @internal The installed test clock's virtual time, or undefined. */
-export function installedClock(): TestClock | null {
-  return installed;
+  return !schedulerIdle() || stepsPending() || busyElsewhere();
 }
 
 /**
@@ -145,13 +130,12 @@ export class TestClock implements Disposable {
    * @throws {TypeError} If a TestClock is already installed.
    */
   static install(options: TestClockOptions = {}): TestClock {
-    if (installed !== null) {
+    if (installedClock() !== null) {
       throw new TypeError("Cannot install the test clock: one is already installed");
     }
     const clock = new TestClock(options);
     clock.#patch();
-    installed = clock;
-    setClockWaitsForWeft(true);
+    setInstalledClock(clock);
     return clock;
   }
 
@@ -224,11 +208,10 @@ export class TestClock implements Disposable {
 
   /** Restores the host's timers and `Date`; pending fake timers are dropped. */
   uninstall(): void {
-    if (installed !== this) return;
+    if (installedClock() !== this) return;
     Object.assign(globalThis, this.#saved);
     this.#timers.clear();
-    installed = null;
-    setClockWaitsForWeft(false);
+    setInstalledClock(null);
   }
 
   /** Uninstalls the clock, as `uninstall()`. */

@@ -64,6 +64,8 @@
  * @module
  */
 import { Thread } from "./_thread/main.ts";
+import { joinUntil } from "./_runtime/outcome.ts";
+import { functionSource, moduleHref, typeName } from "./_worker/code.ts";
 import { BoundedSender, type Sender, SendError } from "./channel.ts";
 import type { WaitOptions } from "./task.ts";
 
@@ -172,6 +174,9 @@ export class ThreadTerminated extends Error {
   }
 }
 
+/** Makes a thread's handle; set by ThreadHandle's static block (its constructor is private). */
+let makeThreadHandle: <R>(thread: Thread) => ThreadHandle<R>;
+
 /**
  * A running thread, as returned by {@linkcode spawnThread}: Rust's
  * `JoinHandle` of `thread::spawn`.
@@ -205,11 +210,14 @@ export class ThreadTerminated extends Error {
  * ```
  */
 export class ThreadHandle<R = void> implements AsyncDisposable {
+  static {
+    makeThreadHandle = <R>(thread: Thread) => new ThreadHandle<R>(thread);
+  }
+
   /** The main-side state of the thread. */
   readonly #thread: Thread;
 
-  /** @internal Use {@linkcode spawnThread}. */
-  constructor(thread: Thread) {
+  private constructor(thread: Thread) {
     this.#thread = thread;
   }
 
@@ -221,18 +229,7 @@ export class ThreadHandle<R = void> implements AsyncDisposable {
    * @throws The thread's error (as a rejection), rebuilt on the main thread; {@linkcode ThreadTerminated} if it was terminated.
    */
   join(options?: WaitOptions): Promise<R> {
-    const joined = this.#thread.join() as Promise<R>;
-    const signal = options?.signal;
-    if (signal === undefined) return joined;
-    if (signal.aborted) {
-      joined.catch(() => {});
-      return Promise.reject(signal.reason);
-    }
-    return new Promise<R>((resolve, reject) => {
-      const abort = () => reject(signal.reason);
-      signal.addEventListener("abort", abort, { once: true });
-      joined.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
-    });
+    return joinUntil(this.#thread.join() as Promise<R>, options?.signal);
   }
 
   /** Asks the thread to stop: its `send` throws `SendError`, its `sleepSync` returns at once. */
@@ -328,30 +325,20 @@ export function spawnThread<T, A extends unknown[] = [], R = void>(
     args,
     name,
     terminated: (why: string) => new ThreadTerminated(why),
+    site: new Error("spawned here"),
   };
-  return new ThreadHandle<R>(new Thread(start, tx));
+  return makeThreadHandle<R>(new Thread(start, tx));
 }
 
 function threadCode(thread: unknown): { source: string | undefined; url: string | undefined } {
   if (typeof thread === "function") {
-    const source = Function.prototype.toString.call(thread);
-    if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
-      throw new TypeError(
-        "Cannot spawn the thread: the function's source is not available (a native or bound function)",
-      );
-    }
-    if (/^class\b/.test(source)) {
-      throw new TypeError("Cannot spawn the thread: expected a function, got a class");
-    }
-    return { source, url: undefined };
+    return { source: functionSource(thread, "spawn the thread"), url: undefined };
   }
-  if (thread instanceof URL) return { source: undefined, url: thread.href };
-  if (typeof thread === "string" && URL.canParse(thread)) {
-    return { source: undefined, url: new URL(thread).href };
-  }
+  const url = moduleHref(thread);
+  if (url !== undefined) return { source: undefined, url };
   throw new TypeError(
     `Cannot spawn the thread: expected a function or an absolute module URL, got ${
-      typeof thread === "string" ? JSON.stringify(thread) : typeof thread
+      typeName(thread)
     }`,
   );
 }

@@ -18,6 +18,7 @@ import {
   type Source,
   type Waker,
 } from "../_runtime/poll.ts";
+import { Friends } from "../_runtime/friends.ts";
 import { Queue } from "./queue.ts";
 import { unlinkWait, Wait } from "../_runtime/task_state.ts";
 
@@ -108,6 +109,8 @@ export class ChannelState<T> implements Source<T> {
   failure: { error: unknown; at: number } | null = null;
   /** Told once when the receiver closes. */
   closeListeners: Set<() => void> | null = null;
+  /** Whether a `recv()`, a loop or a stream is consuming (one consumer at a time). */
+  hasConsumer = false;
 
   constructor(capacity: number, refuse: (value: T, why: Refusal) => Error) {
     this.capacity = capacity;
@@ -291,12 +294,25 @@ export class ChannelState<T> implements Source<T> {
   }
 }
 
-/** One sender handle: the channel it feeds and whether it is still usable. */
+/** A sender handle that can send. */
+export const OPEN = 0;
+/** A sender handle that was closed. */
+export const CLOSED = 1;
+/** A sender handle that was moved into a thread. */
+export const MOVED = 2;
+
+/** Where a sender handle stands. */
+export type SenderStatus = typeof OPEN | typeof CLOSED | typeof MOVED;
+
+/**
+ * One sender handle: the channel it feeds and whether it is still usable.
+ * Both kinds of sender (unbounded, bounded) delegate to it what they share.
+ */
 export class SenderSlot<T> {
   /** The channel. */
   readonly state: ChannelState<T>;
-  /** 0 open, 1 closed, 2 moved into a thread. */
-  status: 0 | 1 | 2 = 0;
+  /** OPEN, CLOSED or MOVED. */
+  status: SenderStatus = OPEN;
 
   constructor(state: ChannelState<T>) {
     this.state = state;
@@ -304,37 +320,51 @@ export class SenderSlot<T> {
 
   /** Throws the right error unless the handle is open and the receiver too. */
   check(value: T): ChannelState<T> {
-    if (this.status === 1) throw this.state.refuse(value, "sender-closed");
-    if (this.status === 2) throw this.state.refuse(value, "sender-moved");
+    if (this.status === CLOSED) throw this.state.refuse(value, "sender-closed");
+    if (this.status === MOVED) throw this.state.refuse(value, "sender-moved");
     if (this.state.receiverClosed) throw this.state.refuse(value, "receiver-closed");
     return this.state;
   }
 
+  /** A slot for one more sender handle of the same channel. */
+  clone(): SenderSlot<T> {
+    if (this.status === CLOSED) throw new TypeError("Cannot clone the sender: it is closed");
+    if (this.status === MOVED) {
+      throw new TypeError("Cannot clone the sender: it was moved into a thread");
+    }
+    this.state.senders++;
+    return new SenderSlot(this.state);
+  }
+
   /** Closes this handle; harmless when already closed or moved. */
   close(): void {
-    if (this.status !== 0) return;
-    this.status = 1;
+    if (this.status !== OPEN) return;
+    this.status = CLOSED;
     this.state.dropSender();
+  }
+
+  /** Whether sending would fail: the receiver or this handle is closed. */
+  get isClosed(): boolean {
+    return this.status !== OPEN || this.state.receiverClosed;
   }
 }
 
-const receivers = new WeakMap<object, ChannelState<unknown>>();
-const senders = new WeakMap<object, SenderSlot<unknown>>();
+const receivers = new Friends<ChannelState<unknown>>();
+const senders = new Friends<SenderSlot<unknown>>();
 
 /** Records which state a receiver handle reads. */
 export function registerReceiver(receiver: object, state: ChannelState<unknown>): void {
-  receivers.set(receiver, state);
+  receivers.link(receiver, state);
 }
 
 /** Records the slot of a sender handle. */
 export function registerSender(sender: object, slot: SenderSlot<unknown>): void {
-  senders.set(sender, slot);
+  senders.link(sender, slot);
 }
 
 /** The state behind a `Receiver`, or undefined for anything else. */
 export function receiverState<T>(receiver: unknown): ChannelState<T> | undefined {
-  if (typeof receiver !== "object" || receiver === null) return undefined;
-  return receivers.get(receiver) as ChannelState<T> | undefined;
+  return receivers.stateOf(receiver) as ChannelState<T> | undefined;
 }
 
 /**
@@ -343,14 +373,14 @@ export function receiverState<T>(receiver: unknown): ChannelState<T> | undefined
  * until the new owner calls `dropSender()`.
  */
 export function moveSender<T>(sender: unknown): ChannelState<T> {
-  const slot = typeof sender === "object" && sender !== null ? senders.get(sender) : undefined;
+  const slot = senders.stateOf(sender);
   if (slot === undefined) {
     throw new TypeError("Cannot move the sender: expected a Sender from channel()");
   }
-  if (slot.status === 1) throw new TypeError("Cannot move the sender: it is closed");
-  if (slot.status === 2) {
+  if (slot.status === CLOSED) throw new TypeError("Cannot move the sender: it is closed");
+  if (slot.status === MOVED) {
     throw new TypeError("Cannot move the sender: it was already moved into a thread");
   }
-  slot.status = 2;
+  slot.status = MOVED;
   return slot.state as ChannelState<T>;
 }

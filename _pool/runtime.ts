@@ -27,7 +27,8 @@
  *
  * @module
  */
-import { compileFunction, describeError, workerHelpersSource } from "../_worker/helpers.ts";
+import { describeError } from "../_worker/errors.ts";
+import { compileFunction, workerHelpersSource } from "../_worker/helpers.ts";
 import type { PoolMessage, PoolRun, PoolWorkerData } from "./protocol.ts";
 
 /** The part of `node:worker_threads`' `parentPort` the runtime uses: it answers through it. */
@@ -207,14 +208,22 @@ export function poolRuntime(port: Port, data: PoolWorkerData): void {
     (globalThis as unknown as { process: { exit(code: number): never } }).process.exit(70);
   }
 
-  globalThis.addEventListener("unhandledrejection", (event) => {
-    event.preventDefault();
-    fault(event.reason);
-  });
-  globalThis.addEventListener("error", (event) => {
-    event.preventDefault();
-    fault(event.error ?? new Error(event.message));
-  });
+  // Node's workers have no global addEventListener: process events instead.
+  const proc = (globalThis as { process?: { on(event: string, f: (e: unknown) => void): void } })
+    .process;
+  if (typeof globalThis.addEventListener !== "function" && proc !== undefined) {
+    proc.on("unhandledRejection", fault);
+    proc.on("uncaughtException", fault);
+  } else {
+    globalThis.addEventListener("unhandledrejection", (event) => {
+      event.preventDefault();
+      fault(event.reason);
+    });
+    globalThis.addEventListener("error", (event) => {
+      event.preventDefault();
+      fault(event.error ?? new Error(event.message));
+    });
+  }
   data.jobs.onmessage = (event: MessageEvent<PoolMessage>) => run(event.data);
 }
 

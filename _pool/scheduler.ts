@@ -22,10 +22,9 @@
 import { withResolvers } from "../_runtime/promise.ts";
 import { type Dispatch, PoolWorker, type WorkerEvents } from "./worker.ts";
 import type { Scope } from "../_runtime/task_state.ts";
-import { currentTask } from "../_runtime/task_state.ts";
+import { currentTask, onRunEnd } from "../_runtime/task_state.ts";
 import { rebuildError } from "../_worker/errors.ts";
-import type { ErrorDescription } from "../_worker/errors.ts";
-import { Cancelled, onRunEnd } from "../task.ts";
+import { Cancelled } from "../task.ts";
 
 /** The job waits for room in the queue. */
 export const WAITING = 0;
@@ -102,13 +101,17 @@ export class Job implements Dispatch {
   scope: Scope | null = null;
   /** Its handle. */
   listener: JobListener | null = null;
+  /** Where it was spawned (its stack names the caller), added to its error. */
+  readonly site: Error | undefined;
 
   /** Makes a job; `code` says what to run. */
   constructor(
     code: { key: number; source?: string; url?: string; exportName?: string },
     args: unknown[],
     transfer: Transferable[],
+    site?: Error,
   ) {
+    this.site = site;
     this.key = code.key;
     this.source = code.source;
     this.url = code.url;
@@ -294,7 +297,7 @@ export class PoolCore implements WorkerEvents {
     job.slot = null;
     this.#next(slot);
     if (ok) this.#settle(job, true, message, false);
-    else this.#settle(job, false, rebuildError(message as ErrorDescription), true);
+    else this.#settle(job, false, rebuildError(message, job.site), true);
   }
 
   /** From a worker: it exited. If it was not released, its job fails and it is replaced. */

@@ -43,6 +43,7 @@ import {
   currentTurn,
   enqueue,
   type Pollable,
+  schedulerIdle,
   tasksHeld,
 } from "./scheduler.ts";
 
@@ -72,6 +73,8 @@ export class Consumer<T> implements Waker, Pollable, CleanupOwner {
   #budget = BUDGET;
   /** The scheduler turn of the last poll; a new turn is a new poll. */
   #turn = -1;
+  /** Self-woken polls run at once in this turn (a turn allows MAX_IMMEDIATE_REPOLLS). */
+  #repolls = 0;
   /** Asynchronous cleanups its stages started, not yet awaited. */
   #cleanups: PromiseLike<unknown>[] | null = null;
 
@@ -140,6 +143,7 @@ export class Consumer<T> implements Waker, Pollable, CleanupOwner {
     this.#wokenInPoll = false;
     this.#budget = BUDGET;
     this.#turn = currentTurn();
+    this.#repolls = 0;
     this.#state = POLLING;
     let result: Poll<T>;
     try {
@@ -190,7 +194,7 @@ export class Consumer<T> implements Waker, Pollable, CleanupOwner {
     return Promise.all(pending).then(() => undefined);
   }
 
-  /** @internal A stage started an asynchronous cleanup while this consumer polled or closed. */
+  /** A stage started an asynchronous cleanup while this consumer polled or closed. */
   addCleanup(done: PromiseLike<unknown>): void {
     const settled = Promise.resolve(done);
     // Handled here, so a failure nobody waits for is no unhandled rejection.
@@ -225,6 +229,7 @@ export class Consumer<T> implements Waker, Pollable, CleanupOwner {
       // Pulled again after the consumer's code awaited something else: in
       // tokio, a new poll of the task, with a fresh budget.
       this.#turn = turn;
+      this.#repolls = 0;
       this.#budget = BUDGET;
     }
     this.#state = POLLING;
@@ -241,7 +246,11 @@ export class Consumer<T> implements Waker, Pollable, CleanupOwner {
     for (let repolls = 0;; repolls++) {
       if (repolls > 0) {
         // The previous poll came back pending because the consumer woke itself.
-        if (repolls > MAX_IMMEDIATE_REPOLLS || tasksHeld() || this.#state !== POLLING) {
+        // Other work waiting (held tasks, yielded tasks, other consumers) goes first.
+        if (
+          ++this.#repolls > MAX_IMMEDIATE_REPOLLS || tasksHeld() || !schedulerIdle() ||
+          this.#state !== POLLING
+        ) {
           return PENDING;
         }
         this.#wokenInPoll = false;

@@ -24,6 +24,7 @@
  * @module
  */
 import { clearImmediate, setImmediate } from "node:timers";
+import { busyElsewhere, installedClock } from "./virtual_time.ts";
 
 /** Runs `callback` in a fresh real macrotask, whatever clock is installed. */
 export const hostMacrotask: (callback: () => void) => void = setImmediate;
@@ -42,16 +43,9 @@ export function microtask(callback: () => void): void {
 
 // -- Which clock owns time --
 
-/** Whether the installed fake clock (weft's `TestClock`) waits for weft itself. */
-let clockWaitsForWeft = false;
 /** The `Date.now` last looked at, and whether it was a fake one. */
 let checkedNow: unknown = undefined;
 let nowIsFake = false;
-
-/** @internal `TestClock` says it is installed (true) or removed (false). */
-export function setClockWaitsForWeft(waits: boolean): void {
-  clockWaitsForWeft = waits;
-}
 
 /** Whether a fake clock owns time: `Date.now` is not the host's native one. */
 export function fakeTime(): boolean {
@@ -63,27 +57,9 @@ export function fakeTime(): boolean {
   return nowIsFake;
 }
 
-/** Whether a fake clock that does not wait for weft is installed. */
+/** Whether a fake clock other than `TestClock` (which waits for weft itself) owns time. */
 function foreignClock(): boolean {
-  return !clockWaitsForWeft && fakeTime();
-}
-
-// -- Work in flight outside the scheduler (threads) --
-
-/** Checks that are true while some work is in flight (a thread computing). */
-const busyChecks = new Set<() => boolean>();
-
-/** Registers a check that is true while work is in flight; returns its remover. */
-export function addBusyCheck(check: () => boolean): () => void {
-  busyChecks.add(check);
-  holdIfBusy();
-  return () => busyChecks.delete(check);
-}
-
-/** Whether any registered check says work is in flight. */
-export function externalBusy(): boolean {
-  for (const check of busyChecks) if (check()) return true;
-  return false;
+  return installedClock() === null && fakeTime();
 }
 
 // -- Deferred work --
@@ -105,9 +81,12 @@ export function macrotask(callback: () => void): void {
   arm();
 }
 
-/** Under a foreign fake clock, holds it at this instant while a thread computes. */
+/**
+ * Under a foreign fake clock, holds it at this instant while a thread
+ * computes (a busy check of `virtual_time.ts` says so).
+ */
 export function holdIfBusy(): void {
-  if (fake === null && foreignClock() && externalBusy()) arm();
+  if (fake === null && foreignClock() && busyElsewhere()) arm();
 }
 
 /** Whether deferred work waits (for `TestClock`'s idle check). */
@@ -118,7 +97,7 @@ export function stepsPending(): boolean {
 function arm(): void {
   const work = steps.length > 0;
   const foreign = foreignClock();
-  if (!work && !(foreign && externalBusy())) return;
+  if (!work && !(foreign && busyElsewhere())) return;
   // A hold alone is only a fake timer: it must not spin real macrotasks.
   if (work && real === null) real = setImmediate(step);
   const setter = globalThis.setTimeout;

@@ -9,6 +9,12 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 
+/** Options of calls that can wait. */
+export interface WaitOptions {
+  /** Aborts the wait; it then rejects with `signal.reason` as it is. */
+  signal?: AbortSignal;
+}
+
 /** A wait (a sleep, a receive, a send) that a task's abort must end. */
 export abstract class Wait {
   /** The task waiting, if the wait began inside one. */
@@ -129,6 +135,17 @@ export function currentTask(): TaskState | undefined {
  */
 export function outsideTasks<R>(fn: () => R): R {
   return current.exit(fn);
+}
+
+/**
+ * Registers `cleanup` to run when the current `run()` finishes. Returns a
+ * function that unregisters it, or undefined outside a run (or once it is ending).
+ */
+export function onRunEnd(cleanup: () => void): (() => void) | undefined {
+  const scope = current.getStore()?.scope;
+  if (scope === undefined || scope === null || scope.closed) return undefined;
+  scope.cleanups.add(cleanup);
+  return () => scope.cleanups.delete(cleanup);
 }
 
 /** Runs `fn` as the code of `task`. */

@@ -19,7 +19,8 @@ import { inspect, isDeepStrictEqual } from "node:util";
 import { channel, type Sender, SendError } from "../channel.ts";
 import { Stream } from "../stream.ts";
 import { sleep, spawnTask } from "../task.ts";
-import { installedClock, type TestClock } from "../testing.ts";
+import type { TestClock } from "../testing.ts";
+import { installedClock, type VirtualClock } from "../_runtime/virtual_time.ts";
 
 /** Options shared by every marble helper. */
 export interface MarbleOptions<T> {
@@ -227,7 +228,7 @@ export async function timeline<T>(
 /** Collects what an input yields, against a clock. */
 class Recorder<T> {
   /** The clock read for every event. */
-  readonly #clock: TestClock;
+  readonly #clock: VirtualClock;
   /** `clock.elapsed` at the start. */
   readonly #start: number;
   /** `[ms, item]` so far. */
@@ -239,7 +240,7 @@ class Recorder<T> {
   /** Its error. */
   #error: unknown = undefined;
 
-  constructor(clock: TestClock) {
+  constructor(clock: VirtualClock) {
     this.#clock = clock;
     this.#start = clock.elapsed;
   }
@@ -329,8 +330,10 @@ export async function expectTimeline<T>(
   const frame = checkFrame(options.frame, "expect the timeline");
   const parsed = parseMarble(expected, "expect the timeline");
   const want = toEvents(parsed, frame, options, "expect the timeline");
-  const clock = clockOf(options.clock, "expect the timeline");
-  const seen = await timeline(input, (parsed.frames - 1) * frame, { clock });
+  // Checked here, so the error names this call.
+  clockOf(options.clock, "expect the timeline");
+  const clock = options.clock === undefined ? {} : { clock: options.clock };
+  const seen = await timeline(input, (parsed.frames - 1) * frame, clock);
   const got = observedEvents(seen);
   const first = firstDifference(want, got, "error" in options);
   if (first === -1) return;
@@ -414,7 +417,7 @@ function checkFrame(frame: unknown, action: string): number {
   return frame;
 }
 
-function clockOf(clock: TestClock | undefined, action: string): TestClock {
+function clockOf(clock: TestClock | undefined, action: string): VirtualClock {
   const found = clock ?? installedClock();
   if (found === null) throw new TypeError(`Cannot ${action}: no TestClock is installed`);
   return found;

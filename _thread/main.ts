@@ -23,18 +23,19 @@
  *
  * @module
  */
-import { withResolvers } from "../_runtime/promise.ts";
+import { Outcome } from "../_runtime/outcome.ts";
 import { type ChannelState, moveSender } from "../_channel/state.ts";
-import { addBusyCheck, fakeTime, macrotask } from "../_runtime/host.ts";
+import { fakeTime, holdIfBusy, macrotask } from "../_runtime/host.ts";
 
-import { type ErrorDescription, errorFromEvent, rebuildError } from "../_worker/errors.ts";
+import { errorFromEvent, rebuildError } from "../_worker/errors.ts";
 import { LAYOUT, MSG, type StartMessage } from "./protocol.ts";
 import { EMPTY, READ, RingReader } from "./ring.ts";
 import { runtimeSource } from "./runtime.ts";
 import { leaveTurns, runTurns, takeTurn, type Turn } from "./turns.ts";
 import { insert, remove, type TimerEntry } from "../_runtime/timer.ts";
 import { SendError } from "../channel.ts";
-import { onRunEnd } from "../task.ts";
+import { onRunEnd } from "../_runtime/task_state.ts";
+import { addBusyCheck } from "../_runtime/virtual_time.ts";
 
 /** How a thread is started. */
 export interface ThreadStart {
@@ -48,6 +49,8 @@ export interface ThreadStart {
   name: string;
   /** Makes the error of a terminated thread. */
   terminated: (why: string) => Error;
+  /** Where the thread was spawned (its stack names the caller), added to its errors. */
+  site: Error;
 }
 
 /** A message from the thread: `[kind, values, extra?]`. */
@@ -95,6 +98,9 @@ class WakeEntry implements TimerEntry {
   }
 }
 
+/** What the report of a failure nobody awaited says. */
+const UNOBSERVED = "a thread failed and nothing awaited its handle";
+
 const RUNNING = 0;
 const RETURNED = 1;
 const FAILED = 2;
@@ -121,12 +127,8 @@ export class Thread {
   #flushing = false;
   /** RUNNING, RETURNED or FAILED. */
   #status = RUNNING;
-  /** The result or the error. */
-  #outcome: unknown = undefined;
-  /** Settled when the thread ends; made on demand. */
-  #ended: PromiseWithResolvers<void> | null = null;
-  /** Whether `join()` was called. */
-  #observed = false;
+  /** The result or the error, settled once when the thread ends. */
+  readonly #outcome: Outcome<unknown> = new Outcome();
   /** The pending virtual-time wake-up. */
   #wake: WakeEntry | null = null;
   /** Under virtual time: messages arrived but not yet handled (see `_thread_turns.ts`). */
@@ -137,10 +139,13 @@ export class Thread {
   #cleanups: (() => void)[] = [];
   /** Makes the error of a terminated thread. */
   readonly #terminated: (why: string) => Error;
+  /** Where the thread was spawned. */
+  readonly #site: Error;
 
   /** Starts the worker and moves `tx` into it. */
   constructor(start: ThreadStart, tx: unknown) {
     this.#terminated = start.terminated;
+    this.#site = start.site;
     const control = new SharedArrayBuffer(LAYOUT.BYTES);
     this.#control = new Int32Array(control);
     this.#clock = new Float64Array(control);
@@ -178,18 +183,12 @@ export class Thread {
 
   /** Settles like the thread: its result, or its error. */
   join(): Promise<unknown> {
-    this.#observed = true;
-    return this.ended().then(() => {
-      if (this.#status === FAILED) throw this.#outcome;
-      return this.#outcome;
-    });
+    return this.#outcome.observe();
   }
 
   /** Resolves when the thread has ended, however it ended. */
   ended(): Promise<void> {
-    if (this.#status !== RUNNING) return Promise.resolve();
-    this.#ended ??= withResolvers<void>();
-    return this.#ended.promise;
+    return this.#outcome.whenSettled();
   }
 
   /**
@@ -253,7 +252,11 @@ export class Thread {
 
   #hook(virtual: boolean): void {
     this.#cleanups.push(this.#state!.onReceiverClose(() => this.#receiverClosed()));
-    if (virtual) this.#cleanups.push(addBusyCheck(() => this.#busy()));
+    if (virtual) {
+      this.#cleanups.push(addBusyCheck(() => this.#busy()));
+      // A fake clock that does not wait for weft waits for this thread.
+      holdIfBusy();
+    }
     const unregister = onRunEnd(() => {
       this.terminate("Cannot join: the thread was stopped, as the run() it belonged to finished");
     });
@@ -286,7 +289,7 @@ export class Thread {
       case MSG.DONE:
         return this.#finish(RETURNED, extra, false);
       case MSG.FAIL:
-        return this.#finish(FAILED, rebuildError(extra as ErrorDescription), true);
+        return this.#finish(FAILED, rebuildError(extra, this.#site), true);
       case MSG.STOPPED:
         return this.#flushed();
     }
@@ -369,7 +372,6 @@ export class Thread {
     if (this.#status !== RUNNING) return;
     this.#flushed();
     this.#status = status;
-    this.#outcome = outcome;
     const state = this.#state;
     this.#state = null;
     const seen = state !== null && !state.receiverClosed;
@@ -378,11 +380,8 @@ export class Thread {
       else state.failSender(outcome);
     }
     this.#release();
-    this.#ended?.resolve();
-    this.#ended = null;
-    if (status === FAILED && report && !seen && !(outcome instanceof SendError)) {
-      macrotask(() => this.#reportIfUnobserved());
-    }
+    const unseen = report && !seen && !(outcome instanceof SendError);
+    this.#outcome.settle(status === RETURNED, outcome, unseen ? UNOBSERVED : undefined);
   }
 
   #release(): void {
@@ -393,11 +392,6 @@ export class Thread {
     live--;
     if (this.#queue !== null) this.#queue.length = 0;
     if (this.#turn !== null) leaveTurns(this.#turn);
-  }
-
-  #reportIfUnobserved(): void {
-    if (this.#observed) return;
-    console.error("weft: a thread failed and nothing awaited its handle:", this.#outcome);
   }
 }
 

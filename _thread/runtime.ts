@@ -33,7 +33,8 @@
  * @module
  */
 import type { StartMessage } from "./protocol.ts";
-import { compileFunction, describeError, workerHelpersSource } from "../_worker/helpers.ts";
+import { describeError } from "../_worker/errors.ts";
+import { compileFunction, workerHelpersSource } from "../_worker/helpers.ts";
 
 /** The worker's global scope, as far as the runtime uses it. */
 interface WorkerScope {

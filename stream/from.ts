@@ -2,10 +2,17 @@
  * Internal: stages that adapt the sources `Stream.from` accepts.
  *
  * - `IterSource`: a synchronous iterable, pulled on demand; every item is
- *   ready at once.
+ *   ready at once, but, as tokio-stream 0.1.9's `iter`, after 32 items it is
+ *   pending once (waking its consumer at once), so an endless iterator cannot
+ *   starve other tasks; each item also spends the consumer's coop budget.
  * - `AsyncIterSource`: an async iterable; one `next()` in flight at a time,
  *   its settlement wakes the consumer.
  * - `ReaderSource`: a `ReadableStream`, read through one reader.
+ * - `JoinSetSource`: a `JoinSet`'s results as its tasks finish; closing it
+ *   aborts the tasks still running (the stream owned the set).
+ * - `channelSource`: a broadcast receiver (tokio-stream's `BroadcastStream`:
+ *   `Result` items, a lag is an item) or a watch receiver (`WatchStream`: the
+ *   current value, then each change).
  *
  * Closing returns the iterator (or cancels the reader) exactly once, and only
  * if it was started.
@@ -14,6 +21,7 @@
  */
 import {
   cleanupStarted,
+  coop,
   DONE,
   type DrainStatus,
   PENDING,
@@ -23,6 +31,9 @@ import {
   type Source,
   type Waker,
 } from "../_runtime/poll.ts";
+import { broadcastSource } from "../_channel/broadcast.ts";
+import { watchSource } from "../_channel/watch.ts";
+import { type JoinResult, type JoinSet, pollJoinSet } from "../_task/join_set.ts";
 
 const arrayIterator = Array.prototype[Symbol.iterator];
 
@@ -36,6 +47,8 @@ export class IterSource<T> implements Source<T> {
   #array: readonly T[] | null = null;
   /** The next index into `#array`. */
   #index = 0;
+  /** Items yielded since it last yielded to other tasks (tokio-stream's `yield_amt`). */
+  #streak = 0;
 
   constructor(iterable: Iterable<T>) {
     this.#iterable = iterable;
@@ -44,7 +57,8 @@ export class IterSource<T> implements Source<T> {
     }
   }
 
-  poll(_cx: Waker): Poll<T> {
+  poll(cx: Waker): Poll<T> {
+    if (this.#mustYield(cx)) return PENDING;
     const array = this.#array;
     if (array !== null) {
       if (this.#index < array.length) return array[this.#index++] as T;
@@ -72,11 +86,14 @@ export class IterSource<T> implements Source<T> {
   drain(cx: Waker, sink: Sink<T>): DrainStatus {
     const array = this.#array;
     if (array === null) return pollLoop(this, cx, sink);
-    while (this.#index < array.length) {
+    for (;;) {
+      if (this.#mustYield(cx)) return PENDING;
+      if (this.#index >= array.length) {
+        this.#array = this.#iterable = null;
+        return DONE;
+      }
       if (!sink(array[this.#index++] as T)) return undefined;
     }
-    this.#array = this.#iterable = null;
-    return DONE;
   }
 
   close(): void {
@@ -84,7 +101,26 @@ export class IterSource<T> implements Source<T> {
     this.#iterator = this.#iterable = this.#array = null;
     iterator?.return?.();
   }
+
+  /** Whether this poll must be pending (32 in a row, or the budget spent); counts the one it allows. */
+  #mustYield(cx: Waker): boolean {
+    if (this.#streak >= YIELD_EVERY) {
+      this.#streak = 0;
+      cx.wake();
+      return true;
+    }
+    if (coop.remaining <= 0) {
+      cx.wake();
+      return true;
+    }
+    this.#streak++;
+    coop.remaining--;
+    return false;
+  }
 }
+
+/** tokio-stream 0.1.9's `iter` is pending once after this many ready polls. */
+const YIELD_EVERY = 32;
 
 /** Pulls an async iterable, one `next()` at a time. */
 export class AsyncIterSource<T> implements Source<T> {
@@ -185,5 +221,30 @@ export class ReaderSource<T> implements Source<T> {
     return {
       next: () => reader.read() as Promise<IteratorResult<T>>,
     };
+  }
+}
+
+/** The stage for a broadcast or watch receiver (the stream owns it), or undefined. */
+export function channelSource<T>(input: unknown): Source<T> | undefined {
+  return (broadcastSource(input) as Source<T> | undefined) ?? watchSource<T>(input);
+}
+
+/** Takes a `JoinSet`'s results as its tasks finish. */
+export class JoinSetSource<T> implements Source<JoinResult<T>> {
+  /** The set, until closed. */
+  #set: JoinSet<T> | null;
+
+  constructor(set: JoinSet<T>) {
+    this.#set = set;
+  }
+
+  poll(cx: Waker): Poll<JoinResult<T>> {
+    return this.#set === null ? DONE : pollJoinSet(this.#set, cx);
+  }
+
+  close(): void {
+    const set = this.#set;
+    this.#set = null;
+    set?.[Symbol.dispose]();
   }
 }

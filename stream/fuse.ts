@@ -16,6 +16,11 @@ export class FuseSource<T> implements Source<T> {
     this.#source = source;
   }
 
+  /** Whether the source has ended (or the stage was closed). */
+  get ended(): boolean {
+    return this.#source === null;
+  }
+
   poll(cx: Waker): Poll<T> {
     const source = this.#source;
     if (source === null) return DONE;

@@ -1,73 +1,40 @@
 /**
- * Internal: `mapAsync`, tokio-stream's `then`. Pulls one item, runs `f` on
- * it and yields its result once it settles; the source is not pulled while a
- * result is pending (one at a time, order kept). A rejection ends the stream
- * with that error.
+ * Internal: `mapAsync(f, { concurrency, ordered })`, futures-util's
+ * `map(f).buffered(n)` / `.buffer_unordered(n)` in one call; with the
+ * defaults (one at a time, in order) it is tokio-stream's `then`.
+ *
+ * `f(item, { signal })` is called when the item is pulled, which happens
+ * only while fewer than `concurrency` results are held; `signal` aborts when
+ * the stream is dropped (or another item failed) before the result was
+ * yielded. A plain (non-promise) result is ready at once; a throw is that
+ * item's error. Timing, order and errors are those of {@link BufferedSource}
+ * (ordered) and {@link BufferUnorderedSource} (unordered).
  *
  * @module
  */
-import { DONE, PENDING, type Poll, type Source, type Waker } from "../_runtime/poll.ts";
+import type { Source } from "../_runtime/poll.ts";
+import { BufferUnorderedSource } from "./buffer_unordered.ts";
+import { BufferedSource } from "./buffered.ts";
+import type { Job } from "./job.ts";
 
-type Settled<U> = { ok: true; value: U } | { ok: false; error: unknown };
-
-/** Maps each item through an async function, one at a time. */
-export class MapAsyncSource<T, U> implements Source<U> {
-  /** Upstream. */
-  readonly #source: Source<T>;
-  /** The async mapping. */
-  readonly #f: (item: T) => U | PromiseLike<U>;
-  /** Whether a result is pending. */
-  #inFlight = false;
-  /** A settled result not yet yielded. */
-  #ready: Settled<U> | null = null;
-  /** Whom to wake when the pending result settles. */
-  #waker: Waker | null = null;
-  /** Set on close, so late settlements are ignored. */
-  #closed = false;
-
-  constructor(source: Source<T>, f: (item: T) => U | PromiseLike<U>) {
-    this.#source = source;
-    this.#f = f;
-  }
-
-  poll(cx: Waker): Poll<U> {
-    const ready = this.#ready;
-    if (ready !== null) {
-      this.#ready = null;
-      if (ready.ok) return ready.value;
-      throw ready.error;
-    }
-    this.#waker = cx;
-    if (this.#inFlight) return PENDING;
-    const item = this.#source.poll(cx);
-    if (item === PENDING) return PENDING;
-    if (item === DONE) return DONE;
-    const result = this.#f(item);
-    if (!isThenable(result)) return result;
-    this.#inFlight = true;
-    result.then(
-      (value) => this.#settle({ ok: true, value }),
-      (error) => this.#settle({ ok: false, error }),
-    );
-    return PENDING;
-  }
-
-  close(): void {
-    this.#closed = true;
-    this.#waker = null;
-    this.#source.close();
-  }
-
-  #settle(settled: Settled<U>): void {
-    this.#inFlight = false;
-    if (this.#closed) return;
-    this.#ready = settled;
-    const waker = this.#waker;
-    this.#waker = null;
-    waker?.wake();
-  }
+/** What `mapAsync` hands to its function beside the item. */
+export interface MapAsyncContext {
+  /** Aborts when the result is no longer wanted (the stream was dropped, or another item failed). */
+  readonly signal: AbortSignal;
 }
 
-function isThenable<U>(value: U | PromiseLike<U>): value is PromiseLike<U> {
-  return typeof (value as PromiseLike<U> | null)?.then === "function";
+/** The async mapping of `mapAsync`. */
+export type AsyncMapper<T, U> = (item: T, context: MapAsyncContext) => U | PromiseLike<U>;
+
+/** Makes the stage of `mapAsync`: at most `limit` calls of `f` in flight. */
+export function mapAsyncSource<T, U>(
+  source: Source<T>,
+  f: AsyncMapper<T, U>,
+  limit: number,
+  ordered: boolean,
+): Source<U> {
+  const start = (job: Job<U>, item: T) => job.run(f, item);
+  return ordered
+    ? new BufferedSource(source, limit, start)
+    : new BufferUnorderedSource(source, limit, start);
 }

@@ -4,14 +4,29 @@
  * The same table is published in README.md ("Bad input").
  */
 import { assert, assertEquals } from "./_assert.ts";
-import { channel, SendError } from "../channel.ts";
-import { interval, Stream } from "../stream.ts";
-import { run, sleep, spawnTask, timeout } from "../task.ts";
+import { broadcast, channel, SendError, watch } from "../channel.ts";
+import { interval, Stream, StreamMap } from "../stream.ts";
+import {
+  CancellationToken,
+  JoinSet,
+  race,
+  run,
+  select,
+  sleep,
+  sleepUntil,
+  spawnTask,
+  timeout,
+  timeoutAt,
+} from "../task.ts";
+import { Barrier, Mutex, Notify, RwLock, Semaphore } from "../sync.ts";
 
 type Case = { call: string; run: () => unknown; error: new (...args: never[]) => Error };
 
 const stream = () => Stream.iter([1, 2, 3]);
 const notAFunction = 42 as unknown as () => unknown;
+
+const badOptions = 5 as unknown as { signal?: AbortSignal };
+const badSignal = { signal: "stop" as unknown as AbortSignal };
 
 const CASES: Case[] = [
   { call: "sleep(-1)", run: () => sleep(-1), error: RangeError },
@@ -21,9 +36,57 @@ const CASES: Case[] = [
   { call: "timeout(-1, p)", run: () => timeout(-1, Promise.resolve()), error: RangeError },
   { call: "spawnTask(42)", run: () => spawnTask(notAFunction), error: TypeError },
   { call: "run(42)", run: () => run(notAFunction), error: TypeError },
+  {
+    call: "new JoinSet().spawn(42)",
+    run: () => new JoinSet().spawn(notAFunction),
+    error: TypeError,
+  },
+  { call: "race()", run: () => (race as () => unknown)(), error: TypeError },
+  { call: "race(p, 42)", run: () => race(Promise.resolve(), 42 as never), error: TypeError },
+  { call: "select({})", run: () => select({}), error: TypeError },
+  { call: "select({ a: 42 })", run: () => select({ a: 42 as never }), error: TypeError },
+  { call: "sleepUntil(NaN)", run: () => sleepUntil(NaN), error: RangeError },
+  {
+    call: "timeoutAt(Infinity, p)",
+    run: () => timeoutAt(Infinity, Promise.resolve()),
+    error: RangeError,
+  },
+  {
+    call: "token.runUntilCancelled(42)",
+    run: () => new CancellationToken().runUntilCancelled(42 as never),
+    error: TypeError,
+  },
+  {
+    call: "a DropGuard disarmed twice",
+    run: () => {
+      const guard = new CancellationToken().dropGuard();
+      guard.disarm();
+      guard.disarm();
+    },
+    error: TypeError,
+  },
   { call: "channel(-1)", run: () => channel(-1), error: RangeError },
   { call: "channel(1.5)", run: () => channel(1.5), error: RangeError },
   { call: "channel(NaN)", run: () => channel(NaN), error: RangeError },
+  { call: "broadcast(0)", run: () => broadcast(0), error: RangeError },
+  { call: "broadcast(1.5)", run: () => broadcast(1.5), error: RangeError },
+  { call: "broadcast(-1)", run: () => broadcast(-1), error: RangeError },
+  { call: "broadcast(2 ** 31)", run: () => broadcast(2 ** 31), error: RangeError },
+  {
+    call: "watch tx.sendModify(42)",
+    run: () => watch(0)[0].sendModify(notAFunction as () => number),
+    error: TypeError,
+  },
+  {
+    call: "watch tx.sendIfModified(42)",
+    run: () => watch(0)[0].sendIfModified(notAFunction as () => boolean),
+    error: TypeError,
+  },
+  {
+    call: "watch rx.waitFor(42)",
+    run: () => watch(0)[1].waitFor(notAFunction as () => boolean),
+    error: TypeError,
+  },
   { call: "Stream.from(42)", run: () => Stream.from(42 as never), error: TypeError },
   { call: "Stream.iter(null)", run: () => Stream.iter(null as never), error: TypeError },
   { call: "map(42)", run: () => stream().map(notAFunction), error: TypeError },
@@ -45,6 +108,29 @@ const CASES: Case[] = [
   { call: "interval(0)", run: () => interval(0), error: RangeError },
   { call: "interval(-5)", run: () => interval(-5), error: RangeError },
   { call: "forEach(42)", run: () => stream().forEach(notAFunction), error: TypeError },
+  { call: "buffered(0)", run: () => stream().buffered(0), error: RangeError },
+  { call: "Stream.mergeAll(42)", run: () => Stream.mergeAll(42 as never), error: TypeError },
+  {
+    call: "StreamMap.insert(k, 42)",
+    run: () => new StreamMap().insert("k", 42 as never),
+    error: TypeError,
+  },
+  { call: "bufferUnordered(1.5)", run: () => stream().bufferUnordered(1.5), error: RangeError },
+  {
+    call: "mapAsync(f, { concurrency: 0 })",
+    run: () => stream().mapAsync((x) => x, { concurrency: 0 }),
+    error: RangeError,
+  },
+  {
+    call: "forEachConcurrent(-1, f)",
+    run: () => stream().forEachConcurrent(-1, () => {}),
+    error: RangeError,
+  },
+  {
+    call: "forEachConcurrent(2, 42)",
+    run: () => stream().forEachConcurrent(2, notAFunction),
+    error: TypeError,
+  },
   {
     call: "a stream used twice",
     run: () => {
@@ -99,7 +185,61 @@ const CASES: Case[] = [
     },
     error: TypeError,
   },
+  { call: "new Semaphore(-1)", run: () => new Semaphore(-1), error: RangeError },
+  { call: "new Semaphore(1.5)", run: () => new Semaphore(1.5), error: RangeError },
+  {
+    call: "new Semaphore(MAX_PERMITS + 1)",
+    run: () => new Semaphore(Semaphore.MAX_PERMITS + 1),
+    error: RangeError,
+  },
+  { call: "acquire(-1)", run: () => new Semaphore(1).acquire(-1), error: RangeError },
+  { call: "acquire(0.5)", run: () => new Semaphore(1).acquire(0.5), error: RangeError },
+  { call: 'acquire("1")', run: () => new Semaphore(1).acquire("1" as never), error: RangeError },
+  { call: "acquire(1, 5)", run: () => new Semaphore(1).acquire(1, badOptions), error: TypeError },
+  {
+    call: 'acquire(1, { signal: "stop" })',
+    run: () => new Semaphore(1).acquire(1, badSignal),
+    error: TypeError,
+  },
+  { call: "tryAcquire(NaN)", run: () => new Semaphore(1).tryAcquire(NaN), error: RangeError },
+  { call: "addPermits(-1)", run: () => new Semaphore(1).addPermits(-1), error: RangeError },
+  {
+    call: "addPermits past MAX_PERMITS",
+    run: () => new Semaphore(1).addPermits(Semaphore.MAX_PERMITS),
+    error: RangeError,
+  },
+  { call: "forgetPermits(1.5)", run: () => new Semaphore(1).forgetPermits(1.5), error: RangeError },
+  {
+    call: "split(-1)",
+    run: () => new Semaphore(1).tryAcquire()!.split(-1),
+    error: RangeError,
+  },
+  {
+    call: "merge of another semaphore's permit",
+    run: () => new Semaphore(1).tryAcquire()!.merge(new Semaphore(1).tryAcquire()!),
+    error: TypeError,
+  },
+  { call: "lock(5)", run: () => new Mutex(0).lock(badOptions), error: TypeError },
+  { call: "a released MutexGuard's value", run: () => releasedGuard().value, error: TypeError },
+  {
+    call: "new RwLock(v, { maxReaders: 0 })",
+    run: () => new RwLock(0, { maxReaders: 0 }),
+    error: RangeError,
+  },
+  { call: "new RwLock(v, 5)", run: () => new RwLock(0, badOptions as never), error: TypeError },
+  { call: "read(5)", run: () => new RwLock(0).read(badOptions), error: TypeError },
+  { call: "write(5)", run: () => new RwLock(0).write(badOptions), error: TypeError },
+  { call: "notified(5)", run: () => new Notify().notified(badOptions), error: TypeError },
+  { call: "new Barrier(-1)", run: () => new Barrier(-1), error: RangeError },
+  { call: "new Barrier(2.5)", run: () => new Barrier(2.5), error: RangeError },
+  { call: "Barrier wait(5)", run: () => new Barrier(2).wait(badOptions), error: TypeError },
 ];
+
+function releasedGuard(): { value: number } {
+  const guard = new Mutex(0).tryLock()!;
+  guard.release();
+  return guard;
+}
 
 for (const { call, run: attempt, error } of CASES) {
   Deno.test(`bad input: ${call} throws ${error.name} at the call`, () => {

@@ -34,11 +34,16 @@ function randomSeed(): number {
 }
 
 function propertyTests(): string[] {
-  const dir = new URL("../tests/", import.meta.url);
   const files: string[] = [];
-  for (const entry of Deno.readDirSync(dir)) {
-    if (entry.isFile && entry.name.endsWith("property_test.ts")) files.push(`tests/${entry.name}`);
-  }
+  const scan = (path: string, depth: number) => {
+    for (const entry of Deno.readDirSync(new URL(`../${path}/`, import.meta.url))) {
+      if (entry.isFile && entry.name.endsWith("property_test.ts")) {
+        files.push(`${path}/${entry.name}`);
+      } else if (entry.isDirectory && depth > 0) scan(`${path}/${entry.name}`, depth - 1);
+    }
+  };
+  // tests/ and one level of folders in it (tests/sync/...).
+  scan("tests", 1);
   return files.sort();
 }
 

@@ -121,3 +121,69 @@ Deno.test("a stream is not a thenable: awaiting one does not consume it", async 
   assert((await stream) === stream);
   assertEquals(await stream.toArray(), [1]);
 });
+
+// -- Concurrency --
+
+Deno.test("mapAsync() with concurrency runs that many at once and keeps source order", async () => {
+  await assertTimeline(
+    () => Stream.iter([30, 10, 20, 5]).mapAsync(slowly, { concurrency: 2 }),
+    [[30, 30], [30, 10], [50, 20], [50, 5], [50, END]],
+  );
+});
+
+Deno.test("mapAsync() unordered yields results as they settle", async () => {
+  await assertTimeline(
+    () => Stream.iter([30, 10, 20, 5]).mapAsync(slowly, { concurrency: 2, ordered: false }),
+    [[10, 10], [30, 30], [30, 20], [35, 5], [35, END]],
+  );
+});
+
+Deno.test("mapAsync() with Infinity starts every item at once", async () => {
+  await assertTimeline(
+    () => Stream.iter([30, 10, 20]).mapAsync(slowly, { concurrency: Infinity, ordered: false }),
+    [[10, 10], [20, 20], [30, 30], [30, END]],
+  );
+});
+
+Deno.test("mapAsync() hands each call a signal that aborts when the stream is dropped", async () => {
+  using clock = TestClock.install();
+  const aborted: [number, number][] = [];
+  const stream = Stream.iter([10, 40, 50]).mapAsync(async (ms, { signal }) => {
+    signal.addEventListener("abort", () => aborted.push([clock.elapsed, ms]));
+    await sleep(ms, { signal });
+    return ms;
+  }, { concurrency: 3 });
+  const first = watch(stream.next());
+  await clock.tick(20);
+  assertEquals(first.value, 10);
+  stream.close();
+  assertEquals(aborted, [[20, 40], [20, 50]]);
+  await clock.runAll();
+  assertNoTimers(clock);
+});
+
+Deno.test("mapAsync() ordered yields an error after the results before it, unordered at once", async () => {
+  for (const ordered of [true, false]) {
+    using clock = TestClock.install();
+    const failure = new Error("10 failed");
+    const f = async (ms: number, { signal }: { signal: AbortSignal }) => {
+      await sleep(ms, { signal });
+      if (ms === 10) throw failure;
+      return ms;
+    };
+    const seen: [number, unknown][] = [];
+    const done = Stream.iter([20, 10, 30]).mapAsync(f, { concurrency: 3, ordered })
+      .forEach((x) => void seen.push([clock.elapsed, x]))
+      .catch((error) => void seen.push([clock.elapsed, error]));
+    await clock.tick(100);
+    await done;
+    assertEquals(seen, ordered ? [[20, 20], [20, failure]] : [[10, failure]]);
+    assertNoTimers(clock);
+  }
+});
+
+Deno.test("mapAsync() with a bad concurrency is a RangeError at the call", () => {
+  for (const concurrency of [0, -1, 2.5, NaN]) {
+    assertThrows(() => Stream.iter([1]).mapAsync((n) => n, { concurrency }), RangeError);
+  }
+});

@@ -1,0 +1,120 @@
+/**
+ * Drives `examples/browser/` in headless Chromium: serves it as
+ * `deno task serve:example` does, opens it, waits for the run to end, and
+ * checks that both progress bars reached 100%, the runs gave the same output
+ * and the page reported a speed-up (asserted above 1x when the machine was
+ * quiet: with other processes on the cores there may be none to see). Keeps a screenshot outside the
+ * repository (`$WEFT_ARTIFACTS`, default the system's temporary folder).
+ *
+ * `deno task test:browser`. Chromium is Debian's `chromium` package (or
+ * `$CHROMIUM`); where none is installed the test is ignored, saying so,
+ * unless `WEFT_REQUIRE_CHROMIUM=1` (CI), which makes that a failure.
+ *
+ * Not named `*_test.ts`: it needs permissions (run, net, read, write, env)
+ * that the main suite does not have, so `deno test` leaves it out.
+ *
+ * @module
+ */
+/// <reference lib="dom" />
+import assert from "node:assert/strict";
+import puppeteer from "puppeteer-core";
+import { serveExample } from "../../examples/browser/serve.ts";
+
+/** The Chromium executable, or undefined if none is installed. */
+function findChromium(): string | undefined {
+  const candidates = [
+    Deno.env.get("CHROMIUM"),
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+  ];
+  for (const path of candidates) {
+    if (path === undefined || path === "") continue;
+    try {
+      if (Deno.statSync(path).isFile) return path;
+    } catch {
+      // not there
+    }
+  }
+  return undefined;
+}
+
+/** The 1-minute load average (Linux), or undefined where it cannot be read. */
+function loadAverage(): number | undefined {
+  try {
+    return Number(Deno.readTextFileSync("/proc/loadavg").split(" ")[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+const chromium = findChromium();
+const required = Deno.env.get("WEFT_REQUIRE_CHROMIUM") === "1";
+if (chromium === undefined) {
+  const why = "no Chromium found (install Debian's chromium package, or set CHROMIUM)";
+  if (required) throw new Error(`Cannot run the browser test: ${why}`);
+  console.warn(`SKIPPED the browser test: ${why}`);
+}
+
+Deno.test({
+  name: "the browser page encodes every frame on threads and reports a speed-up",
+  ignore: chromium === undefined,
+  // puppeteer keeps sockets and timers of its own past close().
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    // Other processes holding the cores hide any speed-up: it is asserted
+    // only when the machine was quiet (1-minute load below half the cores).
+    const load = loadAverage();
+    const quiet = load !== undefined && load < navigator.hardwareConcurrency / 2;
+    const server = await serveExample(0);
+    const browser = await puppeteer.launch({
+      executablePath: chromium!,
+      headless: true,
+      args: ["--no-sandbox", "--disable-dev-shm-usage"],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 900, height: 700 });
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(String(error)));
+      await page.goto(server.url);
+      await page.waitForFunction(
+        () => document.body.dataset.state === "done" || document.body.dataset.state === "failed",
+        { timeout: 120_000 },
+      );
+      const artefacts = Deno.env.get("WEFT_ARTIFACTS") ?? Deno.env.get("TMPDIR") ?? "/tmp";
+      const screenshot = `${artefacts}/weft-browser-example.png`;
+      await page.screenshot({ path: screenshot, fullPage: true });
+      console.log(`screenshot: ${screenshot}`);
+      const state = await page.evaluate(() => document.body.dataset.state);
+      const text = await page.evaluate(() => document.getElementById("summary")!.textContent);
+      console.log(text);
+      assert.equal(state, "done", `the page failed: ${text}`);
+      assert.deepEqual(errors, []);
+      const summary = await page.evaluate(() =>
+        (globalThis as { weftSummary?: Record<string, unknown> }).weftSummary
+      );
+      assert.ok(summary !== undefined, "the page reported no summary");
+      assert.deepEqual(summary.progress, [100, 100], "a progress bar stopped short of 100%");
+      const bars = await page.$$eval(
+        ".run",
+        (rows) => rows.map((row) => (row as HTMLElement).dataset.percent),
+      );
+      assert.deepEqual(bars, ["100", "100"]);
+      assert.equal(summary.sameOutput, true);
+      assert.match(String(text), /speed-up \d+\.\d\dx on \d+ cores/);
+      const speedUp = Number(summary.speedUp);
+      const threads = Number(summary.threads);
+      console.log(`speed-up ${speedUp.toFixed(2)}x with ${threads} threads`);
+      if (threads > 1 && quiet) {
+        assert.ok(speedUp > 1, `no speed-up on ${threads} threads: ${speedUp}`);
+      } else {
+        console.log(`speed-up not asserted: ${threads} core(s), load average ${load} before`);
+      }
+    } finally {
+      await browser.close();
+      await server.shutdown();
+    }
+  },
+});
