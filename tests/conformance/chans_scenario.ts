@@ -18,7 +18,7 @@
 import { broadcast, Lagged, RecvError, watch } from "../../channel.ts";
 import { Stream } from "../../stream.ts";
 import { run, sleep, spawnTask } from "../../task.ts";
-import type { TestClock } from "../../testing.ts";
+import type { Clock } from "./scenario.ts";
 
 /** A sender's items and when it closes. */
 export type ChanSender = { items: [number, string][]; close_at?: number | null };
@@ -53,7 +53,7 @@ export function ceil5(t: number): number {
 /** What one run logs. */
 class Log {
   readonly lines: [number, string][] = [];
-  constructor(readonly clock: TestClock) {}
+  constructor(readonly clock: Clock) {}
   push(actor: number, event: string): void {
     this.lines.push([actor, `${this.clock.elapsed}\t${event}`]);
   }
@@ -68,11 +68,11 @@ class Log {
  * tokio's `sleep_until`: a time already reached is ready at once, without
  * yielding (an `await` of weft's `sleep(0)` would let other tasks run first).
  */
-function sleepUntil(clock: TestClock, t: number): Promise<void> | undefined {
+function sleepUntil(clock: Clock, t: number): Promise<void> | undefined {
   return t > clock.elapsed ? sleep(t - clock.elapsed) : undefined;
 }
 
-async function pause(clock: TestClock, delay: number | undefined): Promise<void> {
+async function pause(clock: Clock, delay: number | undefined): Promise<void> {
   if (delay === undefined || delay <= 0) return;
   await sleep(ceil5(clock.elapsed + delay) - clock.elapsed);
 }
@@ -219,7 +219,7 @@ function watchScenario(s: ChanScenario, log: Log): void {
 }
 
 /** Runs `scenario` under `clock` (installed, at virtual 0) and returns its timeline. */
-export async function runChanScenario(scenario: ChanScenario, clock: TestClock): Promise<string> {
+export async function runChanScenario(scenario: ChanScenario, clock: Clock): Promise<string> {
   const endMs = scenario.end_ms ?? 120_000;
   const log = new Log(clock);
   const done = run(async () => {
