@@ -61,7 +61,14 @@ import { ChainSource } from "./stream/chain.ts";
 import { ChunksTimeoutSource } from "./stream/chunks_timeout.ts";
 import { FilterSource } from "./stream/filter.ts";
 import { FilterMapSource } from "./stream/filter_map.ts";
-import { AsyncIterSource, channelSource, IterSource, ReaderSource } from "./stream/from.ts";
+import {
+  AsyncIterSource,
+  channelSource,
+  IterSource,
+  JoinSetSource,
+  ReaderSource,
+} from "./stream/from.ts";
+import { JoinSet } from "./_task/join_set.ts";
 import { FuseSource } from "./stream/fuse.ts";
 import { IntervalSource } from "./stream/interval.ts";
 import { MapSource } from "./stream/map.ts";
@@ -277,8 +284,9 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
   static from<T>(input: WatchReceiver<T>): Stream<T>;
   /**
    * Makes a stream of an iterable, an async iterable, a `ReadableStream`, a
-   * channel `Receiver` (the stream then owns it: closing the stream closes it)
-   * or another stream (returned as is).
+   * channel `Receiver` (the stream then owns it: closing the stream closes it),
+   * a `JoinSet` (its results as tasks finish; closing the stream aborts the
+   * tasks still running) or another stream (returned as is).
    *
    * @typeParam T The items.
    * @param input The source; nothing is read until the stream is consumed.
@@ -1749,6 +1757,7 @@ function toSource<T>(input: StreamInput<T>): Source<T> {
   if (typeof ReadableStream !== "undefined" && input instanceof ReadableStream) {
     return new ReaderSource(input);
   }
+  if (input instanceof JoinSet) return new JoinSetSource(input) as Source<T>;
   if (typeof (input as AsyncIterable<T> | null)?.[Symbol.asyncIterator] === "function") {
     return new AsyncIterSource(input as AsyncIterable<T>);
   }
