@@ -27,7 +27,6 @@
  *
  * @module
  */
-import { withResolvers } from "./_runtime/promise.ts";
 import {
   ChannelState,
   PendingSend,
@@ -37,12 +36,21 @@ import {
   SenderSlot,
 } from "./_channel/state.ts";
 import { checkCount, DONE, PENDING, type Waker } from "./_runtime/poll.ts";
-import { linkWait, unlinkWait, Wait } from "./_runtime/task_state.ts";
+import { SignalWait } from "./_runtime/wait.ts";
 import type { WaitOptions } from "./task.ts";
 import { SendError } from "./_channel/errors.ts";
+import {
+  type Permit,
+  receiverClosed,
+  reserve,
+  sendWithin,
+  takeReady,
+  tryReserve,
+} from "./_channel/mpsc.ts";
 
 export { Lagged, RecvError, SendError } from "./_channel/errors.ts";
 export { oneshot, OneshotReceiver, OneshotSender } from "./_channel/oneshot.ts";
+export { Permit } from "./_channel/mpsc.ts";
 
 const MESSAGES: Record<Refusal, string> = {
   "receiver-closed": "Cannot send: the receiver is closed",
@@ -125,6 +133,16 @@ export class Sender<T> implements Disposable {
   get isClosed(): boolean {
     return this.#slot.isClosed;
   }
+
+  /**
+   * Waits until the receiver is closed or dropped (tokio's `closed()`).
+   *
+   * @param options `signal` to stop waiting; the promise then rejects with `signal.reason`.
+   * @returns A promise that resolves once sends start failing.
+   */
+  closed(options?: WaitOptions): Promise<void> {
+    return receiverClosed(this.#slot.state, options);
+  }
 }
 
 /**
@@ -180,13 +198,12 @@ export class BoundedSender<T> implements Disposable {
       state.push(value);
       return Promise.resolve();
     }
-    const pending = new PendingSend(state, value, signal);
-    const aborted = linkWait(pending);
-    if (aborted !== undefined) return Promise.reject(aborted.reason);
-    // Before enqueue: a zero-capacity hand-over may accept it at once.
-    pending.listen();
-    state.enqueue(pending);
-    return pending.settle.promise;
+    const pending = new PendingSend(state, value);
+    // Tied to the task and the signal before it is queued: a zero-capacity
+    // hand-over may accept it at once.
+    const promise = pending.begin(options);
+    if (!pending.done) state.enqueue(pending);
+    return promise;
   }
 
   /**
@@ -234,53 +251,129 @@ export class BoundedSender<T> implements Disposable {
   get isClosed(): boolean {
     return this.#slot.isClosed;
   }
-}
 
-class RecvWait<T> extends Wait implements Waker {
-  readonly settle: PromiseWithResolvers<T | undefined> = withResolvers();
-  readonly state: ChannelState<T>;
-  signal: AbortSignal | undefined;
-
-  constructor(state: ChannelState<T>, signal: AbortSignal | undefined) {
-    super();
-    this.state = state;
-    this.signal = signal;
-    signal?.addEventListener("abort", this);
+  /**
+   * Waits until the receiver is closed or dropped (tokio's `closed()`).
+   *
+   * @param options `signal` to stop waiting; the promise then rejects with `signal.reason`.
+   * @returns A promise that resolves once sends start failing.
+   */
+  closed(options?: WaitOptions): Promise<void> {
+    return receiverClosed(this.#slot.state, options);
   }
 
-  /** Whether the receive has settled (a stale wake must not take a value). */
-  done = false;
+  /**
+   * Reserves a slot, waiting for room in turn with waiting sends (tokio's
+   * `reserve()`). The {@linkcode Permit} sends without waiting; disposing it
+   * unused gives the slot back.
+   *
+   * @param options `signal` to stop waiting; the promise then rejects with `signal.reason`.
+   * @returns A promise of the permit.
+   * @throws {SendError} (as a rejection) If the receiver is or becomes closed, or this sender is closed.
+   * @throws {TypeError} If the channel's capacity is 0 (a rendezvous has no slot).
+   */
+  reserve(options?: WaitOptions): Promise<Permit<T>> {
+    return reserve(this.#slot, options);
+  }
 
-  wake(): void {
-    if (this.done) return;
+  /**
+   * Reserves a slot only if there is room now (tokio's `try_reserve()`).
+   *
+   * @returns The permit, or `undefined` if the channel is full.
+   * @throws {SendError} If the receiver is closed or this sender is closed.
+   * @throws {TypeError} If the channel's capacity is 0.
+   */
+  tryReserve(): Permit<T> | undefined {
+    return tryReserve(this.#slot);
+  }
+
+  /** Free slots now: the capacity minus buffered values and held permits (tokio's `capacity()`). */
+  get capacity(): number {
+    const state = this.#slot.state;
+    return Math.max(0, state.capacity - state.buffer.length - state.reserved);
+  }
+
+  /** The capacity the channel was created with (tokio's `max_capacity()`). */
+  get maxCapacity(): number {
+    return this.#slot.state.capacity;
+  }
+
+  /**
+   * Sends `value`, waiting at most `ms` for room (tokio's `send_timeout`).
+   *
+   * @param value The value.
+   * @param ms How long to wait for room, in milliseconds.
+   * @param options `signal` to stop waiting; the promise then rejects with `signal.reason`.
+   * @returns A promise that resolves once the channel has taken the value.
+   * @throws {SendError} (as a rejection) With the value, if there was no room within `ms`
+   *   (message "Cannot send: no room within ...") or the receiver is closed.
+   * @throws {RangeError} If `ms` is negative, NaN or infinite.
+   */
+  sendTimeout(value: T, ms: number, options?: WaitOptions): Promise<void> {
+    return sendWithin(value, ms, options, (v, o) => this.send(v, o));
+  }
+}
+
+/**
+ * A receive that polls the channel: what `recv()` and a loop's `next()` share.
+ * `poll()` is the one poll-and-settle path, run when the receive starts and
+ * each time the channel wakes it; it settles once.
+ */
+abstract class PendingRecv<T, R> extends SignalWait<R> implements Waker {
+  /** The channel. */
+  readonly state: ChannelState<T>;
+
+  constructor(state: ChannelState<T>) {
+    super();
+    this.state = state;
+  }
+
+  /** Polls the channel: settles and returns true, or stays registered as its waker. */
+  poll(): boolean {
     let result;
     try {
       result = this.state.poll(this);
     } catch (error) {
       // A thread feeding the channel failed.
-      this.#release();
-      return this.settle.reject(error);
+      this.failed();
+      this.reject(error);
+      return true;
     }
-    if (result === PENDING) return;
-    this.#release();
-    this.settle.resolve(result === DONE ? undefined : result);
+    if (result === PENDING) return false;
+    this.resolve(this.deliver(result));
+    return true;
   }
 
-  cancel(reason: unknown): void {
+  /** The channel changed: a stale wake (settled already) must not take a value. */
+  wake(): void {
+    if (!this.done) this.poll();
+  }
+
+  /** Cancelled: the channel must not wake it any more. */
+  protected detach(): void {
     if (this.state.waker === this) this.state.waker = null;
-    this.#release();
-    this.settle.reject(reason);
   }
 
-  handleEvent(): void {
-    this.cancel(this.signal?.reason);
+  /** What the receive resolves with for a value or the end. */
+  protected abstract deliver(result: T | typeof DONE): R;
+
+  /** The channel failed the receive (a thread's error). */
+  protected abstract failed(): void;
+}
+
+/** A `recv()`: the value, or undefined at the end; the receiver is free again once it settles. */
+class RecvWait<T> extends PendingRecv<T, T | undefined> {
+  protected deliver(result: T | typeof DONE): T | undefined {
+    this.state.hasConsumer = false;
+    return result === DONE ? undefined : result;
   }
 
-  #release(): void {
-    this.done = true;
-    unlinkWait(this);
-    this.signal?.removeEventListener("abort", this);
-    this.signal = undefined;
+  protected failed(): void {
+    this.state.hasConsumer = false;
+  }
+
+  protected override detach(): void {
+    super.detach();
     this.state.hasConsumer = false;
   }
 }
@@ -330,22 +423,10 @@ export class Receiver<T> implements AsyncIterable<T>, Disposable {
     const state = this.#state;
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const wait = new RecvWait(state, signal);
-    let result;
-    try {
-      result = state.poll(wait);
-    } catch (error) {
-      wait.signal?.removeEventListener("abort", wait);
-      return Promise.reject(error);
-    }
-    if (result !== PENDING) {
-      wait.signal?.removeEventListener("abort", wait);
-      return Promise.resolve(result === DONE ? undefined : result);
-    }
-    const aborted = linkWait(wait);
-    state.hasConsumer = true;
-    if (aborted !== undefined) wait.cancel(aborted.reason);
-    return wait.settle.promise;
+    const wait = new RecvWait(state);
+    // Waiting, it is the receiver's one consumer until it settles.
+    if (!wait.poll()) state.hasConsumer = true;
+    return wait.begin(options);
   }
 
   /**
@@ -368,12 +449,42 @@ export class Receiver<T> implements AsyncIterable<T>, Disposable {
     return this.#state.buffer.length;
   }
 
-  /** Whether the receiver is closed, or every sender is closed and nothing is left to receive. */
+  /**
+   * Whether nothing new can be sent (tokio's `is_closed()`): `close()` was
+   * called, or every sender is closed, even while values are still buffered.
+   * A waiting bounded send or a held {@linkcode Permit} keeps it open.
+   */
   get isClosed(): boolean {
     const state = this.#state;
-    if (state.receiverClosed) return true;
-    // Waiting bounded sends still hand their values over after their sender closed.
-    return state.senders === 0 && state.buffer.length === 0 && state.pendingLive === 0;
+    return state.receiverClosed || (state.senders === 0 && state.pendingLive === 0);
+  }
+
+  /**
+   * Receives at least one value, and up to `limit` (tokio's `recv_many`):
+   * waits for the first, then takes what is ready without waiting.
+   *
+   * @param limit The most values to take, an integer >= 0 (0 resolves with `[]` at once).
+   * @param options `signal` to stop waiting; the promise then rejects with `signal.reason`.
+   * @returns 1 to `limit` values, or `[]` once the channel is closed and drained.
+   * @throws {RangeError} If `limit` is not an integer >= 0.
+   * @throws {TypeError} (as a rejection) If another `recv()` or loop is consuming.
+   */
+  recvMany(limit: number, options?: WaitOptions): Promise<T[]> {
+    checkCount(limit, "receive many");
+    if (limit === 0) return Promise.resolve([]);
+    const state = this.#state;
+    return this.recv(options).then((first) => {
+      if (first === undefined && state.buffer.length === 0 && this.#ended) return [];
+      const values = [first as T];
+      takeReady(state, values, limit);
+      return values;
+    });
+  }
+
+  /** Whether the receive that gave `undefined` was the end. */
+  get #ended(): boolean {
+    const state = this.#state;
+    return state.senders === 0 || state.receiverClosed;
   }
 
   /**
@@ -416,15 +527,14 @@ function busyError(action: string): TypeError {
   return new TypeError(`Cannot ${action}: this receiver already has a consumer`);
 }
 
-/** A `for await` loop over a receiver; a pending `next()` is a wait its task's abort ends. */
-class ReceiverIterator<T> extends Wait implements AsyncIterator<T>, Waker {
+/** A `for await` loop over a receiver. */
+class ReceiverIterator<T> implements AsyncIterator<T> {
   /** The channel, until the loop ends (it has a consumer until then). */
   #state: ChannelState<T> | null;
-  /** The pending `next()`, if any. */
-  #waiting: PromiseWithResolvers<IteratorResult<T>> | null = null;
+  /** The pending `next()`, if any: a wait its task's abort ends. */
+  #waiting: NextWait<T> | null = null;
 
   constructor(state: ChannelState<T>) {
-    super();
     this.#state = state;
   }
 
@@ -439,73 +549,69 @@ class ReceiverIterator<T> extends Wait implements AsyncIterator<T>, Waker {
     if (this.#waiting !== null) {
       return Promise.reject(new TypeError("Cannot iterate: a previous next() is still pending"));
     }
-    let result;
-    try {
-      result = state.poll(this);
-    } catch (error) {
-      this.#finish();
-      return Promise.reject(error);
-    }
-    if (result !== PENDING) return Promise.resolve(this.#result(result));
-    this.#waiting = withResolvers();
-    const promise = this.#waiting.promise;
-    const aborted = linkWait(this);
-    if (aborted !== undefined) this.cancel(aborted.reason);
-    return promise;
-  }
-
-  wake(): void {
-    const state = this.#state;
-    const waiting = this.#waiting;
-    if (state === null || waiting === null) return;
-    let result;
-    try {
-      result = state.poll(this);
-    } catch (error) {
-      // A thread feeding the channel failed.
-      this.#waiting = null;
-      this.#finish();
-      return waiting.reject(error);
-    }
-    if (result === PENDING) return;
-    unlinkWait(this);
-    this.#waiting = null;
-    waiting.resolve(this.#result(result));
-  }
-
-  /**
-   * The loop's task was aborted while `next()` waited: `next()` rejects with
-   * `reason`, and, as the loop is left early, the receiver is closed.
-   */
-  cancel(reason: unknown): void {
-    const waiting = this.#waiting;
-    this.#waiting = null;
-    this.#state?.close();
-    this.#finish();
-    waiting?.reject(reason);
+    const wait = new NextWait(state, this);
+    if (!wait.poll()) this.#waiting = wait;
+    return wait.begin(undefined);
   }
 
   return(): Promise<IteratorResult<T>> {
+    const waiting = this.#waiting;
     this.#state?.close();
-    this.#finish();
+    this.end();
+    waiting?.resolve({ value: undefined, done: true });
     return Promise.resolve({ value: undefined, done: true });
   }
 
-  #result(result: T | typeof DONE): IteratorResult<T> {
+  /** A `next()` got `result` (a value, or the end, which ends the loop). */
+  settled(result: T | typeof DONE): IteratorResult<T> {
+    this.#waiting = null;
     if (result !== DONE) return { value: result, done: false };
-    this.#finish();
+    this.end();
     return { value: undefined, done: true };
   }
 
-  #finish(): void {
-    if (this.#state === null) return;
-    unlinkWait(this);
-    if (this.#state.waker === this) this.#state.waker = null;
-    this.#state.hasConsumer = false;
+  /**
+   * The loop's task was aborted while `next()` waited: as the loop is left
+   * early, the receiver is closed.
+   */
+  abandon(): void {
+    this.#state?.close();
+    this.end();
+  }
+
+  /** The loop is over: the receiver has no consumer any more. */
+  end(): void {
+    const state = this.#state;
+    if (state === null) return;
     this.#state = null;
     const waiting = this.#waiting;
     this.#waiting = null;
-    waiting?.resolve({ value: undefined, done: true });
+    if (waiting !== null && state.waker === waiting) state.waker = null;
+    state.hasConsumer = false;
+  }
+}
+
+/** A loop's pending `next()`. */
+class NextWait<T> extends PendingRecv<T, IteratorResult<T>> {
+  /** The loop. */
+  readonly #loop: ReceiverIterator<T>;
+
+  constructor(state: ChannelState<T>, loop: ReceiverIterator<T>) {
+    super(state);
+    this.#loop = loop;
+  }
+
+  protected deliver(result: T | typeof DONE): IteratorResult<T> {
+    return this.#loop.settled(result);
+  }
+
+  protected failed(): void {
+    this.#loop.end();
+  }
+
+  protected override detach(): void {
+    super.detach();
+    this.#loop.abandon();
   }
 }
 

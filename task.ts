@@ -25,22 +25,27 @@
  *
  * @module
  */
-import { macrotask } from "./_runtime/host.ts";
+import { macrotask, microtask } from "./_runtime/host.ts";
 import { joinUntil, Outcome } from "./_runtime/outcome.ts";
 import { resumeAfterYield, resumeTask } from "./_runtime/scheduler.ts";
 import { BUDGET, checkDuration, checkFunction, deadlineAfter } from "./_runtime/poll.ts";
 import {
   type AbortListener,
   currentTask,
-  linkWait,
   runAs,
   Scope,
   TaskState,
-  unlinkWait,
-  Wait,
   type WaitOptions,
 } from "./_runtime/task_state.ts";
-import { insert, remove, type TimerEntry } from "./_runtime/timer.ts";
+import { insert, now, remove, type TimerEntry } from "./_runtime/timer.ts";
+import { SignalWait } from "./_runtime/wait.ts";
+import { checkDeadline } from "./_task/deadline.ts";
+import { setSpawner } from "./_task/join_set.ts";
+import { checkFuture, launch as startFuture, raceLaunched, type Settled } from "./_task/race.ts";
+
+export { AbortHandle, type JoinResult, JoinSet } from "./_task/join_set.ts";
+export { CancellationToken, DropGuard } from "./_task/cancellation_token.ts";
+export type { Settled } from "./_task/race.ts";
 
 export type { WaitOptions };
 
@@ -275,7 +280,7 @@ export function spawnTask<T>(fn: (task: TaskContext) => T | PromiseLike<T>): Joi
   } else if (scope !== null) {
     scope.tasks.add(task);
   }
-  queueMicrotask(() => resumeTask(() => start(task, outcome, handle, fn)));
+  microtask(() => resumeTask(() => start(task, outcome, handle, fn)));
   return handle;
 }
 
@@ -367,18 +372,16 @@ async function runScoped<T>(main: () => T | PromiseLike<T>): Promise<T> {
   }
 }
 
-class SleepWait extends Wait implements TimerEntry {
+/** A sleep: a timer entry whose firing resolves it. */
+class SleepWait extends SignalWait<void> implements TimerEntry {
+  /** When it is due (absolute ms). */
   deadline: number;
+  /** Its place in the timer driver, -1 when not scheduled. */
   slot = -1;
-  resolve!: () => void;
-  reject!: (reason: unknown) => void;
-  signal: AbortSignal | undefined;
 
-  constructor(deadline: number, signal: AbortSignal | undefined) {
+  constructor(deadline: number) {
     super();
     this.deadline = deadline;
-    this.signal = signal;
-    signal?.addEventListener("abort", this);
   }
 
   /** Sleeps are task wake-ups: the driver fires them after consumer deadlines. */
@@ -386,27 +389,13 @@ class SleepWait extends Wait implements TimerEntry {
     return false;
   }
 
+  /** Called by the driver at the deadline. */
   fire(): void {
-    this.#release();
     this.resolve();
   }
 
-  cancel(reason: unknown): void {
+  protected detach(): void {
     remove(this);
-    this.#release();
-    this.reject(reason);
-  }
-
-  /** The signal's abort listener. */
-  handleEvent(): void {
-    unlinkWait(this);
-    this.cancel(this.signal?.reason);
-  }
-
-  #release(): void {
-    unlinkWait(this);
-    this.signal?.removeEventListener("abort", this);
-    this.signal = undefined;
   }
 }
 
@@ -443,14 +432,9 @@ export function sleep(ms: number, options?: WaitOptions): Promise<void> {
     if (task?.aborted) return Promise.reject(task.reason);
     return immediateSleep(task ?? outside);
   }
-  const wait = new SleepWait(deadlineAfter(ms), signal);
-  const promise = new Promise<void>((resolve, reject) => {
-    wait.resolve = resolve;
-    wait.reject = reject;
-  });
-  const aborted = linkWait(wait);
-  if (aborted !== undefined) wait.cancel(aborted.reason);
-  else insert(wait);
+  const wait = new SleepWait(deadlineAfter(ms));
+  const promise = wait.begin(options);
+  if (!wait.done) insert(wait);
   return promise;
 }
 
@@ -587,48 +571,119 @@ function isAbortable<T>(
 }
 
 /**
- * Runs two futures and settles like the first to finish, trpl's `race`. The
- * slower one is cancelled when it can be: a handle with `abort()` ({@linkcode JoinHandle}, `BlockingHandle`) is aborted,
- * a function is called with a signal that is then aborted; a plain promise is
- * left to finish unobserved.
+ * Runs any number of futures (at least one) and settles like the first to
+ * finish, trpl's `race` and tokio's `select!` with `biased;`.
  *
- * @typeParam A The first future's result.
- * @typeParam B The second future's result.
- * @param a The first future.
- * @param b The second future.
+ * - Every future starts at once: functions are called with a fresh signal.
+ * - The first to settle wins: its value, or its error.
+ * - Every other one is cancelled when it can be: a handle with `abort()`
+ *   ({@linkcode JoinHandle}, `BlockingHandle`) is aborted, a function's signal
+ *   is aborted, both with a {@linkcode Cancelled} ("it lost a race"); a plain
+ *   promise is left to finish unobserved. The winner's signal is left alone.
+ * - Among futures already settled at the call, the first in argument order
+ *   wins.
+ *
+ * @typeParam F The futures.
+ * @param futures Promises, task handles, or functions given a signal.
  * @returns The winner's result (or its error).
+ * @throws {TypeError} If there is no future, or one is neither a function nor a promise
+ *   (then none is started).
  *
- * @example The slower sleeper is cancelled
+ * @example The slower sleepers are cancelled
  * ```ts
  * import { race, sleep } from "@weft/weft/task";
  * import assert from "node:assert/strict";
  *
  * let slowFinished = false;
+ * const slow = (ms: number) => (signal: AbortSignal) =>
+ *   sleep(ms, { signal }).then(() => {
+ *     slowFinished = true;
+ *     return "slow";
+ *   });
  * const winner = await race(
  *   (signal) => sleep(10, { signal }).then(() => "fast"),
- *   (signal) => sleep(50, { signal }).then(() => { slowFinished = true; return "slow"; }),
+ *   slow(50),
+ *   slow(70),
  * );
  * assert.deepStrictEqual([winner, slowFinished], ["fast", false]);
  * ```
+ *
+ * @example Biased: the first ready future in argument order wins
+ * ```ts
+ * import { race } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await race(Promise.resolve("a"), Promise.resolve("b")), "a");
+ * ```
  */
-export function race<A, B>(a: Cancellable<A>, b: Cancellable<B>): Promise<A | B> {
-  // Both are checked before either starts, so a bad `b` leaves no `a` running.
-  checkCancellable(a, "race");
-  checkCancellable(b, "race");
-  const left = launch(a, "race");
-  const right = launch(b, "race");
-  // Only the loser is cancelled: the winner's signal may still guard work it
-  // handed back (a fetch's body, say).
-  let decided = false;
-  const settleWith = (loser: Launched<unknown>) => () => {
-    if (decided) return;
-    decided = true;
-    loser.cancel(new Cancelled("it lost a race"));
-  };
-  return Promise.race([
-    left.promise.finally(settleWith(right)),
-    right.promise.finally(settleWith(left)),
-  ]);
+export function race<const F extends readonly [Cancellable<unknown>, ...Cancellable<unknown>[]]>(
+  ...futures: F
+): Promise<Settled<F[number]>> {
+  if (futures.length === 0) throw new TypeError("Cannot race: expected at least one future");
+  // All are checked before any starts, so a bad one leaves nothing running.
+  for (const future of futures) checkFuture(future, "race");
+  const started = futures.map((future) => startFuture(future as Cancellable<unknown>));
+  return raceLaunched(started, lostRace).then((won) => won.value as Settled<F[number]>);
+}
+
+function lostRace(): Cancelled {
+  return new Cancelled("it lost a race");
+}
+
+/** What `select` resolves with: the winning branch's key and value. */
+export type Selected<B> = { [K in keyof B]: { readonly key: K; readonly value: Settled<B[K]> } }[
+  keyof B
+];
+
+/**
+ * Waits for whichever of several named futures settles first, tokio's
+ * `select!` (with `biased;`).
+ *
+ * - `branches` maps names to futures: promises, task handles, or functions
+ *   given a signal; every one starts at once.
+ * - It resolves with `{ key, value }` of the first to fulfil, or rejects with
+ *   the error of the first to fail.
+ * - Every other branch is cancelled as in {@linkcode race}.
+ * - Among branches already settled at the call, the first in key order (the
+ *   object's property order) wins.
+ * - When `signal` aborts first, every branch is cancelled with its reason and
+ *   the call rejects with it.
+ *
+ * @typeParam B The branches.
+ * @param branches The named futures (at least one).
+ * @param options `signal` to give up on every branch.
+ * @returns The winning branch's key and value.
+ * @throws {TypeError} If `branches` is not an object with at least one future.
+ *
+ * @example Whichever comes first: a message or a deadline
+ * ```ts
+ * import { channel } from "@weft/weft/channel";
+ * import { select, sleep } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = channel<string>();
+ * setTimeout(() => tx.send("hello"), 1);
+ * const first = await select({
+ *   message: rx.recv(),
+ *   timeout: (signal) => sleep(1_000, { signal }),
+ * });
+ * assert.deepStrictEqual(first, { key: "message", value: "hello" });
+ * ```
+ */
+export function select<const B extends Readonly<Record<string, Cancellable<unknown>>>>(
+  branches: B,
+  options?: WaitOptions,
+): Promise<Selected<B>> {
+  if (typeof branches !== "object" || branches === null) {
+    throw new TypeError("Cannot select: expected an object of named futures");
+  }
+  const keys = Object.keys(branches);
+  if (keys.length === 0) throw new TypeError("Cannot select: expected at least one branch");
+  for (const key of keys) checkFuture(branches[key], "select");
+  const started = keys.map((key) => startFuture(branches[key] as Cancellable<unknown>));
+  return raceLaunched(started, lostRace, options?.signal).then(
+    (won) => ({ key: keys[won.index], value: won.value }) as Selected<B>,
+  );
 }
 
 /**
@@ -696,3 +751,62 @@ function launch<T>(future: Cancellable<T>, action: string): Launched<T> {
   }
   return { promise: Promise.resolve(future as PromiseLike<T>), cancel: () => {} };
 }
+
+/**
+ * Waits until `deadline`, a `Date.now()`-scale timestamp in milliseconds,
+ * tokio's `sleep_until`. A deadline already reached completes at once, as
+ * `sleep(0)` does; a fractional one is rounded up to a whole millisecond.
+ *
+ * @param deadline When to wake, in `Date.now()` milliseconds.
+ * @param options `signal` to cancel the wait (rejects with `signal.reason`).
+ * @returns A promise that resolves at `deadline`.
+ * @throws {RangeError} If `deadline` is NaN, infinite or not a number.
+ *
+ * @example Wake at an instant
+ * ```ts
+ * import { sleepUntil } from "@weft/weft/task";
+ * import { TestClock } from "@weft/weft/testing";
+ * import assert from "node:assert/strict";
+ *
+ * using clock = TestClock.install();
+ * let woke = -1;
+ * const done = sleepUntil(Date.now() + 30).then(() => (woke = clock.elapsed));
+ * await clock.tick(100);
+ * await done;
+ * assert.equal(woke, 30);
+ * ```
+ */
+export function sleepUntil(deadline: number, options?: WaitOptions): Promise<void> {
+  checkDeadline(deadline, "sleep");
+  return sleep(Math.max(0, Math.ceil(deadline) - now()), options);
+}
+
+/**
+ * Settles like `future` if it finishes before `deadline` (a `Date.now()`-scale
+ * timestamp in milliseconds), else rejects with {@linkcode Elapsed} and
+ * cancels `future` when it can, tokio's `timeout_at`: `timeout()` with an
+ * instant instead of a duration.
+ *
+ * @typeParam T The future's result.
+ * @param deadline The instant, in `Date.now()` milliseconds.
+ * @param future A promise, task handle, or function given a signal.
+ * @returns The future's result.
+ * @throws {RangeError} If `deadline` is NaN, infinite or not a number.
+ *
+ * @example One deadline for several steps
+ * ```ts
+ * import { Elapsed, sleep, timeoutAt } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * const deadline = Date.now() + 20;
+ * assert.equal(await timeoutAt(deadline, sleep(1).then(() => "first")), "first");
+ * const error = await timeoutAt(deadline, (signal) => sleep(1_000, { signal })).catch((e) => e);
+ * assert.ok(error instanceof Elapsed);
+ * ```
+ */
+export function timeoutAt<T>(deadline: number, future: Cancellable<T>): Promise<T> {
+  checkDeadline(deadline, "set a timeout");
+  return timeout(Math.max(0, Math.ceil(deadline) - now()), future);
+}
+
+setSpawner(spawnTask);

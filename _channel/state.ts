@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { withResolvers } from "../_runtime/promise.ts";
 import {
   coop,
   DONE,
@@ -20,57 +19,33 @@ import {
 } from "../_runtime/poll.ts";
 import { Friends } from "../_runtime/friends.ts";
 import { Queue } from "./queue.ts";
-import { unlinkWait, Wait } from "../_runtime/task_state.ts";
+import { SignalWait } from "../_runtime/wait.ts";
 
 /** A bounded send waiting for room. */
-export class PendingSend<T> extends Wait {
+export class PendingSend<T> extends SignalWait<void> {
   /** The value to deliver. */
   readonly value: T;
-  /** Settles the `send()` promise. */
-  readonly settle: PromiseWithResolvers<void> = withResolvers<void>();
   /** The channel it waits on. */
   readonly channel: ChannelState<T>;
-  /** Its abort signal, until it settles. */
-  signal: AbortSignal | undefined;
-  /** Whether it has settled. */
-  settled = false;
+  /** Whether it is in the channel's queue (and counted in `pendingLive`). */
+  queued = false;
+  /** A `reserve()`: admitted, it takes a slot (a permit) instead of delivering a value. */
+  reservation = false;
 
-  constructor(channel: ChannelState<T>, value: T, signal: AbortSignal | undefined) {
+  constructor(channel: ChannelState<T>, value: T) {
     super();
     this.channel = channel;
     this.value = value;
-    this.signal = signal;
-  }
-
-  /** Starts listening to the signal, once the send is sure to wait. */
-  listen(): void {
-    this.signal?.addEventListener("abort", this);
   }
 
   /** Delivered: the value entered the buffer or reached the receiver. */
   accept(): void {
-    this.#release();
-    this.settle.resolve();
+    this.resolve();
   }
 
-  /** Refused with `reason`. */
-  cancel(reason: unknown): void {
-    if (this.#release()) this.channel.pendingLive--;
-    this.settle.reject(reason);
-  }
-
-  /** The signal's abort listener. */
-  handleEvent(): void {
-    this.cancel(this.signal?.reason);
-  }
-
-  #release(): boolean {
-    if (this.settled) return false;
-    this.settled = true;
-    unlinkWait(this);
-    this.signal?.removeEventListener("abort", this);
-    this.signal = undefined;
-    return true;
+  /** Withdrawn (aborted, or refused by a closing receiver): it no longer counts as waiting. */
+  protected detach(): void {
+    if (this.queued) this.channel.pendingLive--;
   }
 }
 
@@ -111,6 +86,12 @@ export class ChannelState<T> implements Source<T> {
   closeListeners: Set<() => void> | null = null;
   /** Whether a `recv()`, a loop or a stream is consuming (one consumer at a time). */
   hasConsumer = false;
+  /**
+   * Permits granted by `reserve()` and not yet used or released: each holds a
+   * buffer slot and keeps the channel open as a sender would (tokio's
+   * `OwnedPermit`), so the receiver waits for it even after `close()`.
+   */
+  reserved = 0;
 
   constructor(capacity: number, refuse: (value: T, why: Refusal) => Error) {
     this.capacity = capacity;
@@ -119,7 +100,7 @@ export class ChannelState<T> implements Source<T> {
 
   /** Whether a value can enter the buffer now without waiting. */
   get hasRoom(): boolean {
-    return this.pendingLive === 0 && this.buffer.length < this.capacity;
+    return this.pendingLive === 0 && this.buffer.length + this.reserved < this.capacity;
   }
 
   /** Buffers `value` (the caller checked the receiver is open). */
@@ -137,6 +118,7 @@ export class ChannelState<T> implements Source<T> {
   /** Queues a bounded send that must wait for room. */
   enqueue(send: PendingSend<T>): void {
     (this.pending ??= new Queue()).push(send);
+    send.queued = true;
     this.pendingLive++;
     // A zero-capacity channel hands the value over when the receiver polls.
     if (this.capacity === 0) this.wakeReceiver();
@@ -196,7 +178,10 @@ export class ChannelState<T> implements Source<T> {
       coop.remaining--;
       return this.#handOver();
     }
-    if (this.senders === 0 || (this.receiverClosed && (this.flushing === 0 || this.dropped))) {
+    if (
+      this.senders === 0 ||
+      (this.receiverClosed && ((this.flushing === 0 && this.reserved === 0) || this.dropped))
+    ) {
       coop.remaining--;
       return DONE;
     }
@@ -250,7 +235,7 @@ export class ChannelState<T> implements Source<T> {
     if (pending === null) return;
     while (pending.length > 0) {
       const send = pending.shift();
-      if (!send.settled) send.cancel(this.refuse(send.value, "receiver-closed"));
+      if (!send.done) send.cancel(this.refuse(send.value, "receiver-closed"));
     }
   }
 
@@ -259,6 +244,22 @@ export class ChannelState<T> implements Source<T> {
     this.dropped = true;
     this.closeReceiver();
     this.buffer.clear();
+  }
+
+  /** A permit takes a slot and counts as a sender until it is used or released. */
+  takePermit(): void {
+    this.reserved++;
+    this.senders++;
+  }
+
+  /** A permit is given back: sent with (`value` buffered unless the receiver was dropped) or released. */
+  returnPermit(send: boolean, value?: T): void {
+    this.reserved--;
+    if (send && !this.dropped) this.buffer.push(value as T);
+    if (this.pendingLive > 0 && this.buffer.length + this.reserved < this.capacity) this.#admit();
+    // A value to take, or a closed receiver no longer held open by permits.
+    if (send || (this.receiverClosed && this.reserved === 0)) this.wakeReceiver();
+    this.dropSender();
   }
 
   /** Raises the recorded failure once and closes the receiver. */
@@ -272,11 +273,12 @@ export class ChannelState<T> implements Source<T> {
   /** Moves waiting sends into the buffer while it has room. */
   #admit(): void {
     const pending = this.pending!;
-    while (pending.length > 0 && this.buffer.length < this.capacity) {
+    while (pending.length > 0 && this.buffer.length + this.reserved < this.capacity) {
       const send = pending.shift();
-      if (send.settled) continue;
+      if (send.done) continue;
       this.pendingLive--;
-      this.buffer.push(send.value);
+      if (send.reservation) this.takePermit();
+      else this.buffer.push(send.value);
       send.accept();
     }
   }
@@ -286,7 +288,7 @@ export class ChannelState<T> implements Source<T> {
     const pending = this.pending!;
     for (;;) {
       const send = pending.shift();
-      if (send.settled) continue;
+      if (send.done) continue;
       this.pendingLive--;
       send.accept();
       return send.value;

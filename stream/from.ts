@@ -8,7 +8,8 @@
  * - `AsyncIterSource`: an async iterable; one `next()` in flight at a time,
  *   its settlement wakes the consumer.
  * - `ReaderSource`: a `ReadableStream`, read through one reader.
- *
+ * - `JoinSetSource`: a `JoinSet`'s results as its tasks finish; closing it
+ *   aborts the tasks still running (the stream owned the set).
  * - `channelSource`: a broadcast receiver (tokio-stream's `BroadcastStream`:
  *   `Result` items, a lag is an item) or a watch receiver (`WatchStream`: the
  *   current value, then each change).
@@ -32,6 +33,7 @@ import {
 } from "../_runtime/poll.ts";
 import { broadcastSource } from "../_channel/broadcast.ts";
 import { watchSource } from "../_channel/watch.ts";
+import { type JoinResult, type JoinSet, pollJoinSet } from "../_task/join_set.ts";
 
 const arrayIterator = Array.prototype[Symbol.iterator];
 
@@ -225,4 +227,24 @@ export class ReaderSource<T> implements Source<T> {
 /** The stage for a broadcast or watch receiver (the stream owns it), or undefined. */
 export function channelSource<T>(input: unknown): Source<T> | undefined {
   return (broadcastSource(input) as Source<T> | undefined) ?? watchSource<T>(input);
+}
+
+/** Takes a `JoinSet`'s results as its tasks finish. */
+export class JoinSetSource<T> implements Source<JoinResult<T>> {
+  /** The set, until closed. */
+  #set: JoinSet<T> | null;
+
+  constructor(set: JoinSet<T>) {
+    this.#set = set;
+  }
+
+  poll(cx: Waker): Poll<JoinResult<T>> {
+    return this.#set === null ? DONE : pollJoinSet(this.#set, cx);
+  }
+
+  close(): void {
+    const set = this.#set;
+    this.#set = null;
+    set?.[Symbol.dispose]();
+  }
 }

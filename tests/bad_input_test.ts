@@ -6,7 +6,20 @@
 import { assert, assertEquals } from "./_assert.ts";
 import { broadcast, channel, SendError, watch } from "../channel.ts";
 import { interval, Stream, StreamMap } from "../stream.ts";
-import { run, sleep, spawnTask, timeout } from "../task.ts";
+import {
+  CancellationToken,
+  JoinSet,
+  race,
+  run,
+  select,
+  sleep,
+  sleepUntil,
+  spawnTask,
+  timeout,
+  timeoutAt,
+} from "../task.ts";
+import { BlockingPool } from "../blocking.ts";
+import { spawnThread } from "../worker_producer.ts";
 import { Barrier, Mutex, Notify, RwLock, Semaphore } from "../sync.ts";
 
 type Case = { call: string; run: () => unknown; error: new (...args: never[]) => Error };
@@ -14,6 +27,8 @@ type Case = { call: string; run: () => unknown; error: new (...args: never[]) =>
 const stream = () => Stream.iter([1, 2, 3]);
 const notAFunction = 42 as unknown as () => unknown;
 
+/** A sender for thread cases that must fail before the sender is moved. */
+const threadSender = () => channel<number>()[0];
 const badOptions = 5 as unknown as { signal?: AbortSignal };
 const badSignal = { signal: "stop" as unknown as AbortSignal };
 
@@ -25,6 +40,35 @@ const CASES: Case[] = [
   { call: "timeout(-1, p)", run: () => timeout(-1, Promise.resolve()), error: RangeError },
   { call: "spawnTask(42)", run: () => spawnTask(notAFunction), error: TypeError },
   { call: "run(42)", run: () => run(notAFunction), error: TypeError },
+  {
+    call: "new JoinSet().spawn(42)",
+    run: () => new JoinSet().spawn(notAFunction),
+    error: TypeError,
+  },
+  { call: "race()", run: () => (race as () => unknown)(), error: TypeError },
+  { call: "race(p, 42)", run: () => race(Promise.resolve(), 42 as never), error: TypeError },
+  { call: "select({})", run: () => select({}), error: TypeError },
+  { call: "select({ a: 42 })", run: () => select({ a: 42 as never }), error: TypeError },
+  { call: "sleepUntil(NaN)", run: () => sleepUntil(NaN), error: RangeError },
+  {
+    call: "timeoutAt(Infinity, p)",
+    run: () => timeoutAt(Infinity, Promise.resolve()),
+    error: RangeError,
+  },
+  {
+    call: "token.runUntilCancelled(42)",
+    run: () => new CancellationToken().runUntilCancelled(42 as never),
+    error: TypeError,
+  },
+  {
+    call: "a DropGuard disarmed twice",
+    run: () => {
+      const guard = new CancellationToken().dropGuard();
+      guard.disarm();
+      guard.disarm();
+    },
+    error: TypeError,
+  },
   { call: "channel(-1)", run: () => channel(-1), error: RangeError },
   { call: "channel(1.5)", run: () => channel(1.5), error: RangeError },
   { call: "channel(NaN)", run: () => channel(NaN), error: RangeError },
@@ -45,6 +89,17 @@ const CASES: Case[] = [
   {
     call: "watch rx.waitFor(42)",
     run: () => watch(0)[1].waitFor(notAFunction as () => boolean),
+    error: TypeError,
+  },
+  {
+    call: "sendTimeout(v, -1)",
+    run: () => channel<number>(1)[0].sendTimeout(1, -1),
+    error: RangeError,
+  },
+  { call: "recvMany(1.5)", run: () => channel<number>()[1].recvMany(1.5), error: RangeError },
+  {
+    call: "reserve() with capacity 0",
+    run: () => channel<number>(0)[0].reserve(),
     error: TypeError,
   },
   { call: "Stream.from(42)", run: () => Stream.from(42 as never), error: TypeError },
@@ -69,6 +124,14 @@ const CASES: Case[] = [
   { call: "interval(-5)", run: () => interval(-5), error: RangeError },
   { call: "forEach(42)", run: () => stream().forEach(notAFunction), error: TypeError },
   { call: "buffered(0)", run: () => stream().buffered(0), error: RangeError },
+  { call: "zip(42)", run: () => stream().zip(42 as never), error: TypeError },
+  { call: "flatMap(42)", run: () => stream().flatMap(notAFunction as never), error: TypeError },
+  { call: "scan(0, 42)", run: () => stream().scan(0, notAFunction as never), error: TypeError },
+  { call: "mapWhile(42)", run: () => stream().mapWhile(notAFunction), error: TypeError },
+  { call: "inspect(42)", run: () => stream().inspect(notAFunction), error: TypeError },
+  { call: "chunks(0)", run: () => stream().chunks(0), error: RangeError },
+  { call: "readyChunks(1.5)", run: () => stream().readyChunks(1.5), error: RangeError },
+  { call: "takeUntil(42)", run: () => stream().takeUntil(42 as never), error: TypeError },
   { call: "Stream.mergeAll(42)", run: () => Stream.mergeAll(42 as never), error: TypeError },
   {
     call: "StreamMap.insert(k, 42)",
@@ -89,6 +152,36 @@ const CASES: Case[] = [
   {
     call: "forEachConcurrent(2, 42)",
     run: () => stream().forEachConcurrent(2, notAFunction),
+    error: TypeError,
+  },
+  {
+    call: "new BlockingPool({ size: 2 ** 32 })",
+    run: () => new BlockingPool({ size: 2 ** 32 }),
+    error: RangeError,
+  },
+  {
+    call: "new BlockingPool({ idleTimeout: 2 ** 31 })",
+    run: () => new BlockingPool({ idleTimeout: 2 ** 31 }),
+    error: RangeError,
+  },
+  {
+    call: "new BlockingPool({ sise: 2 })",
+    run: () => new BlockingPool({ sise: 2 } as never),
+    error: TypeError,
+  },
+  {
+    call: "new BlockingPool({ resourceLimits: { maxOldGenerationSizeMb: -1 } })",
+    run: () => new BlockingPool({ resourceLimits: { maxOldGenerationSizeMb: -1 } }),
+    error: RangeError,
+  },
+  {
+    call: "spawnThread(fn, tx, null)",
+    run: () => spawnThread(() => {}, threadSender(), null as never),
+    error: TypeError,
+  },
+  {
+    call: 'spawnThread(fn, tx, { deno: { permissions: "none" } })',
+    run: () => spawnThread(() => {}, threadSender(), { deno: { permissions: "none" } } as never),
     error: TypeError,
   },
   {

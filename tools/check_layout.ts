@@ -34,7 +34,8 @@ export const LOWER_LAYERS: Readonly<Record<string, readonly string[]>> = {
   _worker: [],
   _thread: ["_channel", "_worker"],
   _pool: ["_worker"],
-  stream: ["_channel"],
+  _task: [],
+  stream: ["_channel", "_task"],
 };
 
 /** Folders that may import public files for anything (they build on the public API). */

@@ -1,0 +1,386 @@
+/**
+ * Internal: `JoinSet` and `AbortHandle` (tokio's `task::JoinSet`), exported
+ * by `task.ts`.
+ *
+ * A set starts its tasks with `spawnTask` (handed over by `task.ts` through
+ * {@linkcode setSpawner}, since this folder does not import the public file)
+ * and subscribes to each handle at once, so results queue up in the order the
+ * tasks finish. A set made while a task runs belongs to that task: aborting
+ * the task aborts the set's tasks (structured cancellation without `using`).
+ *
+ * @module
+ */
+import { currentTask } from "../_runtime/task_state.ts";
+import { checkFunction, DONE, PENDING, type Poll, type Waker } from "../_runtime/poll.ts";
+import { Waiter } from "./waiter.ts";
+
+/** What a task's function receives (task.ts's `TaskContext`). */
+interface Context {
+  readonly signal: AbortSignal;
+}
+
+/** A task handle as the set uses it (task.ts's `JoinHandle`). */
+interface TaskHandle<T> extends PromiseLike<T> {
+  readonly isFinished: boolean;
+  abort(reason?: unknown): void;
+}
+
+/** Starts a task: task.ts's `spawnTask`. */
+type Spawner = <T>(fn: (task: Context) => T | PromiseLike<T>) => TaskHandle<T>;
+
+/** Set once by task.ts when it loads. */
+let spawner: Spawner | null = null;
+
+/** Hands the set `spawnTask`; called once by task.ts. */
+export function setSpawner(spawn: Spawner): void {
+  spawner = spawn;
+}
+
+/** Source of task ids, unique for the process (tokio's `task::Id`). */
+let nextId = 1;
+
+/**
+ * The result of one task of a {@linkcode JoinSet}: its value, or its error (a
+ * `Cancelled` when it was aborted), with the id of its {@linkcode AbortHandle}.
+ *
+ * @typeParam T The task's result.
+ */
+export type JoinResult<T> =
+  | { readonly ok: true; readonly value: T; readonly id: number }
+  | { readonly ok: false; readonly error: unknown; readonly id: number };
+
+/**
+ * Aborts one task without owning its result, tokio's `task::AbortHandle`:
+ * what {@linkcode JoinSet.spawn} returns.
+ *
+ * @example Abort one task of a set
+ * ```ts
+ * import { Cancelled, JoinSet, sleep } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * const set = new JoinSet<string>();
+ * const slow = set.spawn(() => sleep(60_000).then(() => "slow"));
+ * slow.abort();
+ * const result = await set.joinNext();
+ * assert.ok(result?.ok === false && result.error instanceof Cancelled);
+ * assert.equal(result.id, slow.id);
+ * ```
+ */
+export class AbortHandle {
+  /** The task's handle. */
+  readonly #handle: TaskHandle<unknown>;
+  /** The task's id. */
+  readonly #id: number;
+
+  /**
+   * Makes an abort handle for a task handle (`JoinSet.spawn` is the usual way).
+   *
+   * @param handle A `JoinHandle` (anything awaitable with `abort()` and `isFinished`).
+   */
+  constructor(handle: TaskHandle<unknown>) {
+    if (typeof handle?.abort !== "function" || typeof handle.then !== "function") {
+      throw new TypeError("Cannot make an abort handle: expected a JoinHandle");
+    }
+    this.#handle = handle;
+    this.#id = nextId++;
+  }
+
+  /** The task's id: unique among the process's tasks, and carried by its {@linkcode JoinResult}. */
+  get id(): number {
+    return this.#id;
+  }
+
+  /** Whether the task has finished (returned, thrown or been aborted). */
+  get isFinished(): boolean {
+    return this.#handle.isFinished;
+  }
+
+  /**
+   * Cancels the task; it then finishes with a `Cancelled` error carrying
+   * `reason`. Does nothing once it has finished.
+   *
+   * @param reason The reason, passed to the task's signal.
+   */
+  abort(reason?: unknown): void {
+    this.#handle.abort(reason);
+  }
+}
+
+/** Polls a set for a stream (stream/from.ts's `JoinSetSource`). */
+export let pollJoinSet: <T>(set: JoinSet<T>, cx: Waker) => Poll<JoinResult<T>>;
+
+/** A task of a set: its abort handle, as the key of the running tasks. */
+type Member = AbortHandle;
+
+/**
+ * A set of tasks whose results are taken as they finish, tokio's
+ * `task::JoinSet`.
+ *
+ * - `spawn(fn)` starts `fn({ signal })` as a task owned by the set.
+ * - `joinNext()` resolves with the next task to finish, in the order they
+ *   finished, as a {@linkcode JoinResult} (an aborted task's error is a
+ *   `Cancelled`), or `undefined` once the set is empty. A result stays in the
+ *   set until taken: `size` counts running and finished-but-untaken tasks.
+ * - Structured cancellation: a set made while a task runs belongs to that
+ *   task, and aborting the task aborts the set's tasks. `await using set = new
+ *   JoinSet()` also aborts them, and waits for them, on every way out of the
+ *   block; `using` aborts them without waiting.
+ * - `Stream.from(set)` (or `for await`) yields results as they finish;
+ *   leaving the loop early aborts the tasks still running.
+ * - A task that fails after `detachAll()` is reported as a lone task's would be.
+ *
+ * @typeParam T The tasks' result.
+ *
+ * @example Results in the order tasks finish
+ * ```ts
+ * import { JoinSet, sleep } from "@weft/weft/task";
+ * import { TestClock } from "@weft/weft/testing";
+ * import assert from "node:assert/strict";
+ *
+ * using clock = TestClock.install();
+ * const set = new JoinSet<number>();
+ * for (const ms of [30, 10, 20]) set.spawn(() => sleep(ms).then(() => ms));
+ * const finished: number[] = [];
+ * const done = (async () => {
+ *   for (let r = await set.joinNext(); r !== undefined; r = await set.joinNext()) {
+ *     if (r.ok) finished.push(r.value);
+ *   }
+ * })();
+ * await clock.tick(30);
+ * await done;
+ * assert.deepStrictEqual(finished, [10, 20, 30]);
+ * ```
+ *
+ * @example Structured: leaving the block aborts the tasks left
+ * ```ts
+ * import { Cancelled, JoinSet, sleep, spawnTask } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * let child: { isFinished: boolean } | undefined;
+ * const parent = spawnTask(async () => {
+ *   await using set = new JoinSet<void>();
+ *   child = set.spawn(() => sleep(60_000));
+ *   await sleep(60_000);
+ * });
+ * await sleep(1);
+ * parent.abort();
+ * assert.ok((await parent.then(() => null, (e) => e)) instanceof Cancelled);
+ * assert.equal(child?.isFinished, true);
+ * ```
+ */
+export class JoinSet<T> implements Disposable, AsyncDisposable, AsyncIterable<JoinResult<T>> {
+  /** Tasks not finished yet (their completion not yet seen). */
+  readonly #running = new Set<Member>();
+  /** Results not taken yet, oldest first, from `#head`. */
+  #ready: JoinResult<T>[] = [];
+  /** Index of the oldest untaken result in `#ready`. */
+  #head = 0;
+  /** `joinNext` calls waiting for a result, oldest first. */
+  readonly #waiters = new Set<Waiter<JoinResult<T> | undefined>>();
+  /** A stream consumer to wake when a result arrives. */
+  #waker: Waker | null = null;
+  /** The owning task's signal, if the set was made inside a task. */
+  readonly #owner: AbortSignal | null;
+
+  /** Creates an empty set; made inside a task, it belongs to that task. */
+  constructor() {
+    const owner = currentTask()?.signal ?? null;
+    this.#owner = owner;
+    if (owner !== null && !owner.aborted) owner.addEventListener("abort", this);
+  }
+
+  /** How many tasks are in the set: running, or finished with a result not yet taken. */
+  get size(): number {
+    return this.#running.size + this.#ready.length - this.#head;
+  }
+
+  /** Whether the set has no task. */
+  get isEmpty(): boolean {
+    return this.size === 0;
+  }
+
+  /**
+   * Starts `fn` as a task owned by the set, tokio's `JoinSet::spawn`.
+   *
+   * @param fn The task's code; it receives the task's `{ signal }`.
+   * @returns A handle that aborts the task; its `id` is in the task's result.
+   * @throws {TypeError} If `fn` is not a function.
+   */
+  spawn(fn: (task: { readonly signal: AbortSignal }) => T | PromiseLike<T>): AbortHandle {
+    checkFunction(fn, "spawn a task into a JoinSet");
+    const handle = spawner!(fn);
+    const member = new AbortHandle(handle);
+    this.#running.add(member);
+    const id = member.id;
+    handle.then(
+      (value) => this.#finished(member, { ok: true, value, id }),
+      (error) => this.#finished(member, { ok: false, error, id }),
+    );
+    if (this.#owner?.aborted) handle.abort(this.#owner.reason);
+    return member;
+  }
+
+  /**
+   * Waits for the next task to finish and takes its result, tokio's
+   * `join_next`.
+   *
+   * @param options `signal` to stop waiting (rejects with `signal.reason`;
+   *   the tasks run on); aborting the task that waits rejects it likewise.
+   * @returns The result, or `undefined` if the set is empty.
+   */
+  joinNext(options?: { signal?: AbortSignal }): Promise<JoinResult<T> | undefined> {
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const ready = this.tryJoinNext();
+    if (ready !== undefined || this.#running.size === 0) return Promise.resolve(ready);
+    return Waiter.start(signal, (waiter) => {
+      this.#waiters.add(waiter);
+      waiter.onDrop = () => this.#waiters.delete(waiter);
+    });
+  }
+
+  /**
+   * Takes the result of a task that has finished, without waiting, tokio's
+   * `try_join_next`.
+   *
+   * @returns The oldest untaken result, or `undefined` if no task has finished.
+   */
+  tryJoinNext(): JoinResult<T> | undefined {
+    if (this.#head === this.#ready.length) return undefined;
+    const result = this.#ready[this.#head]!;
+    this.#ready[this.#head++] = undefined as never;
+    if (this.#head === this.#ready.length) {
+      this.#ready = [];
+      this.#head = 0;
+    }
+    return result;
+  }
+
+  /**
+   * Waits for every task and returns their values in the order they finished,
+   * tokio's `join_all`. At the first failure (an aborted task included), the
+   * other tasks are aborted, the set is emptied, and it rejects with that
+   * error.
+   *
+   * @param options `signal` to give up: the tasks are aborted and it rejects
+   *   with `signal.reason`.
+   * @returns Every value, in completion order.
+   */
+  async joinAll(options?: { signal?: AbortSignal }): Promise<T[]> {
+    const values: T[] = [];
+    try {
+      for (
+        let r = await this.joinNext(options);
+        r !== undefined;
+        r = await this.joinNext(options)
+      ) {
+        if (!r.ok) throw r.error;
+        values.push(r.value);
+      }
+    } catch (error) {
+      this[Symbol.dispose]();
+      throw error;
+    }
+    return values;
+  }
+
+  /**
+   * Aborts every task of the set; each then finishes with a `Cancelled`
+   * error, still to be taken with `joinNext()`.
+   *
+   * @param reason The reason, passed to each task's signal.
+   */
+  abortAll(reason?: unknown): void {
+    for (const member of this.#running) member.abort(reason);
+  }
+
+  /**
+   * Aborts every task and waits until each has finished, discarding the
+   * results; the set is then empty. `await using` calls it.
+   *
+   * @returns A promise that resolves once the set is empty.
+   */
+  async shutdown(): Promise<void> {
+    this.abortAll();
+    while (await this.joinNext() !== undefined) {
+      // Results of a set being shut down are dropped, as tokio's are.
+    }
+  }
+
+  /**
+   * Removes every task from the set without aborting it: they run on, and
+   * their results are never taken (a failure is reported as a lone task's
+   * would be). Results already finished are dropped.
+   */
+  detachAll(): void {
+    this.#running.clear();
+    this.#ready = [];
+    this.#head = 0;
+    this.#endWaits();
+  }
+
+  /** Aborts every task and empties the set, without waiting. */
+  [Symbol.dispose](): void {
+    const members = [...this.#running];
+    this.detachAll();
+    for (const member of members) member.abort();
+  }
+
+  /** Shuts the set down: `shutdown()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+
+  /** Yields results as tasks finish; leaving the loop early aborts the rest. */
+  async *[Symbol.asyncIterator](): AsyncIterator<JoinResult<T>> {
+    try {
+      for (let r = await this.joinNext(); r !== undefined; r = await this.joinNext()) yield r;
+    } finally {
+      this[Symbol.dispose]();
+    }
+  }
+
+  /** The owning task was aborted: so are the set's tasks. */
+  handleEvent(): void {
+    this.abortAll(this.#owner?.reason);
+  }
+
+  #finished(member: Member, result: JoinResult<T>): void {
+    if (!this.#running.delete(member)) return reportDetached(result);
+    const waiter = this.#waiters.values().next().value;
+    if (waiter !== undefined) {
+      this.#waiters.delete(waiter);
+      return waiter.settle(result);
+    }
+    this.#ready.push(result);
+    const waker = this.#waker;
+    this.#waker = null;
+    waker?.wake();
+  }
+
+  /** The set became empty: every waiter gets `undefined`, a stream its end. */
+  #endWaits(): void {
+    for (const waiter of this.#waiters) waiter.settle(undefined);
+    this.#waiters.clear();
+    const waker = this.#waker;
+    this.#waker = null;
+    waker?.wake();
+  }
+
+  static {
+    pollJoinSet = (set, cx) => set.#poll(cx);
+  }
+
+  #poll(cx: Waker): Poll<JoinResult<T>> {
+    const ready = this.tryJoinNext();
+    if (ready !== undefined) return ready;
+    if (this.#running.size === 0) return DONE;
+    this.#waker = cx;
+    return PENDING;
+  }
+}
+
+function reportDetached(result: JoinResult<unknown>): void {
+  if (result.ok || (result.error as Error | null)?.name === "Cancelled") return;
+  console.error("weft: a task failed and nothing awaited its JoinHandle:", result.error);
+}
