@@ -33,7 +33,7 @@
 import { Outcome } from "../_runtime/outcome.ts";
 import { withResolvers } from "../_runtime/promise.ts";
 import { type ChannelState, moveSender } from "../_channel/state.ts";
-import { macrotask } from "../_runtime/host.ts";
+import { fakeTime, holdIfBusy, macrotask } from "../_runtime/host.ts";
 
 import { SHARE_ENV, Worker as NodeWorker } from "node:worker_threads";
 import { rebuildError } from "../_worker/errors.ts";
@@ -45,7 +45,7 @@ import { leaveTurns, runTurns, takeTurn, type Turn } from "./turns.ts";
 import { insert, remove, type TimerEntry } from "../_runtime/timer.ts";
 import { SendError } from "../channel.ts";
 import { onRunEnd } from "../_runtime/task_state.ts";
-import { addBusyCheck, installedClock } from "../_runtime/virtual_time.ts";
+import { addBusyCheck } from "../_runtime/virtual_time.ts";
 
 /** How a thread is started. */
 export interface ThreadStart {
@@ -177,7 +177,7 @@ export class Thread {
     this.#clock = new Float64Array(control);
     const ring = RingReader.buffer(RING_CAPACITY);
     this.#ring = new RingReader(this.#control, ring, RING_CAPACITY);
-    const virtual = installedClock() !== null;
+    const virtual = fakeTime();
     this.#queue = virtual ? [] : null;
     this.#turn = virtual ? { busy: () => this.#running(), process: () => this.#drain() } : null;
     this.#clock[LAYOUT.NOW] = Date.now();
@@ -340,7 +340,11 @@ export class Thread {
 
   #hook(virtual: boolean): void {
     this.#cleanups.push(this.#state!.onReceiverClose(() => this.#receiverClosed()));
-    if (virtual) this.#cleanups.push(addBusyCheck(() => this.#busy()));
+    if (virtual) {
+      this.#cleanups.push(addBusyCheck(() => this.#busy()));
+      // A fake clock that does not wait for weft waits for this thread.
+      holdIfBusy();
+    }
     const unregister = onRunEnd(() => {
       this.terminate("Cannot join: the thread was stopped, as the run() it belonged to finished");
     });

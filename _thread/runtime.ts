@@ -43,6 +43,7 @@ import type { StartMessage } from "./protocol.ts";
 import { describeError } from "../_worker/errors.ts";
 import { compileFunction, workerHelpersSource } from "../_worker/helpers.ts";
 import { ringWriter, ringWriterSource } from "./ring.ts";
+import { checkDuration } from "../_runtime/checks.ts";
 
 /** What the runtime receives as its `workerData`. */
 export interface ThreadWorkerData {
@@ -367,17 +368,6 @@ export function threadRuntime(workerData: ThreadWorkerData): void {
     }
     const sender = new ThreadSender();
 
-    function checkDuration(ms: unknown): number {
-      if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) {
-        throw new RangeError(
-          `Cannot sleep: the duration must be a finite number of milliseconds >= 0, got ${
-            String(ms)
-          }`,
-        );
-      }
-      return ms;
-    }
-
     function sleepReal(ms: number): void {
       const deadline = performance.now() + ms;
       for (;;) {
@@ -410,7 +400,7 @@ export function threadRuntime(workerData: ThreadWorkerData): void {
 
     const context = {
       sleepSync(ms: number): void {
-        checkDuration(ms);
+        checkDuration(ms, "sleep");
         if (init.virtual) return sleepVirtual(Math.ceil(ms));
         deliver();
         sleepReal(ms);
