@@ -12,6 +12,7 @@
  *   --seed S     generator seed (default 1); scenario i depends only on S and i
  *   --n N        how many scenarios (default 200)
  *   --wide       larger scenarios (gen_scenarios.ts's wide profile)
+ *   --joinset    JoinSet completion-order scenarios (tools/_joinset_scenario.ts)
  *   --all        go on after a difference (print each one briefly, the first in
  *                full), instead of stopping at the first
  *   --save DIR   write each differing scenario and tokio's timeline there as
@@ -30,6 +31,11 @@
 import { genScenarios, type Json } from "./gen_scenarios.ts";
 import { runScenario, type Scenario } from "../tests/conformance/scenario.ts";
 import { TestClock } from "../testing.ts";
+import {
+  genJoinSetScenarios,
+  type JoinSetScenario,
+  runJoinSetScenario,
+} from "./_joinset_scenario.ts";
 
 // The host's timer, saved before any TestClock replaces it (the watchdog).
 const realSetTimeout = globalThis.setTimeout;
@@ -42,6 +48,7 @@ interface Options {
   n: number;
   all: boolean;
   wide: boolean;
+  joinset: boolean;
   save: string | undefined;
   cases: string | undefined;
   bin: string;
@@ -54,6 +61,7 @@ function parseArgs(args: string[]): Options {
     n: 200,
     all: false,
     wide: false,
+    joinset: false,
     save: undefined,
     cases: undefined,
     bin: `${here}tokio_ref/target/release/tokio_ref`,
@@ -78,6 +86,9 @@ function parseArgs(args: string[]): Options {
         break;
       case "--wide":
         options.wide = true;
+        break;
+      case "--joinset":
+        options.joinset = true;
         break;
       case "--save":
         options.save = value();
@@ -146,7 +157,10 @@ export async function runWeft(scenario: Json, timeoutSec = 20): Promise<string> 
         timeoutSec * 1000,
       );
     });
-    return await Promise.race([runScenario(structuredClone(scenario) as Scenario, clock), hang]);
+    const running = scenario.scenario === "joinset"
+      ? runJoinSetScenario(structuredClone(scenario) as JoinSetScenario, clock)
+      : runScenario(structuredClone(scenario) as Scenario, clock);
+    return await Promise.race([running, hang]);
   } catch (e) {
     return `<weft ERROR ${e instanceof Error ? e.message : String(e)}>\n`;
   } finally {
@@ -240,12 +254,14 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  const named = options.cases !== undefined
-    ? await loadCases(options.cases)
-    : [...genScenarios(options.seed, options.n, options.wide)].map((scenario, i) => ({
-      name: `${options.wide ? "wide_" : ""}seed${options.seed}_${i}`,
-      scenario,
-    }));
+  const named = options.cases !== undefined ? await loadCases(options.cases) : [
+    ...(options.joinset
+      ? genJoinSetScenarios(options.seed, options.n)
+      : genScenarios(options.seed, options.n, options.wide)),
+  ].map((scenario, i) => ({
+    name: `${options.joinset ? "joinset_" : options.wide ? "wide_" : ""}seed${options.seed}_${i}`,
+    scenario,
+  }));
   const tokio = await runTokio(options.bin, named.map((c) => c.scenario));
   if (options.save !== undefined) await Deno.mkdir(options.save, { recursive: true });
   let differences = 0;

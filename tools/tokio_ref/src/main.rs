@@ -9,6 +9,7 @@
 //!                                  `ERROR <message>` if it failed) then a
 //!                                  line `\x1e`
 
+mod joinset;
 mod json;
 
 use std::future::Future;
@@ -288,6 +289,9 @@ fn run(s: &Json) -> String {
     let out = runtime.block_on(async {
         let start = Instant::now();
         START.with(|s| s.set(Some(start)));
+        if s.get("scenario").map(Json::str) == Some("joinset") {
+            return joinset::run(s, start, end_ms, trailer).await;
+        }
         let mut stream = traced("top", build(s, start));
         let cutoff = start + dur(end_ms);
         let mut out = String::new();
