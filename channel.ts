@@ -40,9 +40,18 @@ import { checkCount, DONE, PENDING, type Waker } from "./_runtime/poll.ts";
 import { linkWait, unlinkWait, Wait } from "./_runtime/task_state.ts";
 import type { WaitOptions } from "./task.ts";
 import { SendError } from "./_channel/errors.ts";
+import {
+  type Permit,
+  receiverClosed,
+  reserve,
+  sendWithin,
+  takeReady,
+  tryReserve,
+} from "./_channel/mpsc.ts";
 
 export { Lagged, RecvError, SendError } from "./_channel/errors.ts";
 export { oneshot, OneshotReceiver, OneshotSender } from "./_channel/oneshot.ts";
+export { Permit } from "./_channel/mpsc.ts";
 
 const MESSAGES: Record<Refusal, string> = {
   "receiver-closed": "Cannot send: the receiver is closed",
@@ -124,6 +133,16 @@ export class Sender<T> implements Disposable {
   /** Whether sending would fail: the receiver or this handle is closed. */
   get isClosed(): boolean {
     return this.#slot.isClosed;
+  }
+
+  /**
+   * Waits until the receiver is closed or dropped (tokio's `closed()`).
+   *
+   * @param options `signal` to stop waiting; the promise then rejects with `signal.reason`.
+   * @returns A promise that resolves once sends start failing.
+   */
+  closed(options?: WaitOptions): Promise<void> {
+    return receiverClosed(this.#slot.state, options);
   }
 }
 
@@ -233,6 +252,67 @@ export class BoundedSender<T> implements Disposable {
   /** Whether sending would fail: the receiver or this handle is closed. */
   get isClosed(): boolean {
     return this.#slot.isClosed;
+  }
+
+  /**
+   * Waits until the receiver is closed or dropped (tokio's `closed()`).
+   *
+   * @param options `signal` to stop waiting; the promise then rejects with `signal.reason`.
+   * @returns A promise that resolves once sends start failing.
+   */
+  closed(options?: WaitOptions): Promise<void> {
+    return receiverClosed(this.#slot.state, options);
+  }
+
+  /**
+   * Reserves a slot, waiting for room in turn with waiting sends (tokio's
+   * `reserve()`). The {@linkcode Permit} sends without waiting; disposing it
+   * unused gives the slot back.
+   *
+   * @param options `signal` to stop waiting; the promise then rejects with `signal.reason`.
+   * @returns A promise of the permit.
+   * @throws {SendError} (as a rejection) If the receiver is or becomes closed, or this sender is closed.
+   * @throws {TypeError} If the channel's capacity is 0 (a rendezvous has no slot).
+   */
+  reserve(options?: WaitOptions): Promise<Permit<T>> {
+    return reserve(this.#slot, options);
+  }
+
+  /**
+   * Reserves a slot only if there is room now (tokio's `try_reserve()`).
+   *
+   * @returns The permit, or `undefined` if the channel is full.
+   * @throws {SendError} If the receiver is closed or this sender is closed.
+   * @throws {TypeError} If the channel's capacity is 0.
+   */
+  tryReserve(): Permit<T> | undefined {
+    return tryReserve(this.#slot);
+  }
+
+  /** Free slots now: the capacity minus buffered values and held permits (tokio's `capacity()`). */
+  get capacity(): number {
+    const state = this.#slot.state;
+    return Math.max(0, state.capacity - state.buffer.length - state.reserved);
+  }
+
+  /** The capacity the channel was created with (tokio's `max_capacity()`). */
+  get maxCapacity(): number {
+    return this.#slot.state.capacity;
+  }
+
+  /**
+   * Sends `value`, waiting at most `ms` for room (tokio's `send_timeout`).
+   *
+   * @param value The value.
+   * @param ms How long to wait for room, in milliseconds.
+   * @param options `signal` to stop waiting; the promise then rejects with `signal.reason`.
+   * @returns A promise that resolves once the channel has taken the value.
+   * @throws {SendError} (as a rejection) With the value, if there was no room within `ms`
+   *   (message "Cannot send: no room within ...") or the receiver is closed.
+   * @throws {RangeError} If `ms` is negative, NaN or infinite.
+   */
+  sendTimeout(value: T, ms: number, options?: WaitOptions): Promise<void> {
+    return sendWithin(value, ms, options, (v, o) => this.send(v, o));
   }
 }
 
@@ -368,12 +448,42 @@ export class Receiver<T> implements AsyncIterable<T>, Disposable {
     return this.#state.buffer.length;
   }
 
-  /** Whether the receiver is closed, or every sender is closed and nothing is left to receive. */
+  /**
+   * Whether nothing new can be sent (tokio's `is_closed()`): `close()` was
+   * called, or every sender is closed, even while values are still buffered.
+   * A waiting bounded send or a held {@linkcode Permit} keeps it open.
+   */
   get isClosed(): boolean {
     const state = this.#state;
-    if (state.receiverClosed) return true;
-    // Waiting bounded sends still hand their values over after their sender closed.
-    return state.senders === 0 && state.buffer.length === 0 && state.pendingLive === 0;
+    return state.receiverClosed || (state.senders === 0 && state.pendingLive === 0);
+  }
+
+  /**
+   * Receives at least one value, and up to `limit` (tokio's `recv_many`):
+   * waits for the first, then takes what is ready without waiting.
+   *
+   * @param limit The most values to take, an integer >= 0 (0 resolves with `[]` at once).
+   * @param options `signal` to stop waiting; the promise then rejects with `signal.reason`.
+   * @returns 1 to `limit` values, or `[]` once the channel is closed and drained.
+   * @throws {RangeError} If `limit` is not an integer >= 0.
+   * @throws {TypeError} (as a rejection) If another `recv()` or loop is consuming.
+   */
+  recvMany(limit: number, options?: WaitOptions): Promise<T[]> {
+    checkCount(limit, "receive many");
+    if (limit === 0) return Promise.resolve([]);
+    const state = this.#state;
+    return this.recv(options).then((first) => {
+      if (first === undefined && state.buffer.length === 0 && this.#ended) return [];
+      const values = [first as T];
+      takeReady(state, values, limit);
+      return values;
+    });
+  }
+
+  /** Whether the receive that gave `undefined` was the end. */
+  get #ended(): boolean {
+    const state = this.#state;
+    return state.senders === 0 || state.receiverClosed;
   }
 
   /**

@@ -34,6 +34,8 @@ export class PendingSend<T> extends Wait {
   signal: AbortSignal | undefined;
   /** Whether it has settled. */
   settled = false;
+  /** A `reserve()`: admitted, it takes a slot (a permit) instead of delivering a value. */
+  reservation = false;
 
   constructor(channel: ChannelState<T>, value: T, signal: AbortSignal | undefined) {
     super();
@@ -111,6 +113,12 @@ export class ChannelState<T> implements Source<T> {
   closeListeners: Set<() => void> | null = null;
   /** Whether a `recv()`, a loop or a stream is consuming (one consumer at a time). */
   hasConsumer = false;
+  /**
+   * Permits granted by `reserve()` and not yet used or released: each holds a
+   * buffer slot and keeps the channel open as a sender would (tokio's
+   * `OwnedPermit`), so the receiver waits for it even after `close()`.
+   */
+  reserved = 0;
 
   constructor(capacity: number, refuse: (value: T, why: Refusal) => Error) {
     this.capacity = capacity;
@@ -119,7 +127,7 @@ export class ChannelState<T> implements Source<T> {
 
   /** Whether a value can enter the buffer now without waiting. */
   get hasRoom(): boolean {
-    return this.pendingLive === 0 && this.buffer.length < this.capacity;
+    return this.pendingLive === 0 && this.buffer.length + this.reserved < this.capacity;
   }
 
   /** Buffers `value` (the caller checked the receiver is open). */
@@ -196,7 +204,10 @@ export class ChannelState<T> implements Source<T> {
       coop.remaining--;
       return this.#handOver();
     }
-    if (this.senders === 0 || (this.receiverClosed && (this.flushing === 0 || this.dropped))) {
+    if (
+      this.senders === 0 ||
+      (this.receiverClosed && ((this.flushing === 0 && this.reserved === 0) || this.dropped))
+    ) {
       coop.remaining--;
       return DONE;
     }
@@ -261,6 +272,22 @@ export class ChannelState<T> implements Source<T> {
     this.buffer.clear();
   }
 
+  /** A permit takes a slot and counts as a sender until it is used or released. */
+  takePermit(): void {
+    this.reserved++;
+    this.senders++;
+  }
+
+  /** A permit is given back: sent with (`value` buffered unless the receiver was dropped) or released. */
+  returnPermit(send: boolean, value?: T): void {
+    this.reserved--;
+    if (send && !this.dropped) this.buffer.push(value as T);
+    if (this.pendingLive > 0 && this.buffer.length + this.reserved < this.capacity) this.#admit();
+    // A value to take, or a closed receiver no longer held open by permits.
+    if (send || (this.receiverClosed && this.reserved === 0)) this.wakeReceiver();
+    this.dropSender();
+  }
+
   /** Raises the recorded failure once and closes the receiver. */
   #fail(): never {
     const error = this.failure!.error;
@@ -272,11 +299,12 @@ export class ChannelState<T> implements Source<T> {
   /** Moves waiting sends into the buffer while it has room. */
   #admit(): void {
     const pending = this.pending!;
-    while (pending.length > 0 && this.buffer.length < this.capacity) {
+    while (pending.length > 0 && this.buffer.length + this.reserved < this.capacity) {
       const send = pending.shift();
       if (send.settled) continue;
       this.pendingLive--;
-      this.buffer.push(send.value);
+      if (send.reservation) this.takePermit();
+      else this.buffer.push(send.value);
       send.accept();
     }
   }

@@ -87,6 +87,17 @@ const CASES: Case[] = [
     run: () => watch(0)[1].waitFor(notAFunction as () => boolean),
     error: TypeError,
   },
+  {
+    call: "sendTimeout(v, -1)",
+    run: () => channel<number>(1)[0].sendTimeout(1, -1),
+    error: RangeError,
+  },
+  { call: "recvMany(1.5)", run: () => channel<number>()[1].recvMany(1.5), error: RangeError },
+  {
+    call: "reserve() with capacity 0",
+    run: () => channel<number>(0)[0].reserve(),
+    error: TypeError,
+  },
   { call: "Stream.from(42)", run: () => Stream.from(42 as never), error: TypeError },
   { call: "Stream.iter(null)", run: () => Stream.iter(null as never), error: TypeError },
   { call: "map(42)", run: () => stream().map(notAFunction), error: TypeError },
