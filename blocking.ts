@@ -29,8 +29,9 @@
  * - Cancellation is cooperative for a running job: `abort(reason)` rejects
  *   the handle with `Cancelled` at once and sets a shared-memory flag that
  *   the job reads with `ctx.cancelled()` / `ctx.throwIfCancelled()`; its
- *   worker is busy until it returns. A job not yet started is dropped from
- *   its deque.
+ *   worker is busy until it returns, but no longer holds the process open,
+ *   and the end of the `run()` it was spawned in (or the pool's shutdown)
+ *   terminates it. A job not yet started is dropped from its deque.
  * - Shutdown (`shutdown()`, `await using`, and, for the jobs spawned in it,
  *   the end of a `run()`) rejects every unfinished handle with `Cancelled`
  *   and terminates the workers, even one spinning in synchronous code or
@@ -41,7 +42,14 @@
  *   never ends).
  * - Process lifetime: a worker with a job holds the process open; an idle
  *   one does not, and is ended after `idleTimeout` ms. A script that awaits
- *   its jobs exits by itself.
+ *   its jobs exits by itself, even if an aborted job still spins.
+ * - Faults: a job's own messages (`parentPort.postMessage`) never pass for
+ *   an answer (answers travel on a port private to weft's runtime, tagged
+ *   with the job's id); with `resourceLimits`, a job that runs out of heap
+ *   rejects with {@linkcode WorkerExited} and the pool goes on. Workers
+ *   share the process's environment (`SHARE_ENV`): starting one reads no
+ *   variable, so no permission prompt. Inline functions are not a sandbox:
+ *   a job runs with the process's permissions.
  * - Time: jobs run in real time (a `TestClock` does not reach into them, as
  *   it does into `spawnThread`'s `sleepSync`); the idle timeout is set with
  *   the `setTimeout` of the moment, so a fake clock drives it.
@@ -70,11 +78,12 @@
  * @module
  */
 import { Job, PoolCore, type PoolErrors } from "./_pool/scheduler.ts";
+import type { ResourceLimits } from "./_pool/worker.ts";
 import { Outcome } from "./_runtime/outcome.ts";
 import { functionSource, moduleHref, typeName } from "./_worker/code.ts";
 import { Cancelled, type WaitOptions } from "./task.ts";
 
-export type { WaitOptions };
+export type { ResourceLimits, WaitOptions };
 
 /**
  * What a job receives as its first argument, in the worker.
@@ -212,6 +221,16 @@ export interface BlockingPoolOptions {
    * @default {"wait"}
    */
   whenFull?: "wait" | "reject";
+  /**
+   * Limits of each worker's resources, in MB, as `node:worker_threads`
+   * takes them (`maxOldGenerationSizeMb` is the heap limit). A job that
+   * reaches a limit ends its worker: its handle rejects with
+   * {@linkcode WorkerExited} (the message says it ran out of memory) and the
+   * pool goes on with a new worker. Without limits, a job that exhausts
+   * the heap aborts the whole process.
+   * @default {undefined}
+   */
+  resourceLimits?: ResourceLimits;
 }
 
 /** A snapshot of a pool's state and counters, from {@linkcode BlockingPool.stats}. */
@@ -303,9 +322,9 @@ export class PoolShutDown extends Error {
 export class WorkerExited extends Error {
   /** The worker's exit code. */
   readonly code: number;
-  /** Creates the error for a worker that exited with `code`. */
-  constructor(code: number, cause?: unknown) {
-    super(`Cannot finish the job: its worker exited (code ${code})`, { cause });
+  /** Creates the error for a worker that exited with `code`; `message` says why, if known. */
+  constructor(code: number, cause?: unknown, message?: string) {
+    super(message ?? `Cannot finish the job: its worker exited (code ${code})`, { cause });
     this.name = "WorkerExited";
     this.code = code;
   }
@@ -445,8 +464,22 @@ let shared: BlockingPool | null = null;
 /** Errors the scheduler makes. */
 const ERRORS: PoolErrors = {
   runEnded: () => new Cancelled("the run() it belonged to has finished"),
-  workerExited: (code, cause) => new WorkerExited(code, cause),
+  workerExited: (code, cause) =>
+    new WorkerExited(
+      code,
+      cause,
+      outOfMemory(cause)
+        ? `Cannot finish the job: its worker ran out of memory (resourceLimits), code ${code}`
+        : undefined,
+    ),
 };
+
+/** Whether a worker's exit error says it reached its heap limit. */
+function outOfMemory(cause: unknown): boolean {
+  const error = cause as { code?: unknown; message?: unknown } | null;
+  return error?.code === "ERR_WORKER_OUT_OF_MEMORY" ||
+    (typeof error?.message === "string" && error.message.includes("memory limit"));
+}
 
 /**
  * A pool of worker threads for compute-bound jobs, with a deque per worker
@@ -499,11 +532,18 @@ export class BlockingPool implements AsyncDisposable {
     if (typeof options !== "object" || options === null) {
       throw new TypeError("Cannot create the pool: options must be an object");
     }
+    checkKnown(options, POOL_OPTIONS, "create the pool", "options");
     this.#size = checkCount(options.size ?? defaultSize(), 1, "size");
+    if (this.#size > MAX_SIZE) {
+      throw new RangeError(
+        `Cannot create the pool: size must be at most ${MAX_SIZE}, got ${this.#size}`,
+      );
+    }
     this.#maxQueued = checkCount(options.maxQueued ?? Infinity, 0, "maxQueued");
     this.#whenFull = checkWhenFull(options.whenFull ?? "wait");
     const idleTimeout = checkIdleTimeout(options.idleTimeout ?? 10_000);
-    const settings = { size: this.#size, idleTimeout, maxQueued: this.#maxQueued };
+    const resourceLimits = checkLimits(options.resourceLimits);
+    const settings = { size: this.#size, idleTimeout, maxQueued: this.#maxQueued, resourceLimits };
     this.#core = new PoolCore(settings, ERRORS);
   }
 
@@ -722,6 +762,7 @@ function jobSpec(job: unknown): JobSpec {
   if (hasFn === (spec.module !== undefined)) {
     throw new TypeError("Cannot spawn the job: give either fn or module, not both or neither");
   }
+  checkKnown(spec, hasFn ? INLINE_KEYS : MODULE_KEYS, "spawn the job", "job");
   const code = hasFn ? inlineCode(spec.fn) : moduleCode(spec.module, spec.export);
   return { code, transfer: checkTransfer(spec.transfer), signal: checkSignal(spec.signal) };
 }
@@ -804,12 +845,58 @@ function checkIdleTimeout(value: unknown): number {
       `Cannot create the pool: idleTimeout must be a number, got ${typeof value}`,
     );
   }
-  if (Number.isNaN(value) || value < 0) {
+  // Above 2^31 - 1 ms a timer fires at once: such a timeout means "never".
+  if (Number.isNaN(value) || value < 0 || (value > MAX_TIMER_MS && value !== Infinity)) {
     throw new RangeError(
-      `Cannot create the pool: idleTimeout must be a number of milliseconds >= 0, got ${value}`,
+      `Cannot create the pool: idleTimeout must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, or Infinity, got ${value}`,
     );
   }
   return value;
+}
+
+/** The most workers a pool may have (far beyond any machine's cores). */
+const MAX_SIZE = 1024;
+/** The longest delay a timer takes (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The keys of an inline job. */
+const INLINE_KEYS = ["fn", "transfer", "signal"];
+/** The keys of a module job. */
+const MODULE_KEYS = ["module", "export", "transfer", "signal"];
+/** The options a pool understands. */
+const POOL_OPTIONS = ["size", "idleTimeout", "maxQueued", "whenFull", "resourceLimits"];
+/** The resource limits a pool understands. */
+const LIMITS = ["maxOldGenerationSizeMb", "maxYoungGenerationSizeMb", "stackSizeMb"];
+
+/** Refuses keys of `object` that are not in `known` (a misspelt option is not ignored). */
+function checkKnown(object: object, known: readonly string[], action: string, what: string): void {
+  for (const key of Object.keys(object)) {
+    if (!known.includes(key)) {
+      throw new TypeError(
+        `Cannot ${action}: unknown ${what} key ${JSON.stringify(key)} (known: ${known.join(", ")})`,
+      );
+    }
+  }
+}
+
+function checkLimits(value: unknown): ResourceLimits | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "object" || value === null) {
+    throw new TypeError("Cannot create the pool: resourceLimits must be an object");
+  }
+  checkKnown(value, LIMITS, "create the pool", "resourceLimits");
+  const limits: Record<string, number> = {};
+  for (const [key, mb] of Object.entries(value)) {
+    if (mb === undefined) continue;
+    if (typeof mb !== "number" || !Number.isFinite(mb) || mb <= 0) {
+      throw new RangeError(
+        `Cannot create the pool: resourceLimits.${key} must be a number of MB > 0, got ${
+          String(mb)
+        }`,
+      );
+    }
+    limits[key] = mb;
+  }
+  return limits;
 }
 
 function checkWhenFull(value: unknown): "wait" | "reject" {

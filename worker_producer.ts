@@ -307,6 +307,20 @@ export function spawnThread<T, A extends unknown[] = [], R = void>(
   options: SpawnThreadOptions<A> = {},
 ): ThreadHandle<R> {
   const code = threadCode(thread);
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `Cannot spawn the thread: options must be an object, got ${typeName(options)}`,
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (!THREAD_OPTIONS.includes(key)) {
+      throw new TypeError(
+        `Cannot spawn the thread: unknown options key ${JSON.stringify(key)} (known: ${
+          THREAD_OPTIONS.join(", ")
+        })`,
+      );
+    }
+  }
   if (tx instanceof BoundedSender) {
     throw new TypeError(
       "Cannot spawn the thread: only an unbounded channel's Sender can be moved into a thread",
@@ -329,6 +343,9 @@ export function spawnThread<T, A extends unknown[] = [], R = void>(
   };
   return makeThreadHandle<R>(new Thread(start, tx));
 }
+
+/** The options `spawnThread` understands. */
+const THREAD_OPTIONS = ["args", "name"];
 
 function threadCode(thread: unknown): { source: string | undefined; url: string | undefined } {
   if (typeof thread === "function") {

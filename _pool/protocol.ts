@@ -28,6 +28,8 @@ export const POOL_LAYOUT = {
   FORM: 4,
   /** What the worker's message holds: DONE or FAIL, written before it posts. */
   STATUS: 5,
+  /** The id of the job the worker's message answers, written before it posts. */
+  ANSWER: 6,
   /** FORM: no arguments (the message is `undefined`). */
   NO_ARGS: 0,
   /** FORM: the message is the only argument. */
@@ -41,7 +43,7 @@ export const POOL_LAYOUT = {
   /** STATUS: the message describes the job's error (an `ErrorDescription`). */
   FAIL: 2,
   /** Bytes of the control block. */
-  BYTES: 24,
+  BYTES: 28,
 } as const;
 
 /**
@@ -52,9 +54,12 @@ export const POOL_LAYOUT = {
  * nothing, its only argument, its arguments array, or (the first time the
  * worker runs this code) a {@linkcode PoolRun}.
  *
- * The worker posts back the result, or an `ErrorDescription`, as STATUS says.
- * A worker that fails outside any job reports it on stderr and exits, and is
- * replaced.
+ * The worker posts back the result, or an `ErrorDescription`, as STATUS says,
+ * on its private answers port (never `parentPort`, which a job's own code
+ * can post on: what arrives there is ignored), after writing the answered
+ * job's id into ANSWER; an answer for another job than the one running is
+ * dropped. A worker that fails outside any job reports it on stderr and
+ * exits, and is replaced.
  */
 export type PoolMessage = unknown;
 
@@ -83,7 +88,20 @@ export interface PoolWorkerData {
    * `postMessage`: in Deno 2.9, `node:worker_threads`' `postMessage` from the
    * main thread copies a typed array element by element (a 250 KB frame
    * takes ~60 ms, moved or not), a web port in ~1 ms. Answers go back
-   * through `parentPort`, which has no such cost in that direction.
+   * through the answers port.
    */
   jobs: MessagePort;
+  /**
+   * The port answers go back on: private to the runtime (it removes both
+   * ports from `workerData` before any job runs), so nothing a job posts
+   * can pass for an answer.
+   */
+  answers: MessagePort;
+  /**
+   * Whether a job starts from a task of its own (`setImmediate`) rather than
+   * inside the port's message callback: set with a heap limit, since in Deno
+   * 2.9 a worker that reaches its limit inside a message callback hangs
+   * instead of exiting.
+   */
+  deferRuns: boolean;
 }

@@ -15,7 +15,10 @@
  *   it with the job's context and arguments, awaiting it if it is async;
  * - posts the result (moving what the job passed to `ctx.transfer`), or the
  *   described error, or a `DataCloneError` when the result cannot be cloned,
- *   after writing which it is into the control block;
+ *   on its private answers port, after writing which it is and the job's id
+ *   into the control block (what a job posts on `parentPort` is ignored);
+ * - with a heap limit, starts each job from `setImmediate` rather than inside
+ *   the port's message callback (see `PoolWorkerData.deferRuns`);
  * - `ctx.cancelled()` compares the control block's cancelled id with the
  *   job's own (an `Atomics.load`, no round trip); `sleepSync` waits on the
  *   control block and wakes at once on a cancel; `ctx.signal` (for async
@@ -31,16 +34,14 @@ import { describeError } from "../_worker/errors.ts";
 import { compileFunction, workerHelpersSource } from "../_worker/helpers.ts";
 import type { PoolMessage, PoolRun, PoolWorkerData } from "./protocol.ts";
 
-/** The part of `node:worker_threads`' `parentPort` the runtime uses: it answers through it. */
-interface Port {
-  postMessage(message: unknown, transfer?: readonly Transferable[]): void;
-}
+/** `node:timers`' setImmediate, a global in the worker. */
+declare function setImmediate(fn: (message: PoolMessage) => void, message: PoolMessage): void;
 
 /** A job's function as the runtime calls it. */
 type JobFunction = (ctx: unknown, ...args: unknown[]) => unknown;
 
 /** The worker-side runtime; see the module doc. Self-contained by design. */
-export function poolRuntime(port: Port, data: PoolWorkerData): void {
+export function poolRuntime(data: PoolWorkerData): void {
   const L = data.layout;
   const control = new Int32Array(data.control);
   const functions = new Map<number, JobFunction>();
@@ -51,6 +52,13 @@ export function poolRuntime(port: Port, data: PoolWorkerData): void {
   let transfers: Transferable[] = [];
   let controller: AbortController | null = null;
   let watching = false;
+  /** The id of the job being answered. */
+  let answering = 0;
+  // Both ports are the runtime's alone: a job reading `workerData` finds neither.
+  const jobs = data.jobs;
+  const answers = data.answers;
+  delete (data as Partial<PoolWorkerData>).jobs;
+  delete (data as Partial<PoolWorkerData>).answers;
 
   function cancelledError(): Error {
     const error = new Error("Cannot go on: the job was cancelled");
@@ -154,11 +162,13 @@ export function poolRuntime(port: Port, data: PoolWorkerData): void {
 
   function post(status: number, message: unknown, moving?: Transferable[]): void {
     Atomics.store(control, L.STATUS, status);
-    port.postMessage(message, moving);
+    Atomics.store(control, L.ANSWER, answering);
+    answers.postMessage(message, moving ?? []);
   }
 
   function end(ok: boolean, outcome: unknown): void {
     const moving = transfers;
+    answering = current;
     current = 0;
     transfers = [];
     controller = null;
@@ -224,13 +234,15 @@ export function poolRuntime(port: Port, data: PoolWorkerData): void {
       fault(event.error ?? new Error(event.message));
     });
   }
-  data.jobs.onmessage = (event: MessageEvent<PoolMessage>) => run(event.data);
+  jobs.onmessage = data.deferRuns
+    ? (event: MessageEvent<PoolMessage>) => setImmediate(run, event.data)
+    : (event: MessageEvent<PoolMessage>) => run(event.data);
 }
 
 /**
- * The worker's source: it takes `parentPort` and `workerData` from
- * `node:worker_threads` and hands them to the runtime.
+ * The worker's source: it takes `workerData` from `node:worker_threads` and
+ * hands it to the runtime.
  */
 export function poolRuntimeSource(): string {
-  return `const { parentPort, workerData } = require("node:worker_threads");\n${workerHelpersSource()}(${poolRuntime.toString()})(parentPort, workerData);\n//# sourceURL=weft-pool-runtime.js\n`;
+  return `const { workerData } = require("node:worker_threads");\n${workerHelpersSource()}(${poolRuntime.toString()})(workerData);\n//# sourceURL=weft-pool-runtime.js\n`;
 }

@@ -20,7 +20,14 @@
  * @module
  */
 import { withResolvers } from "../_runtime/promise.ts";
-import { type Dispatch, PoolWorker, type WorkerEvents } from "./worker.ts";
+import {
+  type Dispatch,
+  hold,
+  letGo,
+  PoolWorker,
+  type ResourceLimits,
+  type WorkerEvents,
+} from "./worker.ts";
 import type { Scope } from "../_runtime/task_state.ts";
 import { currentTask, onRunEnd } from "../_runtime/task_state.ts";
 import { rebuildError } from "../_worker/errors.ts";
@@ -57,6 +64,8 @@ export interface PoolSettings {
   idleTimeout: number;
   /** Jobs in deques at most. */
   maxQueued: number;
+  /** Each worker's resource limits, if any. */
+  resourceLimits: ResourceLimits | undefined;
 }
 
 /** Counters of a pool's life. */
@@ -166,6 +175,8 @@ export class PoolCore implements WorkerEvents {
   #clearTimer: typeof clearTimeout = clearTimeout;
   /** Set by shutdown. */
   #closed = false;
+  /** Whether jobs not started hold the process open (see `#holdForQueue`). */
+  #queueHeld = false;
   /** Settled when shutdown is complete. */
   #shutdown: Promise<void> | null = null;
   /** Released workers that have not yet exited. */
@@ -232,9 +243,10 @@ export class PoolCore implements WorkerEvents {
     if (this.#waiting.length === 0) {
       const slot = this.#freeSlot();
       if (slot !== null) return this.#start(slot, job);
-      if (this.#queued < this.#settings.maxQueued) return this.#enqueue(snapshot(job));
-    }
-    this.#waiting.push(snapshot(job));
+      if (this.#queued < this.#settings.maxQueued) this.#enqueue(snapshot(job));
+      else this.#waiting.push(snapshot(job));
+    } else this.#waiting.push(snapshot(job));
+    this.#holdForQueue();
   }
 
   /** Resolves when a job spawned now would not wait; rejects with `signal.reason` on abort. */
@@ -262,12 +274,14 @@ export class PoolCore implements WorkerEvents {
         // A job cancelled before it was submitted is in no list.
         const index = this.#waiting.indexOf(job);
         if (index >= 0) this.#waiting.splice(index, 1);
-        return this.#settle(job, false, new Cancelled(reason), false);
+        this.#settle(job, false, new Cancelled(reason), false);
+        return this.#holdForQueue();
       }
       case QUEUED:
         this.#unqueue(job);
         this.#settle(job, false, new Cancelled(reason), false);
-        return this.#admitWaiting();
+        this.#admitWaiting();
+        return this.#holdForQueue();
       case RUNNING:
         return this.#cancelRunning(job, reason, terminate);
     }
@@ -282,20 +296,22 @@ export class PoolCore implements WorkerEvents {
     this.#readers.clear();
     this.#cancelWhere(() => true, reason);
     for (const slot of this.#slots) this.#release(slot);
+    this.#holdForQueue();
     this.#shutdown = Promise.all(this.#exiting).then(() => {});
     return this.#shutdown;
   }
 
-  /** From a worker: its job's result (`ok`), or its error's description. */
-  message(worker: PoolWorker, ok: boolean, message: unknown): void {
+  /** From a worker: job `id`'s result (`ok`), or its error's description. */
+  message(worker: PoolWorker, id: number, ok: boolean, message: unknown): void {
     const slot = this.#slots[worker.index]!;
     const job = slot.job;
-    if (slot.worker !== worker || job === null) return;
+    if (slot.worker !== worker || job === null || job.id !== id) return;
     this.counters.completed++;
     this.#running--;
     slot.job = null;
     job.slot = null;
     this.#next(slot);
+    this.#holdForQueue();
     if (ok) this.#settle(job, true, message, false);
     else this.#settle(job, false, rebuildError(message, job.site), true);
   }
@@ -313,6 +329,7 @@ export class PoolCore implements WorkerEvents {
       this.#settle(job, false, this.#errors.workerExited(code, error), true);
     }
     if (!this.#closed) this.#next(slot);
+    this.#holdForQueue();
   }
 
   /**
@@ -335,8 +352,36 @@ export class PoolCore implements WorkerEvents {
     this.#scopes.delete(scope);
     if (this.#closed) return;
     this.#cancelWhere((job) => job.scope === scope, this.#errors.runEnded());
+    for (const slot of this.#slots) {
+      const job = slot.job;
+      // A job of the run cancelled earlier (aborted, timed out) that still runs.
+      if (job !== null && job.scope === scope) this.#abandon(slot, job);
+    }
     for (const slot of this.#slots) if (slot.job === null) this.#release(slot);
     if (this.workers === 0) this.#disarm();
+    this.#holdForQueue();
+  }
+
+  /** Stops waiting for `slot`'s running `job`: its worker goes, and the slot serves on. */
+  #abandon(slot: Slot, job: Job): void {
+    this.#running--;
+    slot.job = null;
+    job.slot = null;
+    this.#release(slot);
+    if (!this.#closed) this.#next(slot);
+  }
+
+  /**
+   * Jobs not yet started hold the process open while every worker that
+   * could take them runs a cancelled job (which does not hold it: an
+   * abandoned job must not keep a script alive).
+   */
+  #holdForQueue(): void {
+    const want = !this.#closed && this.#queued + this.#waiting.length > 0;
+    if (want === this.#queueHeld) return;
+    this.#queueHeld = want;
+    if (want) hold();
+    else letGo();
   }
 
   #cancelWhere(match: (job: Job) => boolean, reason: unknown): void {
@@ -353,13 +398,11 @@ export class PoolCore implements WorkerEvents {
     const slot = job.slot!;
     slot.worker?.cancel(job.id);
     this.#settle(job, false, new Cancelled(reason), false);
-    if (!terminate) return;
-    // The job is not waited for: its worker goes, and the slot serves on.
-    this.#running--;
-    slot.job = null;
-    job.slot = null;
-    this.#release(slot);
-    if (!this.#closed) this.#next(slot);
+    // The job is not waited for: either its worker goes now, or it runs on
+    // without holding the process open (the end of its run() or the pool's
+    // shutdown terminates it).
+    if (terminate) this.#abandon(slot, job);
+    else slot.worker?.idle();
   }
 
   /** A free slot: an idle worker first, else one not started; null if none. */
@@ -386,7 +429,7 @@ export class PoolCore implements WorkerEvents {
   /** Runs `job` on `slot`, starting its worker if needed. */
   #dispatch(slot: Slot, job: Job): void {
     if (slot.worker === null) {
-      slot.worker = new PoolWorker(slot.index, this);
+      slot.worker = new PoolWorker(slot.index, this, this.#settings.resourceLimits);
       this.counters.started++;
     }
     slot.worker.run(job);

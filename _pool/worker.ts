@@ -29,15 +29,25 @@
  * @module
  */
 import { clearInterval, setInterval } from "node:timers";
-import { Worker as NodeWorker } from "node:worker_threads";
+import { SHARE_ENV, Worker as NodeWorker } from "node:worker_threads";
 import { withResolvers } from "../_runtime/promise.ts";
 import { POOL_LAYOUT, type PoolMessage, type PoolWorkerData } from "./protocol.ts";
 import { poolRuntimeSource } from "./runtime.ts";
 
+/** Limits of each worker's resources, as `node:worker_threads` takes them (MB). */
+export interface ResourceLimits {
+  /** The main heap's limit. */
+  maxOldGenerationSizeMb?: number;
+  /** The young generation's limit. */
+  maxYoungGenerationSizeMb?: number;
+  /** The stack's size. */
+  stackSizeMb?: number;
+}
+
 /** What a worker tells its owner. */
 export interface WorkerEvents {
-  /** The outcome of the worker's job: its result (`ok`) or its error's description. */
-  message(worker: PoolWorker, ok: boolean, message: unknown): void;
+  /** The outcome of job `id`: its result (`ok`) or its error's description. */
+  message(worker: PoolWorker, id: number, ok: boolean, message: unknown): void;
   /** The worker exited (`code`), with the error it reported, if any. */
   exit(worker: PoolWorker, code: number, error: unknown): void;
 }
@@ -71,13 +81,15 @@ let busy = 0;
 /** Ref'd while a job runs anywhere, so that the process waits for it. */
 let keepAlive: ReturnType<typeof setInterval> | null = null;
 
-function hold(): void {
+/** Holds the process open until the matching `letGo()`. */
+export function hold(): void {
   if (busy++ > 0) return;
   keepAlive ??= setInterval(() => {}, 2 ** 30);
   keepAlive.ref();
 }
 
-function letGo(): void {
+/** Ends one `hold()`. */
+export function letGo(): void {
   if (--busy === 0) keepAlive?.unref();
 }
 
@@ -111,6 +123,8 @@ export class PoolWorker {
   readonly #control: Int32Array;
   /** The port jobs are posted on (see `PoolWorkerData.jobs`). */
   readonly #jobs: MessagePort;
+  /** The port answers arrive on (see `PoolWorkerData.answers`). */
+  readonly #answers: MessagePort;
   /** Keys of the code this worker has compiled or imported. */
   readonly #known = new Set<number>();
   /** Whether it holds the process open (it has a job). */
@@ -122,24 +136,46 @@ export class PoolWorker {
   /** Settled when it exits. */
   readonly #exit = withResolvers<void>();
 
-  /** Starts the worker for deque `index`. */
-  constructor(index: number, events: WorkerEvents) {
+  /** Starts the worker for deque `index`, with `limits` if any. */
+  constructor(index: number, events: WorkerEvents, limits?: ResourceLimits) {
     this.index = index;
     const control = new SharedArrayBuffer(POOL_LAYOUT.BYTES);
     this.#control = new Int32Array(control);
-    const { port1, port2 } = new MessageChannel();
-    this.#jobs = port1;
-    const workerData: PoolWorkerData = { control, layout: POOL_LAYOUT, index, jobs: port2 };
+    const jobs = new MessageChannel();
+    const answers = new MessageChannel();
+    this.#jobs = jobs.port1;
+    this.#answers = answers.port1;
+    const workerData: PoolWorkerData = {
+      control,
+      layout: POOL_LAYOUT,
+      index,
+      jobs: jobs.port2,
+      answers: answers.port2,
+      deferRuns: limits !== undefined,
+    };
     source ??= poolRuntimeSource();
     // A web MessagePort is a node transferable in Deno; only the types differ.
-    const transferList = [port2] as never;
-    this.#worker = new NodeWorker(source, { eval: true, workerData, transferList });
+    const transferList = [jobs.port2, answers.port2] as never;
+    this.#worker = new NodeWorker(source, {
+      eval: true,
+      workerData,
+      transferList,
+      // The worker shares the process's environment: no copy of it is made at
+      // the start (a copy reads every variable, a permission prompt on a TTY).
+      env: SHARE_ENV,
+      ...(limits === undefined ? {} : { resourceLimits: limits }),
+    });
     this.#worker.unref();
     live++;
-    this.#worker.on("message", (message: unknown) => {
-      const ok = Atomics.load(this.#control, POOL_LAYOUT.STATUS) === POOL_LAYOUT.DONE;
-      events.message(this, ok, message);
-    });
+    // Only the runtime's answers port is listened to: what a job posts on
+    // `parentPort` is dropped. The port does not hold the process open
+    // (a job does, through the keep-alive).
+    this.#answers.onmessage = (event: MessageEvent) => {
+      const control = this.#control;
+      const ok = Atomics.load(control, POOL_LAYOUT.STATUS) === POOL_LAYOUT.DONE;
+      events.message(this, Atomics.load(control, POOL_LAYOUT.ANSWER), ok, event.data);
+    };
+    (this.#answers as unknown as { unref(): void }).unref();
     this.#worker.on("error", (error: unknown) => {
       this.#error ??= error;
     });
@@ -211,6 +247,7 @@ export class PoolWorker {
     if (this.#exited) return;
     this.#exited = true;
     this.#jobs.close();
+    this.#answers.close();
     this.idle();
     live--;
     this.#exit.resolve();

@@ -172,10 +172,15 @@ export class Delay implements TimerEntry {
 /** Checks a duration argument: finite and not negative. */
 export function checkDuration(ms: unknown, action: string): number {
   if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) {
+    const got = typeof ms === "number"
+      ? String(ms)
+      : typeof ms === "string"
+      ? `string ${JSON.stringify(ms)}`
+      : ms === null
+      ? "null"
+      : typeof ms;
     throw new RangeError(
-      `Cannot ${action}: the duration must be a finite number of milliseconds >= 0, got ${
-        String(ms)
-      }`,
+      `Cannot ${action}: the duration must be a finite number of milliseconds >= 0, got ${got}`,
     );
   }
   return ms;

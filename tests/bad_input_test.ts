@@ -18,6 +18,8 @@ import {
   timeout,
   timeoutAt,
 } from "../task.ts";
+import { BlockingPool } from "../blocking.ts";
+import { spawnThread } from "../worker_producer.ts";
 import { Barrier, Mutex, Notify, RwLock, Semaphore } from "../sync.ts";
 
 type Case = { call: string; run: () => unknown; error: new (...args: never[]) => Error };
@@ -25,6 +27,8 @@ type Case = { call: string; run: () => unknown; error: new (...args: never[]) =>
 const stream = () => Stream.iter([1, 2, 3]);
 const notAFunction = 42 as unknown as () => unknown;
 
+/** A sender for thread cases that must fail before the sender is moved. */
+const threadSender = () => channel<number>()[0];
 const badOptions = 5 as unknown as { signal?: AbortSignal };
 const badSignal = { signal: "stop" as unknown as AbortSignal };
 
@@ -140,6 +144,36 @@ const CASES: Case[] = [
   {
     call: "forEachConcurrent(2, 42)",
     run: () => stream().forEachConcurrent(2, notAFunction),
+    error: TypeError,
+  },
+  {
+    call: "new BlockingPool({ size: 2 ** 32 })",
+    run: () => new BlockingPool({ size: 2 ** 32 }),
+    error: RangeError,
+  },
+  {
+    call: "new BlockingPool({ idleTimeout: 2 ** 31 })",
+    run: () => new BlockingPool({ idleTimeout: 2 ** 31 }),
+    error: RangeError,
+  },
+  {
+    call: "new BlockingPool({ sise: 2 })",
+    run: () => new BlockingPool({ sise: 2 } as never),
+    error: TypeError,
+  },
+  {
+    call: "new BlockingPool({ resourceLimits: { maxOldGenerationSizeMb: -1 } })",
+    run: () => new BlockingPool({ resourceLimits: { maxOldGenerationSizeMb: -1 } }),
+    error: RangeError,
+  },
+  {
+    call: "spawnThread(fn, tx, null)",
+    run: () => spawnThread(() => {}, threadSender(), null as never),
+    error: TypeError,
+  },
+  {
+    call: 'spawnThread(fn, tx, { deno: { permissions: "none" } })',
+    run: () => spawnThread(() => {}, threadSender(), { deno: { permissions: "none" } } as never),
     error: TypeError,
   },
   {
