@@ -25,7 +25,7 @@
  *
  * @module
  */
-import { macrotask } from "./_runtime/host.ts";
+import { macrotask, microtask } from "./_runtime/host.ts";
 import { joinUntil, Outcome } from "./_runtime/outcome.ts";
 import { resumeAfterYield, resumeTask } from "./_runtime/scheduler.ts";
 import { BUDGET, checkDuration, checkFunction, deadlineAfter } from "./_runtime/poll.ts";
@@ -282,7 +282,7 @@ export function spawnTask<T>(fn: (task: TaskContext) => T | PromiseLike<T>): Joi
   } else if (scope !== null) {
     scope.tasks.add(task);
   }
-  queueMicrotask(() => resumeTask(() => start(task, outcome, handle, fn)));
+  microtask(() => resumeTask(() => start(task, outcome, handle, fn)));
   return handle;
 }
 

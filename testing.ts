@@ -27,7 +27,7 @@
  *
  * @module
  */
-import { macrotask } from "./_runtime/host.ts";
+import { hostMacrotask, stepsPending } from "./_runtime/host.ts";
 import { schedulerIdle } from "./_runtime/scheduler.ts";
 import { busyElsewhere, installedClock, setInstalledClock } from "./_runtime/virtual_time.ts";
 
@@ -70,7 +70,7 @@ type Globals = {
 
 /** Whether weft has work in flight at this instant (consumers to poll, threads running). */
 function busy(): boolean {
-  return !schedulerIdle() || busyElsewhere();
+  return !schedulerIdle() || stepsPending() || busyElsewhere();
 }
 
 /**
@@ -263,7 +263,7 @@ export class TestClock implements Disposable {
     // queued consumer poll of this instant has run.
     let quiet = 0;
     while (quiet < 2) {
-      await new Promise<void>((resolve) => macrotask(resolve));
+      await new Promise<void>((resolve) => hostMacrotask(resolve));
       quiet = busy() ? 0 : quiet + 1;
     }
   }

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { macrotask } from "./host.ts";
+import { macrotask, microtask } from "./host.ts";
 import { outsideTasks } from "./task_state.ts";
 
 /** A consumer the scheduler can poll. */
@@ -140,7 +140,7 @@ export function consumerActive(): void {
 export function consumerQuiet(release: boolean): void {
   activeConsumers--;
   // Released in a microtask, not inside the consumer's pull.
-  if (release && activeConsumers === 0 && deferred.length > 0) queueMicrotask(releaseIfQuiet);
+  if (release && activeConsumers === 0 && deferred.length > 0) microtask(releaseIfQuiet);
 }
 
 function releaseIfQuiet(): void {

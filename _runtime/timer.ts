@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { holdIfBusy } from "./host.ts";
 import { flushConsumers, newTurn, resumeTask, scheduleFlush } from "./scheduler.ts";
 import { outsideTasks } from "./task_state.ts";
 
@@ -133,6 +134,8 @@ function fireNow(): void {
   const due = takeDue(now());
   if (due.length > 0) fireDue(due);
   arm();
+  // A thread woken now computes: another fake clock must wait for it here.
+  holdIfBusy();
 }
 
 function takeDue(time: number): TimerEntry[] {
@@ -167,8 +170,8 @@ function fireDue(due: TimerEntry[]): void {
   // Tasks resume once the consumers polled above are pending again (or in a
   // macrotask queued now, before the flush below).
   if (sleeps) resumeTask(() => fireSleeps(due));
-  // Queued now, before a fake clock queues its next step, so consumers woken
-  // by the tasks just resumed are polled at this same instant.
+  // Consumers woken by the tasks just resumed are polled at this same instant
+  // (host.ts: a fake clock cannot step past it).
   scheduleFlush();
 }
 

@@ -25,7 +25,7 @@
  */
 import { Outcome } from "../_runtime/outcome.ts";
 import { type ChannelState, moveSender } from "../_channel/state.ts";
-import { macrotask } from "../_runtime/host.ts";
+import { fakeTime, holdIfBusy, macrotask } from "../_runtime/host.ts";
 
 import { errorFromEvent, rebuildError } from "../_worker/errors.ts";
 import { LAYOUT, MSG, type StartMessage } from "./protocol.ts";
@@ -35,7 +35,7 @@ import { leaveTurns, runTurns, takeTurn, type Turn } from "./turns.ts";
 import { insert, remove, type TimerEntry } from "../_runtime/timer.ts";
 import { SendError } from "../channel.ts";
 import { onRunEnd } from "../_runtime/task_state.ts";
-import { addBusyCheck, installedClock } from "../_runtime/virtual_time.ts";
+import { addBusyCheck } from "../_runtime/virtual_time.ts";
 
 /** How a thread is started. */
 export interface ThreadStart {
@@ -151,7 +151,7 @@ export class Thread {
     this.#clock = new Float64Array(control);
     const ring = RingReader.buffer(RING_CAPACITY);
     this.#ring = new RingReader(this.#control, ring, RING_CAPACITY);
-    const virtual = installedClock() !== null;
+    const virtual = fakeTime();
     this.#queue = virtual ? [] : null;
     this.#turn = virtual ? { busy: () => this.#running(), process: () => this.#drain() } : null;
     this.#clock[LAYOUT.NOW] = Date.now();
@@ -252,7 +252,11 @@ export class Thread {
 
   #hook(virtual: boolean): void {
     this.#cleanups.push(this.#state!.onReceiverClose(() => this.#receiverClosed()));
-    if (virtual) this.#cleanups.push(addBusyCheck(() => this.#busy()));
+    if (virtual) {
+      this.#cleanups.push(addBusyCheck(() => this.#busy()));
+      // A fake clock that does not wait for weft waits for this thread.
+      holdIfBusy();
+    }
     const unregister = onRunEnd(() => {
       this.terminate("Cannot join: the thread was stopped, as the run() it belonged to finished");
     });

@@ -9,7 +9,8 @@
  * deno run -A --v8-flags=--expose-gc,--max-old-space-size=8192 bench/run.ts --rows=1,2 --runs=3
  * ```
  *
- * Options: `--quick`, `--n=N` (items, rows 1-3), `--tasks=N` (row 4), `--group-tasks=N` (row 7),
+ * Options: `--quick`, `--n=N` (items, rows 1-3; acquisitions, row 6), `--tasks=N` (row 4),
+ * `--group-tasks=N` (row 7),
  * `--runs=R`, `--rows=1,2,...`. Exits with 1 if a contender failed its check.
  *
  * @module
@@ -19,6 +20,7 @@ import { pipelineContenders } from "./row2_pipeline.ts";
 import { threadContenders } from "./row3_thread.ts";
 import { SLEEP_MS, taskContenders } from "./row4_tasks.ts";
 import { workerContenders } from "./row5_worker.ts";
+import { contendedContenders, LOOPS, PERMITS, uncontendedContenders } from "./row6_semaphore.ts";
 import { joinSetContenders } from "./row7_join_set.ts";
 import {
   canGc,
@@ -60,7 +62,9 @@ function parseOptions(args: readonly string[]): Options {
     tasks: count("tasks", quick ? 10_000 : 1_000_000),
     groupTasks: count("group-tasks", quick ? 10_000 : 100_000),
     runs: count("runs", quick ? 1 : 5),
-    rows: new Set(rowsText === undefined ? [1, 2, 3, 4, 5, 7] : rowsText.split(",").map(Number)),
+    rows: new Set(
+      rowsText === undefined ? [1, 2, 3, 4, 5, 6, 7] : rowsText.split(",").map(Number),
+    ),
   };
 }
 
@@ -350,6 +354,22 @@ if (options.rows.has(5)) {
         Math.round(tasks).toLocaleString("en-US")
       } sleeping weft tasks (${fmt(taskBytes)} B of heap each, row 4)`,
     );
+  }
+}
+
+if (options.rows.has(6)) {
+  for (
+    const [title, contenders] of [
+      [`uncontended: one loop, ${PERMITS} permits`, uncontendedContenders(n)],
+      [`contended: ${LOOPS} loops share ${PERMITS} permits`, contendedContenders(n)],
+    ] as const
+  ) {
+    const outcomes = await row(
+      `Row 6: Semaphore acquire + release, ${title} (ns per acquisition)`,
+      contenders,
+    );
+    report(outcomes, [{ key: "ns", title: "ns/acquire" }], "ns");
+    for (const line of targetLines([versusPeers(outcomes)])) out(line);
   }
 }
 

@@ -14,7 +14,7 @@
  * @module
  */
 import { Elapsed, JoinSet, run, sleep, spawnTask, timeoutAt, yieldNow } from "../task.ts";
-import type { TestClock } from "../testing.ts";
+import type { Clock } from "../tests/conformance/scenario.ts";
 import { Rng } from "./_rng.ts";
 
 /** One joinset scenario. */
@@ -54,7 +54,7 @@ export function* genJoinSetScenarios(seed: number, n: number): Generator<JoinSet
 }
 
 /** Runs one scenario through weft under `clock`; returns its timeline. */
-export async function runJoinSetScenario(s: JoinSetScenario, clock: TestClock): Promise<string> {
+export async function runJoinSetScenario(s: JoinSetScenario, clock: Clock): Promise<string> {
   const endMs = s.end_ms ?? 120_000;
   const lines: string[] = [];
   const done = run(async () => {

@@ -3,11 +3,13 @@
  * scenarios (`tools/gen_scenarios.ts`), runs each through the reference runner
  * (`tools/tokio_ref`, tokio 1.24 + tokio-stream 0.1.9 on tokio's paused clock)
  * and through weft's conformance runner (`tests/conformance/scenario.ts` under
- * `TestClock`), and compares the timelines byte for byte.
+ * `TestClock`, or under `@sinonjs/fake-timers`' `tickAsync` with `--clock sinon`),
+ * and compares the timelines byte for byte.
  *
  * Usage:
  *   deno run -A tools/diff_tokio.ts [--seed S] [--n N] [--all] [--wide] [--save DIR]
  *                                   [--bin PATH] [--cases DIR] [--timeout SEC]
+ *                                   [--clock testclock|sinon|faketime]
  *
  *   --seed S     generator seed (default 1); scenario i depends only on S and i
  *   --n N        how many scenarios (default 200)
@@ -23,6 +25,12 @@
  *                `cargo build --release --offline` in tools/tokio_ref)
  *   --timeout S  real seconds one weft run may take before it counts as a hang
  *                (default 20)
+ *   --clock C    what drives weft's virtual time: `testclock` (weft's TestClock,
+ *                the default), `sinon` (@sinonjs/fake-timers' tickAsync, as a
+ *                user who does not know weft's scheduler would drive it) or
+ *                `faketime` (a model of @std/testing's FakeTime, nextAsync;
+ *                slower: one real setTimeout(0) per instant, so --timeout
+ *                defaults to 600 with it)
  *
  * Prints `N scenarios, K differences` at the end; exits 1 if K > 0.
  *
@@ -30,7 +38,7 @@
  */
 import { genScenarios, type Json } from "./gen_scenarios.ts";
 import { runScenario, type Scenario } from "../tests/conformance/scenario.ts";
-import { TestClock } from "../testing.ts";
+import { type ClockKind, underClock } from "../tests/conformance/clocks.ts";
 import {
   genJoinSetScenarios,
   type JoinSetScenario,
@@ -53,6 +61,7 @@ interface Options {
   cases: string | undefined;
   bin: string;
   timeout: number;
+  clock: ClockKind;
 }
 
 function parseArgs(args: string[]): Options {
@@ -66,6 +75,7 @@ function parseArgs(args: string[]): Options {
     cases: undefined,
     bin: `${here}tokio_ref/target/release/tokio_ref`,
     timeout: 20,
+    clock: "TestClock",
   };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!;
@@ -102,10 +112,27 @@ function parseArgs(args: string[]): Options {
       case "--timeout":
         options.timeout = Number(value());
         break;
+      case "--clock": {
+        const clock = value();
+        const kinds: Record<string, ClockKind> = {
+          testclock: "TestClock",
+          sinon: "sinon",
+          faketime: "FakeTime",
+        };
+        const kind = kinds[clock];
+        if (kind === undefined) {
+          throw new TypeError(
+            `Cannot parse arguments: --clock is testclock, sinon or faketime, got ${clock}`,
+          );
+        }
+        options.clock = kind;
+        break;
+      }
       default:
         throw new TypeError(`Cannot parse arguments: unknown flag ${flag}`);
     }
   }
+  if (options.clock === "FakeTime" && !args.includes("--timeout")) options.timeout = 600;
   if (!Number.isInteger(options.seed) || !Number.isInteger(options.n) || options.n < 0) {
     throw new RangeError("Cannot parse arguments: --seed and --n must be integers, --n >= 0");
   }
@@ -146,9 +173,15 @@ export async function runTokio(bin: string, scenarios: Json[]): Promise<string[]
   return out;
 }
 
-/** Runs one scenario through weft under a fresh TestClock, with a real-time watchdog. */
-export async function runWeft(scenario: Json, timeoutSec = 20): Promise<string> {
-  const clock = TestClock.install();
+/**
+ * Runs one scenario through weft under a fresh clock of `kind` (TestClock by
+ * default), with a real-time watchdog.
+ */
+export async function runWeft(
+  scenario: Json,
+  timeoutSec = 20,
+  kind: ClockKind = "TestClock",
+): Promise<string> {
   let timer: ReturnType<typeof realSetTimeout> | undefined;
   try {
     const hang = new Promise<string>((resolve) => {
@@ -157,15 +190,16 @@ export async function runWeft(scenario: Json, timeoutSec = 20): Promise<string> 
         timeoutSec * 1000,
       );
     });
-    const running = scenario.scenario === "joinset"
-      ? runJoinSetScenario(structuredClone(scenario) as JoinSetScenario, clock)
-      : runScenario(structuredClone(scenario) as Scenario, clock);
-    return await Promise.race([running, hang]);
+    return await underClock(kind, (clock) => {
+      const running = scenario.scenario === "joinset"
+        ? runJoinSetScenario(structuredClone(scenario) as JoinSetScenario, clock)
+        : runScenario(structuredClone(scenario) as Scenario, clock);
+      return Promise.race([running, hang]);
+    });
   } catch (e) {
     return `<weft ERROR ${e instanceof Error ? e.message : String(e)}>\n`;
   } finally {
     realClearTimeout(timer);
-    clock.uninstall();
   }
 }
 
@@ -269,7 +303,7 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   for (const [i, { name, scenario }] of named.entries()) {
     const expected = tokio[i]!;
-    const actual = await runWeft(scenario, options.timeout);
+    const actual = await runWeft(scenario, options.timeout, options.clock);
     if (actual !== expected) {
       differences++;
       const kind = classify(expected, actual);
@@ -309,7 +343,7 @@ async function main(): Promise<number> {
       console.log(`  ${count} x ${kind} (first: ${first})`);
     }
   }
-  console.log(`\n${named.length} scenarios, ${differences} differences`);
+  console.log(`\n${named.length} scenarios, ${differences} differences (clock: ${options.clock})`);
   return differences > 0 ? 1 : 0;
 }
 

@@ -8,7 +8,6 @@
 import { channel, run, sleep, spawnTask } from "../../mod.ts";
 import { type Result, Stream } from "../../stream.ts";
 import type { Elapsed } from "../../task.ts";
-import type { TestClock } from "../../testing.ts";
 import { DONE } from "../../_runtime/poll.ts";
 
 /** A timed source: items at absolute times, gaps, or an endless interval. */
@@ -139,10 +138,21 @@ function build(s: Scenario): Stream<string> {
 }
 
 /**
+ * What drives a scenario's virtual time: weft's `TestClock`, or another fake
+ * clock (`@sinonjs/fake-timers`' `tickAsync`) behind the same two members.
+ */
+export interface Clock {
+  /** Virtual ms since the clock was installed. */
+  readonly elapsed: number;
+  /** Advances virtual time by `ms`, running everything due on the way. */
+  tick(ms: number): Promise<void>;
+}
+
+/**
  * Runs `scenario` under `clock` (installed, at virtual 0) and returns the
  * timeline text, one `<ms>\t<text>\n` line per item.
  */
-export async function runScenario(scenario: Scenario, clock: TestClock): Promise<string> {
+export async function runScenario(scenario: Scenario, clock: Clock): Promise<string> {
   const endMs = scenario.end_ms ?? 120_000;
   const lines: string[] = [];
   const done = run(async () => {
