@@ -14,6 +14,7 @@
  *   --seed S     generator seed (default 1); scenario i depends only on S and i
  *   --n N        how many scenarios (default 200)
  *   --wide       larger scenarios (gen_scenarios.ts's wide profile)
+ *   --chans      broadcast and watch channel scenarios (tools/gen_chans.ts) instead
  *   --joinset    JoinSet completion-order scenarios (tools/_joinset_scenario.ts)
  *   --all        go on after a difference (print each one briefly, the first in
  *                full), instead of stopping at the first
@@ -38,6 +39,12 @@
  */
 import { genScenarios, type Json } from "./gen_scenarios.ts";
 import { runScenario, type Scenario } from "../tests/conformance/scenario.ts";
+import { genChanScenarios } from "./gen_chans.ts";
+import {
+  type ChanScenario,
+  isChanScenario,
+  runChanScenario,
+} from "../tests/conformance/chans_scenario.ts";
 import { type ClockKind, underClock } from "../tests/conformance/clocks.ts";
 import {
   genJoinSetScenarios,
@@ -56,6 +63,7 @@ interface Options {
   n: number;
   all: boolean;
   wide: boolean;
+  chans: boolean;
   joinset: boolean;
   save: string | undefined;
   cases: string | undefined;
@@ -70,6 +78,7 @@ function parseArgs(args: string[]): Options {
     n: 200,
     all: false,
     wide: false,
+    chans: false,
     joinset: false,
     save: undefined,
     cases: undefined,
@@ -99,6 +108,9 @@ function parseArgs(args: string[]): Options {
         break;
       case "--joinset":
         options.joinset = true;
+        break;
+      case "--chans":
+        options.chans = true;
         break;
       case "--save":
         options.save = value();
@@ -190,12 +202,19 @@ export async function runWeft(
         timeoutSec * 1000,
       );
     });
-    return await underClock(kind, (clock) => {
-      const running = scenario.scenario === "joinset"
-        ? runJoinSetScenario(structuredClone(scenario) as JoinSetScenario, clock)
-        : runScenario(structuredClone(scenario) as Scenario, clock);
-      return Promise.race([running, hang]);
-    });
+    const copy = structuredClone(scenario);
+    return await underClock(
+      kind,
+      (clock) =>
+        Promise.race([
+          copy.scenario === "joinset"
+            ? runJoinSetScenario(copy as JoinSetScenario, clock)
+            : isChanScenario(copy)
+            ? runChanScenario(copy as ChanScenario, clock)
+            : runScenario(copy as Scenario, clock),
+          hang,
+        ]),
+    );
   } catch (e) {
     return `<weft ERROR ${e instanceof Error ? e.message : String(e)}>\n`;
   } finally {
@@ -291,9 +310,13 @@ async function main(): Promise<number> {
   const named = options.cases !== undefined ? await loadCases(options.cases) : [
     ...(options.joinset
       ? genJoinSetScenarios(options.seed, options.n)
+      : options.chans
+      ? genChanScenarios(options.seed, options.n)
       : genScenarios(options.seed, options.n, options.wide)),
   ].map((scenario, i) => ({
-    name: `${options.joinset ? "joinset_" : options.wide ? "wide_" : ""}seed${options.seed}_${i}`,
+    name: `${
+      options.joinset ? "joinset_" : options.chans ? "chans_" : options.wide ? "wide_" : ""
+    }seed${options.seed}_${i}`,
     scenario,
   }));
   const tokio = await runTokio(options.bin, named.map((c) => c.scenario));

@@ -9,6 +9,7 @@
 //!                                  `ERROR <message>` if it failed) then a
 //!                                  line `\x1e`
 
+mod chans;
 mod joinset;
 mod json;
 
@@ -284,6 +285,10 @@ fn run(s: &Json) -> String {
         .start_paused(true)
         .build()
         .unwrap();
+    if let Some(out) = chans::run(&runtime, s) {
+        drop(runtime);
+        return out;
+    }
     let trailer = s.opt("trailer").map_or(false, Json::bool);
     let end_ms = s.opt("end_ms").map_or(120_000.0, Json::num);
     let out = runtime.block_on(async {
