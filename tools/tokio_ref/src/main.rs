@@ -12,6 +12,7 @@
 mod chans;
 mod joinset;
 mod json;
+mod semaphore;
 
 use std::future::Future;
 use std::io::{BufRead, Write};
@@ -296,6 +297,9 @@ fn run(s: &Json) -> String {
         START.with(|s| s.set(Some(start)));
         if s.get("scenario").map(Json::str) == Some("joinset") {
             return joinset::run(s, start, end_ms, trailer).await;
+        }
+        if s.get("scenario").map(Json::str) == Some("semaphore") {
+            return semaphore::run(s, start, end_ms, trailer).await;
         }
         let mut stream = traced("top", build(s, start));
         let cutoff = start + dur(end_ms);
