@@ -27,7 +27,6 @@
  *
  * @module
  */
-import { withResolvers } from "./_runtime/promise.ts";
 import {
   ChannelState,
   PendingSend,
@@ -36,8 +35,9 @@ import {
   registerSender,
   SenderSlot,
 } from "./_channel/state.ts";
-import { checkCount, DONE, PENDING, type Waker } from "./_runtime/poll.ts";
-import { linkWait, unlinkWait, Wait } from "./_runtime/task_state.ts";
+import { DONE, PENDING, type Waker } from "./_runtime/poll.ts";
+import { checkCount } from "./_runtime/checks.ts";
+import { SignalWait } from "./_runtime/wait.ts";
 import type { WaitOptions } from "./task.ts";
 import { SendError } from "./_channel/errors.ts";
 import {
@@ -199,13 +199,12 @@ export class BoundedSender<T> implements Disposable {
       state.push(value);
       return Promise.resolve();
     }
-    const pending = new PendingSend(state, value, signal);
-    const aborted = linkWait(pending);
-    if (aborted !== undefined) return Promise.reject(aborted.reason);
-    // Before enqueue: a zero-capacity hand-over may accept it at once.
-    pending.listen();
-    state.enqueue(pending);
-    return pending.settle.promise;
+    const pending = new PendingSend(state, value);
+    // Tied to the task and the signal before it is queued: a zero-capacity
+    // hand-over may accept it at once.
+    const promise = pending.begin(options);
+    if (!pending.done) state.enqueue(pending);
+    return promise;
   }
 
   /**
@@ -316,51 +315,66 @@ export class BoundedSender<T> implements Disposable {
   }
 }
 
-class RecvWait<T> extends Wait implements Waker {
-  readonly settle: PromiseWithResolvers<T | undefined> = withResolvers();
+/**
+ * A receive that polls the channel: what `recv()` and a loop's `next()` share.
+ * `poll()` is the one poll-and-settle path, run when the receive starts and
+ * each time the channel wakes it; it settles once.
+ */
+abstract class PendingRecv<T, R> extends SignalWait<R> implements Waker {
+  /** The channel. */
   readonly state: ChannelState<T>;
-  signal: AbortSignal | undefined;
 
-  constructor(state: ChannelState<T>, signal: AbortSignal | undefined) {
+  constructor(state: ChannelState<T>) {
     super();
     this.state = state;
-    this.signal = signal;
-    signal?.addEventListener("abort", this);
   }
 
-  /** Whether the receive has settled (a stale wake must not take a value). */
-  done = false;
-
-  wake(): void {
-    if (this.done) return;
+  /** Polls the channel: settles and returns true, or stays registered as its waker. */
+  poll(): boolean {
     let result;
     try {
       result = this.state.poll(this);
     } catch (error) {
       // A thread feeding the channel failed.
-      this.#release();
-      return this.settle.reject(error);
+      this.failed();
+      this.reject(error);
+      return true;
     }
-    if (result === PENDING) return;
-    this.#release();
-    this.settle.resolve(result === DONE ? undefined : result);
+    if (result === PENDING) return false;
+    this.resolve(this.deliver(result));
+    return true;
   }
 
-  cancel(reason: unknown): void {
+  /** The channel changed: a stale wake (settled already) must not take a value. */
+  wake(): void {
+    if (!this.done) this.poll();
+  }
+
+  /** Cancelled: the channel must not wake it any more. */
+  protected detach(): void {
     if (this.state.waker === this) this.state.waker = null;
-    this.#release();
-    this.settle.reject(reason);
   }
 
-  handleEvent(): void {
-    this.cancel(this.signal?.reason);
+  /** What the receive resolves with for a value or the end. */
+  protected abstract deliver(result: T | typeof DONE): R;
+
+  /** The channel failed the receive (a thread's error). */
+  protected abstract failed(): void;
+}
+
+/** A `recv()`: the value, or undefined at the end; the receiver is free again once it settles. */
+class RecvWait<T> extends PendingRecv<T, T | undefined> {
+  protected deliver(result: T | typeof DONE): T | undefined {
+    this.state.hasConsumer = false;
+    return result === DONE ? undefined : result;
   }
 
-  #release(): void {
-    this.done = true;
-    unlinkWait(this);
-    this.signal?.removeEventListener("abort", this);
-    this.signal = undefined;
+  protected failed(): void {
+    this.state.hasConsumer = false;
+  }
+
+  protected override detach(): void {
+    super.detach();
     this.state.hasConsumer = false;
   }
 }
@@ -410,22 +424,10 @@ export class Receiver<T> implements AsyncIterable<T>, Disposable {
     const state = this.#state;
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const wait = new RecvWait(state, signal);
-    let result;
-    try {
-      result = state.poll(wait);
-    } catch (error) {
-      wait.signal?.removeEventListener("abort", wait);
-      return Promise.reject(error);
-    }
-    if (result !== PENDING) {
-      wait.signal?.removeEventListener("abort", wait);
-      return Promise.resolve(result === DONE ? undefined : result);
-    }
-    const aborted = linkWait(wait);
-    state.hasConsumer = true;
-    if (aborted !== undefined) wait.cancel(aborted.reason);
-    return wait.settle.promise;
+    const wait = new RecvWait(state);
+    // Waiting, it is the receiver's one consumer until it settles.
+    if (!wait.poll()) state.hasConsumer = true;
+    return wait.begin(options);
   }
 
   /**
@@ -526,15 +528,14 @@ function busyError(action: string): TypeError {
   return new TypeError(`Cannot ${action}: this receiver already has a consumer`);
 }
 
-/** A `for await` loop over a receiver; a pending `next()` is a wait its task's abort ends. */
-class ReceiverIterator<T> extends Wait implements AsyncIterator<T>, Waker {
+/** A `for await` loop over a receiver. */
+class ReceiverIterator<T> implements AsyncIterator<T> {
   /** The channel, until the loop ends (it has a consumer until then). */
   #state: ChannelState<T> | null;
-  /** The pending `next()`, if any. */
-  #waiting: PromiseWithResolvers<IteratorResult<T>> | null = null;
+  /** The pending `next()`, if any: a wait its task's abort ends. */
+  #waiting: NextWait<T> | null = null;
 
   constructor(state: ChannelState<T>) {
-    super();
     this.#state = state;
   }
 
@@ -549,73 +550,69 @@ class ReceiverIterator<T> extends Wait implements AsyncIterator<T>, Waker {
     if (this.#waiting !== null) {
       return Promise.reject(new TypeError("Cannot iterate: a previous next() is still pending"));
     }
-    let result;
-    try {
-      result = state.poll(this);
-    } catch (error) {
-      this.#finish();
-      return Promise.reject(error);
-    }
-    if (result !== PENDING) return Promise.resolve(this.#result(result));
-    this.#waiting = withResolvers();
-    const promise = this.#waiting.promise;
-    const aborted = linkWait(this);
-    if (aborted !== undefined) this.cancel(aborted.reason);
-    return promise;
-  }
-
-  wake(): void {
-    const state = this.#state;
-    const waiting = this.#waiting;
-    if (state === null || waiting === null) return;
-    let result;
-    try {
-      result = state.poll(this);
-    } catch (error) {
-      // A thread feeding the channel failed.
-      this.#waiting = null;
-      this.#finish();
-      return waiting.reject(error);
-    }
-    if (result === PENDING) return;
-    unlinkWait(this);
-    this.#waiting = null;
-    waiting.resolve(this.#result(result));
-  }
-
-  /**
-   * The loop's task was aborted while `next()` waited: `next()` rejects with
-   * `reason`, and, as the loop is left early, the receiver is closed.
-   */
-  cancel(reason: unknown): void {
-    const waiting = this.#waiting;
-    this.#waiting = null;
-    this.#state?.close();
-    this.#finish();
-    waiting?.reject(reason);
+    const wait = new NextWait(state, this);
+    if (!wait.poll()) this.#waiting = wait;
+    return wait.begin(undefined);
   }
 
   return(): Promise<IteratorResult<T>> {
+    const waiting = this.#waiting;
     this.#state?.close();
-    this.#finish();
+    this.end();
+    waiting?.resolve({ value: undefined, done: true });
     return Promise.resolve({ value: undefined, done: true });
   }
 
-  #result(result: T | typeof DONE): IteratorResult<T> {
+  /** A `next()` got `result` (a value, or the end, which ends the loop). */
+  settled(result: T | typeof DONE): IteratorResult<T> {
+    this.#waiting = null;
     if (result !== DONE) return { value: result, done: false };
-    this.#finish();
+    this.end();
     return { value: undefined, done: true };
   }
 
-  #finish(): void {
-    if (this.#state === null) return;
-    unlinkWait(this);
-    if (this.#state.waker === this) this.#state.waker = null;
-    this.#state.hasConsumer = false;
+  /**
+   * The loop's task was aborted while `next()` waited: as the loop is left
+   * early, the receiver is closed.
+   */
+  abandon(): void {
+    this.#state?.close();
+    this.end();
+  }
+
+  /** The loop is over: the receiver has no consumer any more. */
+  end(): void {
+    const state = this.#state;
+    if (state === null) return;
     this.#state = null;
     const waiting = this.#waiting;
     this.#waiting = null;
-    waiting?.resolve({ value: undefined, done: true });
+    if (waiting !== null && state.waker === waiting) state.waker = null;
+    state.hasConsumer = false;
+  }
+}
+
+/** A loop's pending `next()`. */
+class NextWait<T> extends PendingRecv<T, IteratorResult<T>> {
+  /** The loop. */
+  readonly #loop: ReceiverIterator<T>;
+
+  constructor(state: ChannelState<T>, loop: ReceiverIterator<T>) {
+    super(state);
+    this.#loop = loop;
+  }
+
+  protected deliver(result: T | typeof DONE): IteratorResult<T> {
+    return this.#loop.settled(result);
+  }
+
+  protected failed(): void {
+    this.#loop.end();
+  }
+
+  protected override detach(): void {
+    super.detach();
+    this.#loop.abandon();
   }
 }
 

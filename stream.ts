@@ -48,14 +48,8 @@
  */
 import { receiverState } from "./_channel/state.ts";
 import { Consumer } from "./_runtime/consumer.ts";
-import {
-  checkCount,
-  checkDuration,
-  checkFunction,
-  DONE,
-  PENDING,
-  type Source,
-} from "./_runtime/poll.ts";
+import { DONE, PENDING, type Source } from "./_runtime/poll.ts";
+import { checkCount, checkDuration, checkFunction } from "./_runtime/checks.ts";
 import type { BroadcastReceiver, Lagged, Receiver, WatchReceiver } from "./channel.ts";
 import { ChainSource } from "./stream/chain.ts";
 import { ChunksTimeoutSource } from "./stream/chunks_timeout.ts";
@@ -79,6 +73,15 @@ import { checkLimit, startWork, type Work, type WorkResult } from "./stream/job.
 import { MergeSource } from "./stream/merge.ts";
 import { MergeAllSource } from "./stream/merge_all.ts";
 import { EmptySource, OnceSource, PendingSource } from "./stream/once.ts";
+import { ChunksSource } from "./stream/chunks.ts";
+import { EnumerateSource } from "./stream/enumerate.ts";
+import { FlattenSource } from "./stream/flatten.ts";
+import { InspectSource } from "./stream/inspect.ts";
+import { MapWhileSource } from "./stream/map_while.ts";
+import { PeekableSource } from "./stream/peekable.ts";
+import { ScanSource } from "./stream/scan.ts";
+import { TakeUntilSource } from "./stream/take_until.ts";
+import { ZipSource } from "./stream/zip.ts";
 import { StreamMapState } from "./stream/stream_map.ts";
 import { SkipSource } from "./stream/skip.ts";
 import { SkipWhileSource } from "./stream/skip_while.ts";
@@ -118,6 +121,48 @@ export type StreamInput<T> =
 /** Moves a stream input's pipeline out (module-private: `Stream`'s own `#take`). */
 let sourceOf: <U>(input: StreamInput<U>, action: string) => Source<U>;
 
+/** The class behind `peekable()` (module-private: it extends `Stream` from inside it). */
+let PeekableStream: new <T>(source: PeekableSource<T>) => Peekable<T>;
+
+/** What `flatten()` yields: the items of the inner streams. */
+export type Flattened<S> = S extends StreamInput<infer U> ? U : never;
+
+/**
+ * A stream that can look one item ahead: what `peekable()` returns. Every
+ * `Stream` method works on it; `peek` and `nextIf` wait like `next()`, and
+ * must not be called while a `next()` is still pending.
+ *
+ * @typeParam T The items.
+ *
+ * @example Take a leading run
+ * ```ts
+ * import { Stream } from "@weft/weft/stream";
+ * import assert from "node:assert/strict";
+ *
+ * const stream = Stream.iter([1, 1, 2, 1]).peekable();
+ * const ones: number[] = [];
+ * for (let n; (n = await stream.nextIf((x) => x === 1)) !== undefined;) ones.push(n);
+ * assert.deepStrictEqual([ones, await stream.toArray()], [[1, 1], [2, 1]]);
+ * ```
+ */
+export interface Peekable<T> extends Stream<T> {
+  /**
+   * Waits for the next item and returns it without consuming it (tokio-stream's `peek`).
+   *
+   * @param options `signal` to stop waiting; the promise then rejects with `signal.reason`.
+   * @returns The next item, or `undefined` once the stream has ended.
+   */
+  peek(options?: WaitOptions): Promise<T | undefined>;
+  /**
+   * Consumes the next item only if `predicate` passes (futures-util's `next_if`).
+   *
+   * @param predicate The test.
+   * @param options `signal` to stop waiting.
+   * @returns The item, or `undefined` if it failed the test (it stays next) or the stream ended.
+   */
+  nextIf(predicate: (item: T) => unknown, options?: WaitOptions): Promise<T | undefined>;
+}
+
 const END: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 /**
@@ -141,6 +186,29 @@ const END: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, d
 export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
   static {
     sourceOf = <U>(input: StreamInput<U>, action: string) => Stream.#sourceOf(input, action);
+    PeekableStream = class PeekableStream<T> extends Stream<T> implements Peekable<T> {
+      /** The look-ahead stage at the head of the pipeline. */
+      readonly #peekable: PeekableSource<T>;
+
+      constructor(source: PeekableSource<T>) {
+        super(source);
+        this.#peekable = source;
+      }
+
+      peek(options?: WaitOptions): Promise<T | undefined> {
+        this.#check("peek");
+        const peekable = this.#peekable;
+        return pullOnce({ poll: (cx) => peekable.peek(cx), close: () => {} }, options);
+      }
+
+      async nextIf(predicate: (item: T) => unknown, options?: WaitOptions): Promise<T | undefined> {
+        checkFunction(predicate, "nextIf");
+        const item = await this.peek(options);
+        if (item === undefined || !predicate(item)) return undefined;
+        this.#peekable.takeSlot();
+        return item;
+      }
+    };
   }
 
   /** The pipeline, until it is moved into a combinator or a cursor. */
@@ -864,6 +932,274 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
   }
 
   /**
+   * Pairs this stream's items with `other`'s: futures-util's `zip`. Each
+   * poll pulls whichever side has no item waiting; a pair comes out once both
+   * have one. Ends as soon as either side ends (an item of the other side
+   * then waiting is dropped); both sides are closed then.
+   *
+   * @typeParam U The other stream's items.
+   * @param other A stream or anything `Stream.from` accepts.
+   * @returns The stream of `[mine, theirs]` pairs.
+   * @throws {TypeError} If either stream was moved.
+   *
+   * @example Pair two streams
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const pairs = await Stream.iter([1, 2, 3]).zip(["a", "b"]).toArray();
+   * assert.deepStrictEqual(pairs, [[1, "a"], [2, "b"]]);
+   * ```
+   */
+  zip<U>(other: StreamInput<U>): Stream<[T, U]> {
+    if ((other as unknown) === this) throw spent("zip");
+    this.#check("zip");
+    const theirs = Stream.#sourceOf(other, "zip");
+    return new Stream(new ZipSource(this.#take("zip"), theirs));
+  }
+
+  /**
+   * Maps each item to a stream and yields that stream's items, one inner
+   * stream at a time: futures-util's `flat_map`. The next item is pulled only
+   * once the current inner stream has ended (and been closed).
+   *
+   * @typeParam U The inner streams' items.
+   * @param f Makes a stream (or anything `Stream.from` accepts) of an item.
+   * @returns The flattened stream.
+   * @throws {TypeError} If `f` is not a function or the stream was moved.
+   *
+   * @example Expand each item
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const items = await Stream.iter([1, 2]).flatMap((n) => [n, n * 10]).toArray();
+   * assert.deepStrictEqual(items, [1, 10, 2, 20]);
+   * ```
+   */
+  flatMap<U>(f: (item: T) => StreamInput<U>): Stream<U> {
+    checkFunction(f, "flatMap");
+    const open = (item: T) => Stream.#sourceOf(f(item), "flatMap");
+    return new Stream(new FlattenSource(this.#take("flatMap"), open));
+  }
+
+  /**
+   * Yields the items of each inner stream in turn: futures-util's `flatten`.
+   * This stream's items must be streams (or anything `Stream.from` accepts).
+   *
+   * @returns The flattened stream.
+   * @throws {TypeError} If the stream was moved; an item that is not a source ends the stream with a `TypeError`.
+   *
+   * @example Flatten a stream of arrays
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepStrictEqual(await Stream.iter([[1, 2], [3]]).flatten().toArray(), [1, 2, 3]);
+   * ```
+   */
+  flatten(): Stream<Flattened<T>> {
+    const open = (item: T) => Stream.#sourceOf(item as StreamInput<Flattened<T>>, "flatten");
+    return new Stream(new FlattenSource(this.#take("flatten"), open));
+  }
+
+  /**
+   * Folds as it goes, yielding each new accumulator: futures-util's `scan`
+   * with a synchronous step. `f(acc, item)` returns the next accumulator, or
+   * `undefined` (Rust's `None`) to end the stream at once.
+   *
+   * @typeParam A The accumulator.
+   * @param init The starting accumulator.
+   * @param f The step.
+   * @returns The stream of accumulators.
+   * @throws {TypeError} If `f` is not a function or the stream was moved.
+   *
+   * @example Running totals
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const totals = await Stream.iter([1, 2, 3]).scan(0, (sum, n) => sum + n).toArray();
+   * assert.deepStrictEqual(totals, [1, 3, 6]);
+   * ```
+   */
+  scan<A>(init: A, f: (acc: A, item: T) => A | undefined): Stream<A> {
+    checkFunction(f, "scan");
+    return new Stream(new ScanSource(this.#take("scan"), init, f));
+  }
+
+  /**
+   * Pairs each item with its index, from 0: futures-util's `enumerate`.
+   *
+   * @returns The stream of `[index, item]` pairs.
+   * @throws {TypeError} If the stream was moved.
+   *
+   * @example Number the items
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepStrictEqual(await Stream.iter("ab").enumerate().toArray(), [[0, "a"], [1, "b"]]);
+   * ```
+   */
+  enumerate(): Stream<[number, T]> {
+    return new Stream(new EnumerateSource(this.#take("enumerate")));
+  }
+
+  /**
+   * Maps items while `f` returns a value: tokio-stream's `map_while`. The
+   * first `undefined` (Rust's `None`) ends the stream; the source is not
+   * pulled again.
+   *
+   * @typeParam U The new items.
+   * @param f The mapping.
+   * @returns The new stream.
+   * @throws {TypeError} If `f` is not a function or the stream was moved.
+   *
+   * @example Parse until the first failure
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const parse = (s: string) => Number.isNaN(Number(s)) ? undefined : Number(s);
+   * assert.deepStrictEqual(await Stream.iter(["1", "2", "x", "4"]).mapWhile(parse).toArray(), [1, 2]);
+   * ```
+   */
+  mapWhile<U>(f: (item: T) => U | undefined): Stream<U> {
+    checkFunction(f, "mapWhile");
+    return new Stream(new MapWhileSource(this.#take("mapWhile"), f));
+  }
+
+  /**
+   * Gathers items into arrays of `n`: futures-util's `chunks`. A chunk is
+   * yielded when full, however long that takes; when the source ends, the
+   * partial last chunk is yielded. No empty chunk is yielded.
+   *
+   * @param n The chunk size, an integer >= 1.
+   * @returns The stream of chunks.
+   * @throws {RangeError} If `n` is not an integer >= 1.
+   *
+   * @example Pairs
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * assert.deepStrictEqual(await Stream.iter([1, 2, 3]).chunks(2).toArray(), [[1, 2], [3]]);
+   * ```
+   */
+  chunks(n: number): Stream<T[]> {
+    checkChunk(n, "chunk");
+    return new Stream(new ChunksSource(this.#take("chunks"), n, false));
+  }
+
+  /**
+   * Gathers the items ready now, up to `n` per array: futures-util's
+   * `ready_chunks`. A poll that finds the source pending yields the partial
+   * chunk at once (if it has any item); no empty chunk is yielded.
+   *
+   * @param n The largest chunk, an integer >= 1.
+   * @returns The stream of chunks.
+   * @throws {RangeError} If `n` is not an integer >= 1.
+   *
+   * @example Batch what is ready
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import { channel } from "@weft/weft/channel";
+   * import assert from "node:assert/strict";
+   *
+   * const [tx, rx] = channel<number>();
+   * [1, 2, 3].forEach((n) => tx.send(n));
+   * const chunks = Stream.from(rx).readyChunks(10);
+   * assert.deepStrictEqual(await chunks.next(), [1, 2, 3]);
+   * tx.close();
+   * ```
+   */
+  readyChunks(n: number): Stream<T[]> {
+    checkChunk(n, "chunk");
+    return new Stream(new ChunksSource(this.#take("readyChunks"), n, true));
+  }
+
+  /**
+   * Yields items until `future` fulfils: futures-util's `take_until`. Each
+   * poll looks at the future first; once it has fulfilled, the stream ends
+   * and its source is closed. If the future rejects, the stream ends with
+   * that error. Ending on its own first, the stream leaves the future alone.
+   * The settlement is seen once the promise's callbacks have run: an item
+   * due at the very instant a `sleep` promise resolves still comes out
+   * (tokio, which polls the future itself, would end first).
+   *
+   * @param future A promise, a task handle, or any thenable.
+   * @returns The shortened stream.
+   * @throws {TypeError} If `future` is not a thenable or the stream was moved.
+   *
+   * @example Stop at a deadline
+   * ```ts
+   * import { interval } from "@weft/weft/stream";
+   * import { sleep } from "@weft/weft/task";
+   * import { TestClock } from "@weft/weft/testing";
+   * import assert from "node:assert/strict";
+   *
+   * using clock = TestClock.install();
+   * const ticks = interval(10).takeUntil(sleep(25)).toArray();
+   * await clock.tick(30);
+   * assert.deepStrictEqual(await ticks, [0, 10, 20]);
+   * ```
+   */
+  takeUntil(future: PromiseLike<unknown>): Stream<T> {
+    if (typeof (future as PromiseLike<unknown> | null)?.then !== "function") {
+      throw new TypeError("Cannot takeUntil: expected a promise or a thenable");
+    }
+    return new Stream(new TakeUntilSource(this.#take("takeUntil"), future));
+  }
+
+  /**
+   * Calls `f` with each item as it passes, and passes it on unchanged:
+   * futures-util's `inspect`. If `f` throws, the stream ends with that error.
+   *
+   * @param f The callback.
+   * @returns The same items.
+   * @throws {TypeError} If `f` is not a function or the stream was moved.
+   *
+   * @example Log as items pass
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const seen: number[] = [];
+   * const items = await Stream.iter([1, 2]).inspect((n) => seen.push(n)).toArray();
+   * assert.deepStrictEqual([items, seen], [[1, 2], [1, 2]]);
+   * ```
+   */
+  inspect(f: (item: T) => unknown): Stream<T> {
+    checkFunction(f, "inspect");
+    return new Stream(new InspectSource(this.#take("inspect"), f));
+  }
+
+  /**
+   * Makes a stream that can look one item ahead: tokio-stream's `peekable`
+   * with futures-util's `next_if`. `peek()` waits for the next item without
+   * consuming it; `nextIf(predicate)` consumes it only if it passes.
+   *
+   * @returns The peekable stream (this stream is moved into it).
+   * @throws {TypeError} If the stream was moved.
+   *
+   * @example Look ahead
+   * ```ts
+   * import { Stream } from "@weft/weft/stream";
+   * import assert from "node:assert/strict";
+   *
+   * const stream = Stream.iter([1, 2, 3]).peekable();
+   * assert.equal(await stream.peek(), 1);
+   * assert.equal(await stream.nextIf((n) => n > 1), undefined);
+   * assert.equal(await stream.nextIf((n) => n === 1), 1);
+   * assert.deepStrictEqual(await stream.toArray(), [2, 3]);
+   * ```
+   */
+  peekable(): Peekable<T> {
+    return new PeekableStream(new PeekableSource(this.#take("peekable")));
+  }
+
+  /**
    * Consumes the stream into an array.
    *
    * @param options `signal` to stop early; the promise then rejects with `signal.reason`.
@@ -1139,6 +1475,16 @@ export function interval(ms: number): Stream<number> {
   return Stream.fromSource(new IntervalSource(ms));
 }
 
+/** Pulls one item of `source` (which is not closed at its end). */
+async function pullOnce<T>(source: Source<T>, options?: WaitOptions): Promise<T | undefined> {
+  let out: T | undefined;
+  await drive(new Consumer(source), options?.signal, (item) => {
+    out = item;
+    return STOP;
+  });
+  return out;
+}
+
 /** Makes the source a stream of a `StreamMap` reads (module-private). */
 let streamMapSource: <K, V>(map: StreamMap<K, V>) => Source<[K, V]>;
 
@@ -1362,6 +1708,11 @@ class StreamIterator<T> implements AsyncIterator<T> {
     const cleanup = this.#cursor.cleanedUp();
     return cleanup === undefined ? Promise.resolve(END) : cleanup.then(() => END);
   }
+}
+
+function checkChunk(n: number, action: string): void {
+  checkCount(n, action);
+  if (n < 1) throw new RangeError(`Cannot ${action}: the chunk size must be at least 1, got 0`);
 }
 
 function checkPeriod(ms: number, action: string): void {

@@ -28,19 +28,18 @@
 import { macrotask, microtask } from "./_runtime/host.ts";
 import { joinUntil, Outcome } from "./_runtime/outcome.ts";
 import { resumeAfterYield, resumeTask } from "./_runtime/scheduler.ts";
-import { BUDGET, checkDuration, checkFunction, deadlineAfter } from "./_runtime/poll.ts";
+import { BUDGET, deadlineAfter } from "./_runtime/poll.ts";
+import { checkDuration, checkFunction } from "./_runtime/checks.ts";
 import {
   type AbortListener,
   currentTask,
-  linkWait,
   runAs,
   Scope,
   TaskState,
-  unlinkWait,
-  Wait,
   type WaitOptions,
 } from "./_runtime/task_state.ts";
 import { insert, now, remove, type TimerEntry } from "./_runtime/timer.ts";
+import { SignalWait } from "./_runtime/wait.ts";
 import { checkDeadline } from "./_task/deadline.ts";
 import { setSpawner } from "./_task/join_set.ts";
 import { checkFuture, launch as startFuture, raceLaunched, type Settled } from "./_task/race.ts";
@@ -374,18 +373,16 @@ async function runScoped<T>(main: () => T | PromiseLike<T>): Promise<T> {
   }
 }
 
-class SleepWait extends Wait implements TimerEntry {
+/** A sleep: a timer entry whose firing resolves it. */
+class SleepWait extends SignalWait<void> implements TimerEntry {
+  /** When it is due (absolute ms). */
   deadline: number;
+  /** Its place in the timer driver, -1 when not scheduled. */
   slot = -1;
-  resolve!: () => void;
-  reject!: (reason: unknown) => void;
-  signal: AbortSignal | undefined;
 
-  constructor(deadline: number, signal: AbortSignal | undefined) {
+  constructor(deadline: number) {
     super();
     this.deadline = deadline;
-    this.signal = signal;
-    signal?.addEventListener("abort", this);
   }
 
   /** Sleeps are task wake-ups: the driver fires them after consumer deadlines. */
@@ -393,27 +390,13 @@ class SleepWait extends Wait implements TimerEntry {
     return false;
   }
 
+  /** Called by the driver at the deadline. */
   fire(): void {
-    this.#release();
     this.resolve();
   }
 
-  cancel(reason: unknown): void {
+  protected detach(): void {
     remove(this);
-    this.#release();
-    this.reject(reason);
-  }
-
-  /** The signal's abort listener. */
-  handleEvent(): void {
-    unlinkWait(this);
-    this.cancel(this.signal?.reason);
-  }
-
-  #release(): void {
-    unlinkWait(this);
-    this.signal?.removeEventListener("abort", this);
-    this.signal = undefined;
   }
 }
 
@@ -450,18 +433,13 @@ export function sleep(ms: number, options?: WaitOptions): Promise<void> {
     if (task?.aborted) return Promise.reject(task.reason);
     return immediateSleep(task ?? outside);
   }
-  const wait = new SleepWait(deadlineAfter(ms), signal);
-  const promise = new Promise<void>((resolve, reject) => {
-    wait.resolve = resolve;
-    wait.reject = reject;
-  });
-  const aborted = linkWait(wait);
-  if (aborted !== undefined) wait.cancel(aborted.reason);
-  else insert(wait);
+  const wait = new SleepWait(deadlineAfter(ms));
+  const promise = wait.begin(options);
+  if (!wait.done) insert(wait);
   return promise;
 }
 
-/** Counts macrotask turns, for the budget of zero-length sleeps. */
+/** Counts macrotasks (epochs), for the budget of zero-length sleeps. */
 let epoch = 0;
 /** Whether a macrotask will start the next epoch. */
 let epochQueued = false;
@@ -471,7 +449,7 @@ const outside = { budgetEpoch: -1, budgetUsed: 0 };
 /**
  * `sleep(0)` completes at once, but, like tokio's (which spends the task's
  * coop budget), not forever: a task that does it 128 times within one
- * macrotask turn is resumed in the scheduler's next flush, before woken
+ * macrotask is resumed in the scheduler's next flush, before woken
  * consumers are polled (tokio puts it at the back of the run queue), and a
  * task looping on `sleep(0)` cannot starve stream consumers: they are polled
  * after at most 61 such rounds (tokio's `event_interval`).

@@ -5,13 +5,14 @@
  *
  * @module
  */
-import { checkDuration, DONE, PENDING, type Waker } from "../_runtime/poll.ts";
-import { linkWait, type WaitOptions } from "../_runtime/task_state.ts";
+import { DONE, PENDING, type Waker } from "../_runtime/poll.ts";
+import { checkDuration } from "../_runtime/checks.ts";
+import type { WaitOptions } from "../_runtime/task_state.ts";
 import { deadlineAfter } from "../_runtime/poll.ts";
 import { insert, remove, type TimerEntry } from "../_runtime/timer.ts";
 import { type ChannelState, CLOSED, MOVED, PendingSend, type SenderSlot } from "./state.ts";
 import { SendError } from "./errors.ts";
-import { ChannelWait } from "./wait.ts";
+import { SignalWait } from "../_runtime/wait.ts";
 
 /** Makes a permit; set by the class's static block (its constructor is private). */
 let makePermit: <T>(state: ChannelState<T>) => Permit<T>;
@@ -115,14 +116,12 @@ export function reserve<T>(
     state.takePermit();
     return Promise.resolve(makePermit(state));
   }
-  const pending = new PendingSend(state, undefined as T, signal);
+  const pending = new PendingSend(state, undefined as T);
   pending.reservation = true;
-  const aborted = linkWait(pending);
-  if (aborted !== undefined) return Promise.reject(aborted.reason);
-  pending.listen();
-  state.enqueue(pending);
+  const promise = pending.begin(options);
+  if (!pending.done) state.enqueue(pending);
   // Admission already took the slot: the permit is made for it.
-  return pending.settle.promise.then(() => makePermit(state), (error) => {
+  return promise.then(() => makePermit(state), (error) => {
     throw error instanceof SendError
       ? new SendError(undefined, "Cannot reserve: the receiver is closed")
       : error;
@@ -141,7 +140,7 @@ export function tryReserve<T>(slot: SenderSlot<T>): Permit<T> | undefined {
 }
 
 /** A pending `closed()`: resolves when the receiver closes. */
-class ClosedWait extends ChannelWait<void> {
+class ClosedWait extends SignalWait<void> {
   /** Removes the close listener. */
   #remove: (() => void) | null = null;
   listen(state: ChannelState<unknown>): void {

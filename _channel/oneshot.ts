@@ -5,7 +5,7 @@
  * @module
  */
 import type { WaitOptions } from "../_runtime/task_state.ts";
-import { ChannelWait } from "./wait.ts";
+import { SignalWait } from "../_runtime/wait.ts";
 import { RecvError, SendError } from "./errors.ts";
 
 /** Where the one value is. */
@@ -15,7 +15,7 @@ const TAKEN = 2;
 type ValueStatus = typeof EMPTY | typeof FULL | typeof TAKEN;
 
 /** A pending `recv()` (or `await rx`). */
-class OneshotRecv<T> extends ChannelWait<T> {
+class OneshotRecv<T> extends SignalWait<T> {
   readonly #state: OneshotState<T>;
   constructor(state: OneshotState<T>) {
     super();
@@ -27,7 +27,7 @@ class OneshotRecv<T> extends ChannelWait<T> {
 }
 
 /** A pending `tx.closed()`. */
-class ClosedWait extends ChannelWait<void> {
+class ClosedWait extends SignalWait<void> {
   readonly #waits: Set<ClosedWait>;
   constructor(waits: Set<ClosedWait>) {
     super();

@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { withResolvers } from "../_runtime/promise.ts";
 import {
   coop,
   DONE,
@@ -20,59 +19,33 @@ import {
 } from "../_runtime/poll.ts";
 import { Friends } from "../_runtime/friends.ts";
 import { Queue } from "./queue.ts";
-import { unlinkWait, Wait } from "../_runtime/task_state.ts";
+import { SignalWait } from "../_runtime/wait.ts";
 
 /** A bounded send waiting for room. */
-export class PendingSend<T> extends Wait {
+export class PendingSend<T> extends SignalWait<void> {
   /** The value to deliver. */
   readonly value: T;
-  /** Settles the `send()` promise. */
-  readonly settle: PromiseWithResolvers<void> = withResolvers<void>();
   /** The channel it waits on. */
   readonly channel: ChannelState<T>;
-  /** Its abort signal, until it settles. */
-  signal: AbortSignal | undefined;
-  /** Whether it has settled. */
-  settled = false;
+  /** Whether it is in the channel's queue (and counted in `pendingLive`). */
+  queued = false;
   /** A `reserve()`: admitted, it takes a slot (a permit) instead of delivering a value. */
   reservation = false;
 
-  constructor(channel: ChannelState<T>, value: T, signal: AbortSignal | undefined) {
+  constructor(channel: ChannelState<T>, value: T) {
     super();
     this.channel = channel;
     this.value = value;
-    this.signal = signal;
-  }
-
-  /** Starts listening to the signal, once the send is sure to wait. */
-  listen(): void {
-    this.signal?.addEventListener("abort", this);
   }
 
   /** Delivered: the value entered the buffer or reached the receiver. */
   accept(): void {
-    this.#release();
-    this.settle.resolve();
+    this.resolve();
   }
 
-  /** Refused with `reason`. */
-  cancel(reason: unknown): void {
-    if (this.#release()) this.channel.pendingLive--;
-    this.settle.reject(reason);
-  }
-
-  /** The signal's abort listener. */
-  handleEvent(): void {
-    this.cancel(this.signal?.reason);
-  }
-
-  #release(): boolean {
-    if (this.settled) return false;
-    this.settled = true;
-    unlinkWait(this);
-    this.signal?.removeEventListener("abort", this);
-    this.signal = undefined;
-    return true;
+  /** Withdrawn (aborted, or refused by a closing receiver): it no longer counts as waiting. */
+  protected detach(): void {
+    if (this.queued) this.channel.pendingLive--;
   }
 }
 
@@ -145,6 +118,7 @@ export class ChannelState<T> implements Source<T> {
   /** Queues a bounded send that must wait for room. */
   enqueue(send: PendingSend<T>): void {
     (this.pending ??= new Queue()).push(send);
+    send.queued = true;
     this.pendingLive++;
     // A zero-capacity channel hands the value over when the receiver polls.
     if (this.capacity === 0) this.wakeReceiver();
@@ -261,7 +235,7 @@ export class ChannelState<T> implements Source<T> {
     if (pending === null) return;
     while (pending.length > 0) {
       const send = pending.shift();
-      if (!send.settled) send.cancel(this.refuse(send.value, "receiver-closed"));
+      if (!send.done) send.cancel(this.refuse(send.value, "receiver-closed"));
     }
   }
 
@@ -306,7 +280,7 @@ export class ChannelState<T> implements Source<T> {
     const pending = this.pending!;
     while (pending.length > 0 && this.buffer.length + this.reserved < this.capacity) {
       const send = pending.shift();
-      if (send.settled) continue;
+      if (send.done) continue;
       this.pendingLive--;
       if (send.reservation) this.takePermit();
       else this.buffer.push(send.value);
@@ -319,7 +293,7 @@ export class ChannelState<T> implements Source<T> {
     const pending = this.pending!;
     for (;;) {
       const send = pending.shift();
-      if (send.settled) continue;
+      if (send.done) continue;
       this.pendingLive--;
       send.accept();
       return send.value;
