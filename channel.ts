@@ -35,7 +35,8 @@ import {
   registerSender,
   SenderSlot,
 } from "./_channel/state.ts";
-import { checkCount, DONE, PENDING, type Waker } from "./_runtime/poll.ts";
+import { DONE, PENDING, type Waker } from "./_runtime/poll.ts";
+import { checkCount } from "./_runtime/checks.ts";
 import { SignalWait } from "./_runtime/wait.ts";
 import type { WaitOptions } from "./task.ts";
 import { SendError } from "./_channel/errors.ts";

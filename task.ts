@@ -28,7 +28,8 @@
 import { macrotask, microtask } from "./_runtime/host.ts";
 import { joinUntil, Outcome } from "./_runtime/outcome.ts";
 import { resumeAfterYield, resumeTask } from "./_runtime/scheduler.ts";
-import { BUDGET, checkDuration, checkFunction, deadlineAfter } from "./_runtime/poll.ts";
+import { BUDGET, deadlineAfter } from "./_runtime/poll.ts";
+import { checkDuration, checkFunction } from "./_runtime/checks.ts";
 import {
   type AbortListener,
   currentTask,
@@ -438,7 +439,7 @@ export function sleep(ms: number, options?: WaitOptions): Promise<void> {
   return promise;
 }
 
-/** Counts macrotask turns, for the budget of zero-length sleeps. */
+/** Counts macrotasks (epochs), for the budget of zero-length sleeps. */
 let epoch = 0;
 /** Whether a macrotask will start the next epoch. */
 let epochQueued = false;
@@ -448,7 +449,7 @@ const outside = { budgetEpoch: -1, budgetUsed: 0 };
 /**
  * `sleep(0)` completes at once, but, like tokio's (which spends the task's
  * coop budget), not forever: a task that does it 128 times within one
- * macrotask turn is resumed in the scheduler's next flush, before woken
+ * macrotask is resumed in the scheduler's next flush, before woken
  * consumers are polled (tokio puts it at the back of the run queue), and a
  * task looping on `sleep(0)` cannot starve stream consumers: they are polled
  * after at most 61 such rounds (tokio's `event_interval`).

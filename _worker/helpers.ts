@@ -2,7 +2,8 @@
  * Internal: what both worker runtimes (threads and the blocking pool) need
  * inside their workers, shipped there as source ({@linkcode workerHelpersSource})
  * in front of the runtime: the worker half of the error wire
- * (`describeError`, from `errors.ts`) and {@linkcode compileFunction}. They
+ * (`describeError`, from `errors.ts`), {@linkcode compileFunction} and the
+ * `sleepSync` argument check (`checkDuration`, from `_runtime/checks.ts`). They
  * are self-contained: they may use nothing from outside their own bodies.
  *
  * The prelude also defines a no-op `__name` when none exists: a transpiler
@@ -12,6 +13,7 @@
  *
  * @module
  */
+import { checkDuration } from "../_runtime/checks.ts";
 import { errorsSource } from "./errors.ts";
 
 /**
@@ -40,5 +42,5 @@ const NAME_PRELUDE = `globalThis.__name ??= function (target, value) {
 
 /** The helpers' source, to put in front of a worker runtime's. */
 export function workerHelpersSource(): string {
-  return `${NAME_PRELUDE}${errorsSource()}${compileFunction.toString()}\n`;
+  return `${NAME_PRELUDE}${errorsSource()}${compileFunction.toString()}\n${checkDuration.toString()}\n`;
 }

@@ -14,6 +14,7 @@
  *   --seed S     generator seed (default 1); scenario i depends only on S and i
  *   --n N        how many scenarios (default 200)
  *   --wide       larger scenarios (gen_scenarios.ts's wide profile)
+ *   --chans      broadcast and watch channel scenarios (tools/gen_chans.ts) instead
  *   --all        go on after a difference (print each one briefly, the first in
  *                full), instead of stopping at the first
  *   --save DIR   write each differing scenario and tokio's timeline there as
@@ -37,6 +38,12 @@
  */
 import { genScenarios, type Json } from "./gen_scenarios.ts";
 import { runScenario, type Scenario } from "../tests/conformance/scenario.ts";
+import { genChanScenarios } from "./gen_chans.ts";
+import {
+  type ChanScenario,
+  isChanScenario,
+  runChanScenario,
+} from "../tests/conformance/chans_scenario.ts";
 import { type ClockKind, underClock } from "../tests/conformance/clocks.ts";
 
 // The host's timer, saved before any TestClock replaces it (the watchdog).
@@ -50,6 +57,7 @@ interface Options {
   n: number;
   all: boolean;
   wide: boolean;
+  chans: boolean;
   save: string | undefined;
   cases: string | undefined;
   bin: string;
@@ -63,6 +71,7 @@ function parseArgs(args: string[]): Options {
     n: 200,
     all: false,
     wide: false,
+    chans: false,
     save: undefined,
     cases: undefined,
     bin: `${here}tokio_ref/target/release/tokio_ref`,
@@ -88,6 +97,9 @@ function parseArgs(args: string[]): Options {
         break;
       case "--wide":
         options.wide = true;
+        break;
+      case "--chans":
+        options.chans = true;
         break;
       case "--save":
         options.save = value();
@@ -179,9 +191,16 @@ export async function runWeft(
         timeoutSec * 1000,
       );
     });
+    const copy = structuredClone(scenario);
     return await underClock(
       kind,
-      (clock) => Promise.race([runScenario(structuredClone(scenario) as Scenario, clock), hang]),
+      (clock) =>
+        Promise.race([
+          isChanScenario(copy)
+            ? runChanScenario(copy as ChanScenario, clock)
+            : runScenario(copy as Scenario, clock),
+          hang,
+        ]),
     );
   } catch (e) {
     return `<weft ERROR ${e instanceof Error ? e.message : String(e)}>\n`;
@@ -275,12 +294,14 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  const named = options.cases !== undefined
-    ? await loadCases(options.cases)
-    : [...genScenarios(options.seed, options.n, options.wide)].map((scenario, i) => ({
-      name: `${options.wide ? "wide_" : ""}seed${options.seed}_${i}`,
-      scenario,
-    }));
+  const named = options.cases !== undefined ? await loadCases(options.cases) : [
+    ...(options.chans
+      ? genChanScenarios(options.seed, options.n)
+      : genScenarios(options.seed, options.n, options.wide)),
+  ].map((scenario, i) => ({
+    name: `${options.chans ? "chans_" : options.wide ? "wide_" : ""}seed${options.seed}_${i}`,
+    scenario,
+  }));
   const tokio = await runTokio(options.bin, named.map((c) => c.scenario));
   if (options.save !== undefined) await Deno.mkdir(options.save, { recursive: true });
   let differences = 0;

@@ -9,7 +9,9 @@
 //!                                  `ERROR <message>` if it failed) then a
 //!                                  line `\x1e`
 
+mod chans;
 mod json;
+mod semaphore;
 
 use std::future::Future;
 use std::io::{BufRead, Write};
@@ -283,11 +285,18 @@ fn run(s: &Json) -> String {
         .start_paused(true)
         .build()
         .unwrap();
+    if let Some(out) = chans::run(&runtime, s) {
+        drop(runtime);
+        return out;
+    }
     let trailer = s.opt("trailer").map_or(false, Json::bool);
     let end_ms = s.opt("end_ms").map_or(120_000.0, Json::num);
     let out = runtime.block_on(async {
         let start = Instant::now();
         START.with(|s| s.set(Some(start)));
+        if s.get("scenario").map(Json::str) == Some("semaphore") {
+            return semaphore::run(s, start, end_ms, trailer).await;
+        }
         let mut stream = traced("top", build(s, start));
         let cutoff = start + dur(end_ms);
         let mut out = String::new();
