@@ -1,5 +1,5 @@
 import { PENDING } from "../../_runtime/poll.ts";
-import { interval, intervalAt, type MissedTickBehavior, Stream } from "../../stream.ts";
+import { interval, intervalAt, type MissedTickBehavior } from "../../stream.ts";
 import { IntervalSource } from "../../stream/interval.ts";
 import { sleep } from "../../task.ts";
 import { TestClock } from "../../testing.ts";
