@@ -9,7 +9,7 @@
  * deno run -A --v8-flags=--expose-gc,--max-old-space-size=8192 bench/run.ts --rows=1,2 --runs=3
  * ```
  *
- * Options: `--quick`, `--n=N` (items, rows 1-3; acquisitions, row 6), `--tasks=N` (row 4),
+ * Options: `--quick`, `--n=N` (items, rows 1-3 and 7; acquisitions, row 6), `--tasks=N` (row 4),
  * `--runs=R`, `--rows=1,2,...`. Exits with 1 if a contender failed its check.
  *
  * @module
@@ -20,6 +20,7 @@ import { threadContenders } from "./row3_thread.ts";
 import { SLEEP_MS, taskContenders } from "./row4_tasks.ts";
 import { workerContenders } from "./row5_worker.ts";
 import { contendedContenders, LOOPS, PERMITS, uncontendedContenders } from "./row6_semaphore.ts";
+import { broadcastContenders, CHUNK, SUBSCRIBERS } from "./row7_broadcast.ts";
 import {
   canGc,
   type Contender,
@@ -58,7 +59,7 @@ function parseOptions(args: readonly string[]): Options {
     n: count("n", quick ? 10_000 : 1_000_000),
     tasks: count("tasks", quick ? 10_000 : 1_000_000),
     runs: count("runs", quick ? 1 : 5),
-    rows: new Set(rowsText === undefined ? [1, 2, 3, 4, 5, 6] : rowsText.split(",").map(Number)),
+    rows: new Set(rowsText === undefined ? [1, 2, 3, 4, 5, 6, 7] : rowsText.split(",").map(Number)),
   };
 }
 
@@ -363,6 +364,22 @@ if (options.rows.has(6)) {
       contenders,
     );
     report(outcomes, [{ key: "ns", title: "ns/acquire" }], "ns");
+    for (const line of targetLines([versusPeers(outcomes)])) out(line);
+  }
+}
+
+if (options.rows.has(7)) {
+  for (
+    const [title, paced] of [
+      ["burst: N sent, then drained", false],
+      [`paced: a macrotask after every ${CHUNK} sends`, true],
+    ] as const
+  ) {
+    const outcomes = await row(
+      `Row 7: broadcast to ${SUBSCRIBERS} subscribers, each reading with for await, ${title} (ns per value sent)`,
+      broadcastContenders(n, paced),
+    );
+    report(outcomes, [{ key: "ns", title: "ns/value" }], "ns");
     for (const line of targetLines([versusPeers(outcomes)])) out(line);
   }
 }
