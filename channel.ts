@@ -35,7 +35,8 @@ import {
   registerSender,
   SenderSlot,
 } from "./_channel/state.ts";
-import { checkCount, DONE, PENDING, type Waker } from "./_runtime/poll.ts";
+import { DONE, PENDING, type Waker } from "./_runtime/poll.ts";
+import { checkCount } from "./_runtime/checks.ts";
 import { SignalWait } from "./_runtime/wait.ts";
 import type { WaitOptions } from "./task.ts";
 import { SendError } from "./_channel/errors.ts";
@@ -66,60 +67,45 @@ function refuse<T>(value: T, why: Refusal): Error {
 let makeSender: <T>(slot: SenderSlot<T>) => Sender<T>;
 let makeBoundedSender: <T>(slot: SenderSlot<T>) => BoundedSender<T>;
 let makeReceiver: <T>(state: ChannelState<T>) => Receiver<T>;
+/** A sender's slot; set by SenderHandle's static block. */
+let slotOf: <T>(sender: SenderHandle<T>) => SenderSlot<T>;
 
 /**
- * The sending half of an unbounded channel. `send` never waits.
+ * What both kinds of sender ({@linkcode Sender}, {@linkcode BoundedSender})
+ * share: closing, `isClosed` and `closed()`. Each closes only itself: the
+ * receiver ends once every sender of the channel is closed.
  *
  * @typeParam T The values sent.
  *
- * @example Two producers
+ * @example Close any sender
  * ```ts
- * import { channel } from "@weft/weft/channel";
+ * import { channel, type SenderHandle } from "@weft/weft/channel";
  * import assert from "node:assert/strict";
  *
- * const [tx, rx] = channel<string>();
- * const tx2 = tx.clone();
- * tx.send("a");
- * tx2.send("b");
- * tx.close();
- * tx2.close();
- * assert.deepStrictEqual(await Array.fromAsync(rx), ["a", "b"]);
+ * function finish(tx: SenderHandle<number>): void {
+ *   tx.close();
+ * }
+ * const [tx, rx] = channel<number>(1);
+ * finish(tx);
+ * assert.equal(tx.isClosed, true);
+ * assert.equal(await rx.recv(), undefined);
  * ```
  */
-export class Sender<T> implements Disposable {
+export abstract class SenderHandle<T> implements Disposable {
   static {
-    makeSender = <T>(slot: SenderSlot<T>) => new Sender<T>(slot);
+    slotOf = <T>(sender: SenderHandle<T>) => sender.#slot;
   }
 
   /** This handle's place among the channel's senders. */
   readonly #slot: SenderSlot<T>;
 
-  private constructor(slot: SenderSlot<T>) {
+  /** Made by `channel()` and `clone()` only. */
+  protected constructor(slot: SenderSlot<T>) {
     this.#slot = slot;
     registerSender(this, slot as SenderSlot<unknown>);
   }
 
-  /**
-   * Sends `value` at once.
-   *
-   * @param value The value.
-   * @throws {SendError} If the receiver is closed or this sender is closed or moved.
-   */
-  send(value: T): void {
-    this.#slot.check(value).push(value);
-  }
-
-  /**
-   * Returns a new sender for the same channel.
-   *
-   * @returns Another producer handle; the channel stays open until every one is closed.
-   * @throws {TypeError} If this sender is closed or was moved.
-   */
-  clone(): Sender<T> {
-    return makeSender(this.#slot.clone());
-  }
-
-  /** Closes this sender; the receiver ends once every sender is closed. Closing twice is harmless. */
+  /** Closes this sender; closing twice is harmless. */
   close(): void {
     this.#slot.close();
   }
@@ -146,6 +132,55 @@ export class Sender<T> implements Disposable {
 }
 
 /**
+ * The sending half of an unbounded channel. `send` never waits.
+ *
+ * @typeParam T The values sent.
+ *
+ * @example Two producers
+ * ```ts
+ * import { channel } from "@weft/weft/channel";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = channel<string>();
+ * const tx2 = tx.clone();
+ * tx.send("a");
+ * tx2.send("b");
+ * tx.close();
+ * tx2.close();
+ * assert.deepStrictEqual(await Array.fromAsync(rx), ["a", "b"]);
+ * ```
+ */
+export class Sender<T> extends SenderHandle<T> {
+  static {
+    makeSender = <T>(slot: SenderSlot<T>) => new Sender<T>(slot);
+  }
+
+  private constructor(slot: SenderSlot<T>) {
+    super(slot);
+  }
+
+  /**
+   * Sends `value` at once.
+   *
+   * @param value The value.
+   * @throws {SendError} If the receiver is closed or this sender is closed or moved.
+   */
+  send(value: T): void {
+    slotOf(this).check(value).push(value);
+  }
+
+  /**
+   * Returns a new sender for the same channel.
+   *
+   * @returns Another producer handle; the channel stays open until every one is closed.
+   * @throws {TypeError} If this sender is closed or was moved.
+   */
+  clone(): Sender<T> {
+    return makeSender(slotOf(this).clone());
+  }
+}
+
+/**
  * The sending half of a bounded channel: `send` waits while the buffer is
  * full, `trySend` never waits.
  *
@@ -163,17 +198,13 @@ export class Sender<T> implements Disposable {
  * assert.equal(tx.trySend(2), true);
  * ```
  */
-export class BoundedSender<T> implements Disposable {
+export class BoundedSender<T> extends SenderHandle<T> {
   static {
     makeBoundedSender = <T>(slot: SenderSlot<T>) => new BoundedSender<T>(slot);
   }
 
-  /** This handle's place among the channel's senders. */
-  readonly #slot: SenderSlot<T>;
-
   private constructor(slot: SenderSlot<T>) {
-    this.#slot = slot;
-    registerSender(this, slot as SenderSlot<unknown>);
+    super(slot);
   }
 
   /**
@@ -188,7 +219,7 @@ export class BoundedSender<T> implements Disposable {
   send(value: T, options?: WaitOptions): Promise<void> {
     let state: ChannelState<T>;
     try {
-      state = this.#slot.check(value);
+      state = slotOf(this).check(value);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -214,7 +245,7 @@ export class BoundedSender<T> implements Disposable {
    * @throws {SendError} If the receiver is closed or this sender is closed or moved.
    */
   trySend(value: T): boolean {
-    const state = this.#slot.check(value);
+    const state = slotOf(this).check(value);
     if (state.hasRoom) {
       state.push(value);
       return true;
@@ -234,32 +265,7 @@ export class BoundedSender<T> implements Disposable {
    * @throws {TypeError} If this sender is closed or was moved.
    */
   clone(): BoundedSender<T> {
-    return makeBoundedSender(this.#slot.clone());
-  }
-
-  /** Closes this sender; harmless when already closed. */
-  close(): void {
-    this.#slot.close();
-  }
-
-  /** Closes this sender, as `close()`. */
-  [Symbol.dispose](): void {
-    this.close();
-  }
-
-  /** Whether sending would fail: the receiver or this handle is closed. */
-  get isClosed(): boolean {
-    return this.#slot.isClosed;
-  }
-
-  /**
-   * Waits until the receiver is closed or dropped (tokio's `closed()`).
-   *
-   * @param options `signal` to stop waiting; the promise then rejects with `signal.reason`.
-   * @returns A promise that resolves once sends start failing.
-   */
-  closed(options?: WaitOptions): Promise<void> {
-    return receiverClosed(this.#slot.state, options);
+    return makeBoundedSender(slotOf(this).clone());
   }
 
   /**
@@ -273,7 +279,7 @@ export class BoundedSender<T> implements Disposable {
    * @throws {TypeError} If the channel's capacity is 0 (a rendezvous has no slot).
    */
   reserve(options?: WaitOptions): Promise<Permit<T>> {
-    return reserve(this.#slot, options);
+    return reserve(slotOf(this), options);
   }
 
   /**
@@ -284,18 +290,18 @@ export class BoundedSender<T> implements Disposable {
    * @throws {TypeError} If the channel's capacity is 0.
    */
   tryReserve(): Permit<T> | undefined {
-    return tryReserve(this.#slot);
+    return tryReserve(slotOf(this));
   }
 
   /** Free slots now: the capacity minus buffered values and held permits (tokio's `capacity()`). */
   get capacity(): number {
-    const state = this.#slot.state;
+    const state = slotOf(this).state;
     return Math.max(0, state.capacity - state.buffer.length - state.reserved);
   }
 
   /** The capacity the channel was created with (tokio's `max_capacity()`). */
   get maxCapacity(): number {
-    return this.#slot.state.capacity;
+    return slotOf(this).state.capacity;
   }
 
   /**

@@ -48,14 +48,8 @@
  */
 import { receiverState } from "./_channel/state.ts";
 import { Consumer } from "./_runtime/consumer.ts";
-import {
-  checkCount,
-  checkDuration,
-  checkFunction,
-  DONE,
-  PENDING,
-  type Source,
-} from "./_runtime/poll.ts";
+import { DONE, PENDING, type Source } from "./_runtime/poll.ts";
+import { checkCount, checkDuration, checkFunction } from "./_runtime/checks.ts";
 import type { BroadcastReceiver, Lagged, Receiver, WatchReceiver } from "./channel.ts";
 import { ChainSource } from "./stream/chain.ts";
 import { ChunksTimeoutSource } from "./stream/chunks_timeout.ts";

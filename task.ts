@@ -28,7 +28,8 @@
 import { macrotask, microtask } from "./_runtime/host.ts";
 import { joinUntil, Outcome } from "./_runtime/outcome.ts";
 import { resumeAfterYield, resumeTask } from "./_runtime/scheduler.ts";
-import { BUDGET, checkDuration, checkFunction, deadlineAfter } from "./_runtime/poll.ts";
+import { BUDGET, deadlineAfter } from "./_runtime/poll.ts";
+import { checkDuration, checkFunction } from "./_runtime/checks.ts";
 import {
   type AbortListener,
   currentTask,
@@ -438,7 +439,7 @@ export function sleep(ms: number, options?: WaitOptions): Promise<void> {
   return promise;
 }
 
-/** Counts macrotask turns, for the budget of zero-length sleeps. */
+/** Counts macrotasks (epochs), for the budget of zero-length sleeps. */
 let epoch = 0;
 /** Whether a macrotask will start the next epoch. */
 let epochQueued = false;
@@ -448,7 +449,7 @@ const outside = { budgetEpoch: -1, budgetUsed: 0 };
 /**
  * `sleep(0)` completes at once, but, like tokio's (which spends the task's
  * coop budget), not forever: a task that does it 128 times within one
- * macrotask turn is resumed in the scheduler's next flush, before woken
+ * macrotask is resumed in the scheduler's next flush, before woken
  * consumers are polled (tokio puts it at the back of the run queue), and a
  * task looping on `sleep(0)` cannot starve stream consumers: they are polled
  * after at most 61 such rounds (tokio's `event_interval`).
@@ -689,6 +690,9 @@ export function select<const B extends Readonly<Record<string, Cancellable<unkno
 /**
  * Settles like `future` if it finishes within `ms`, else rejects with
  * {@linkcode Elapsed} and cancels `future` when it can (as in `race`).
+ * As tokio polls the future before its deadline, a future that finishes at
+ * the instant the limit is reached wins, and `timeout(0, f)` settles like `f`
+ * when `f` finishes at once (without waiting for a timer or another task).
  *
  * @typeParam T The future's result.
  * @param ms The time limit in milliseconds.
@@ -707,22 +711,43 @@ export function select<const B extends Readonly<Record<string, Cancellable<unkno
  */
 export function timeout<T>(ms: number, future: Cancellable<T>): Promise<T> {
   checkDuration(ms, "set a timeout");
-  const work = launch(future, "set a timeout");
-  // Registered first, so it is known before the race settles; work that
-  // finished in time keeps its signal (it may guard what it returned).
-  let finished = false;
-  const finish = () => {
-    finished = true;
-  };
-  work.promise.then(finish, finish);
+  checkCancellable(future, "set a timeout");
   const timer = new AbortController();
-  const expiry = sleep(ms, { signal: timer.signal }).then(() => {
-    throw new Elapsed(`Cannot wait longer: the ${ms} ms timeout has elapsed`);
-  });
-  expiry.catch(() => {});
-  return Promise.race([work.promise, expiry]).finally(() => {
-    timer.abort();
-    if (!finished) work.cancel(new Elapsed());
+  // tokio polls the future before the deadline: work that finishes at the
+  // instant the deadline is reached (at once, for a deadline already reached)
+  // wins. Elapsed is decided after that instant's ready work, in the turn of
+  // tasks that yielded (queued before any yield of the work itself).
+  let expire = (): void => {};
+  let fail = (_reason: unknown): void => {};
+  if (ms === 0) resumeAfterYield(() => expire());
+  else {
+    sleep(ms, { signal: timer.signal }).then(
+      () => resumeAfterYield(() => expire()),
+      // The sleep failed by itself: the task it runs in was cancelled.
+      (reason) => timer.signal.aborted || fail(reason),
+    );
+  }
+  const work = launch(future, "set a timeout");
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const settle = (finished: boolean): boolean => {
+      if (settled) return false;
+      settled = true;
+      timer.abort();
+      // Work that finished in time keeps its signal (it may guard what it returned).
+      if (!finished) work.cancel(new Elapsed());
+      return true;
+    };
+    expire = () => {
+      if (settle(false)) {
+        reject(new Elapsed(`Cannot wait longer: the ${ms} ms timeout has elapsed`));
+      }
+    };
+    fail = (reason) => settle(false) && reject(reason);
+    work.promise.then(
+      (value) => settle(true) && resolve(value),
+      (error) => settle(true) && reject(error),
+    );
   });
 }
 

@@ -11,7 +11,8 @@
  *
  * @module
  */
-import { checkCount, DONE, PENDING, type Source, type Waker } from "../_runtime/poll.ts";
+import { DONE, PENDING, type Source, type Waker } from "../_runtime/poll.ts";
+import { checkCount } from "../_runtime/checks.ts";
 import type { WaitOptions } from "../_runtime/task_state.ts";
 import { Lagged, SendError } from "./errors.ts";
 import { PolledWait } from "./wait.ts";

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { checkDuration, DONE, PENDING, type Waker } from "../_runtime/poll.ts";
+import { DONE, PENDING, type Waker } from "../_runtime/poll.ts";
+import { checkDuration } from "../_runtime/checks.ts";
 import type { WaitOptions } from "../_runtime/task_state.ts";
 import { deadlineAfter } from "../_runtime/poll.ts";
 import { insert, remove, type TimerEntry } from "../_runtime/timer.ts";

@@ -239,11 +239,16 @@ export class ChannelState<T> implements Source<T> {
     }
   }
 
-  /** Drops the receiver: closes it and discards what is buffered. */
+  /**
+   * Drops the receiver (its stream is finished or cancelled): closes it and
+   * discards what is buffered. The stream no longer consumes it, so a later
+   * `recv()` reports the end instead of a busy receiver.
+   */
   close(): void {
     this.dropped = true;
     this.closeReceiver();
     this.buffer.clear();
+    this.hasConsumer = false;
   }
 
   /** A permit takes a slot and counts as a sender until it is used or released. */

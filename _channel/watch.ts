@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { checkFunction, DONE, PENDING, type Source, type Waker } from "../_runtime/poll.ts";
+import { DONE, PENDING, type Source, type Waker } from "../_runtime/poll.ts";
+import { checkFunction } from "../_runtime/checks.ts";
 import type { WaitOptions } from "../_runtime/task_state.ts";
 import { RecvError, SendError } from "./errors.ts";
 import { PolledWait } from "./wait.ts";

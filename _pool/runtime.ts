@@ -32,6 +32,7 @@
  */
 import { describeError } from "../_worker/errors.ts";
 import { compileFunction, workerHelpersSource } from "../_worker/helpers.ts";
+import { checkDuration } from "../_runtime/checks.ts";
 import type { PoolMessage, PoolRun, PoolWorkerData } from "./protocol.ts";
 
 /** `node:timers`' setImmediate, a global in the worker. */
@@ -70,17 +71,6 @@ export function poolRuntime(data: PoolWorkerData): void {
     return Atomics.load(control, L.CANCEL) === id;
   }
 
-  function checkDuration(ms: unknown): number {
-    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) {
-      throw new RangeError(
-        `Cannot sleep: the duration must be a finite number of milliseconds >= 0, got ${
-          String(ms)
-        }`,
-      );
-    }
-    return ms;
-  }
-
   function makeContext(id: number): unknown {
     return {
       worker: data.index,
@@ -91,7 +81,7 @@ export function poolRuntime(data: PoolWorkerData): void {
         if (isCancelled(id)) throw cancelledError();
       },
       sleepSync(ms: number): void {
-        const deadline = performance.now() + checkDuration(ms);
+        const deadline = performance.now() + checkDuration(ms, "sleep");
         for (;;) {
           const seen = Atomics.load(control, L.SIGNAL);
           if (isCancelled(id)) return;

@@ -40,7 +40,7 @@ import {
 import {
   consumerActive,
   consumerQuiet,
-  currentTurn,
+  currentTick,
   enqueue,
   type Pollable,
   schedulerIdle,
@@ -52,7 +52,7 @@ const POLLING = 1;
 const WAITING = 2;
 const FINISHED = 3;
 
-/** Self-woken polls in a row before the consumer gives other work a turn. */
+/** Self-woken polls in a row before the consumer lets other work run. */
 const MAX_IMMEDIATE_REPOLLS = 64;
 
 /** Drives one pipeline; the waker of every stage in it. */
@@ -71,9 +71,9 @@ export class Consumer<T> implements Waker, Pollable, CleanupOwner {
   #waiter: PromiseWithResolvers<T | typeof DONE> | null = null;
   /** What is left of the coop budget of the current poll. */
   #budget = BUDGET;
-  /** The scheduler turn of the last poll; a new turn is a new poll. */
-  #turn = -1;
-  /** Self-woken polls run at once in this turn (a turn allows MAX_IMMEDIATE_REPOLLS). */
+  /** The scheduler tick of the last poll; a new tick is a new poll. */
+  #tick = -1;
+  /** Self-woken polls run at once in this tick (a tick allows MAX_IMMEDIATE_REPOLLS). */
   #repolls = 0;
   /** Asynchronous cleanups its stages started, not yet awaited. */
   #cleanups: PromiseLike<unknown>[] | null = null;
@@ -142,7 +142,7 @@ export class Consumer<T> implements Waker, Pollable, CleanupOwner {
     const source = this.#source!;
     this.#wokenInPoll = false;
     this.#budget = BUDGET;
-    this.#turn = currentTurn();
+    this.#tick = currentTick();
     this.#repolls = 0;
     this.#state = POLLING;
     let result: Poll<T>;
@@ -224,11 +224,11 @@ export class Consumer<T> implements Waker, Pollable, CleanupOwner {
     if (this.#state === WAITING) {
       throw new TypeError("Cannot pull: a previous pull is still pending");
     }
-    const turn = currentTurn();
-    if (turn !== this.#turn) {
+    const tick = currentTick();
+    if (tick !== this.#tick) {
       // Pulled again after the consumer's code awaited something else: in
       // tokio, a new poll of the task, with a fresh budget.
-      this.#turn = turn;
+      this.#tick = tick;
       this.#repolls = 0;
       this.#budget = BUDGET;
     }

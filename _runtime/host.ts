@@ -1,6 +1,6 @@
 /**
- * Internal: how weft defers work to "after every ready task has had its
- * turn" (the deferred re-poll of woken stream consumers, `yieldNow()`), under
+ * Internal: how weft defers work to "once every ready task has run" (the
+ * deferred re-poll of woken stream consumers, `yieldNow()`), under
  * real time and under any fake clock.
  *
  * Under real time (and under weft's `TestClock`, which waits for weft to be
@@ -71,7 +71,7 @@ let real: ReturnType<typeof setImmediate> | null = null;
 /** The fake clock's zero-delay timer of the armed step, and the clock's functions. */
 let fake: { id: unknown; setter: unknown; clear: (id: number) => void } | null = null;
 
-/** Runs `callback` after every ready task has had its turn, at this instant. */
+/** Runs `callback` once every ready task has run, at this instant. */
 export function macrotask(callback: () => void): void {
   if (steps.length === 0 && real === null && fake === null && !foreignClock()) {
     setImmediate(callback);

@@ -8,6 +8,32 @@
  * per stage, and the order of events at one instant follows tokio's poll model
  * by construction.
  *
+ * ## Writing a stage (`stream/<op>.ts`)
+ *
+ * A stage is a class implementing {@link Source}, holding its upstream(s) and
+ * its state in `#private` fields with a one-line comment each.
+ *
+ * - `poll(cx)` is synchronous. It returns an item, `DONE`, or `PENDING` only
+ *   after something will wake `cx`: the upstream that returned `PENDING` has
+ *   registered it, or the stage has polled a {@link Delay} with it. A stage
+ *   that makes items of its own (a timer firing, an interval) spends the coop
+ *   budget as tokio's do: when `coop.remaining` is 0 it wakes `cx` and
+ *   returns `PENDING`. Throwing ends the stream with that error. What a
+ *   stage does when polled after `DONE` is its own (as in Rust): a stage
+ *   that must not be polled again is wrapped by `fuse()`.
+ * - `close()` drops the stage: it closes every upstream it still holds and
+ *   cancels its own deadlines; it is called at most once. A cleanup that is a promise (an async iterator's
+ *   `return()`) goes to {@link cleanupStarted}, so the consumer waits for it.
+ * - `drain(cx, sink)` is optional, for speed only: it pushes the items
+ *   available now into `sink`, exactly the ones repeated `poll`s would yield,
+ *   in order, and returns what the last poll would have (`PENDING`, `DONE`),
+ *   or undefined when `sink` returned false. Write it when the stage passes
+ *   a run of items through without looking at time (`map`, `filter`,
+ *   `filterMap`, `take`, a channel's buffer, an iterable): it saves a call
+ *   per item per stage. Leave it out when a stage's output depends on each
+ *   poll (timers, `merge`'s alternation, `throttle`, `chunksTimeout`): the
+ *   default {@link pollLoop} is then exactly right.
+ *
  * @module
  */
 import { insert, now, remove, type TimerEntry } from "./timer.ts";
@@ -166,38 +192,6 @@ export class Delay implements TimerEntry {
     this.#registered = true;
     if (this.deadline <= now()) this.fire();
     else insert(this);
-  }
-}
-
-/** Checks a duration argument: finite and not negative. */
-export function checkDuration(ms: unknown, action: string): number {
-  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) {
-    const got = typeof ms === "number"
-      ? String(ms)
-      : typeof ms === "string"
-      ? `string ${JSON.stringify(ms)}`
-      : ms === null
-      ? "null"
-      : typeof ms;
-    throw new RangeError(
-      `Cannot ${action}: the duration must be a finite number of milliseconds >= 0, got ${got}`,
-    );
-  }
-  return ms;
-}
-
-/** Checks a count argument: a non-negative integer. */
-export function checkCount(n: unknown, action: string): number {
-  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) {
-    throw new RangeError(`Cannot ${action}: the count must be an integer >= 0, got ${String(n)}`);
-  }
-  return n;
-}
-
-/** Checks a callback argument. */
-export function checkFunction(f: unknown, action: string): void {
-  if (typeof f !== "function") {
-    throw new TypeError(`Cannot ${action}: expected a function, got ${typeof f}`);
   }
 }
 

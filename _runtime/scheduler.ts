@@ -23,17 +23,22 @@ let queue: Pollable[] = [];
 /** Whether a flush macrotask is already queued. */
 let flushQueued = false;
 
-/** Counts the scheduler's turns (flushes, timer firings): a new turn is a new poll. */
-let turn = 0;
+/**
+ * Counts the scheduler's ticks (flushes, timer firings), as tokio's scheduler
+ * counts its ticks: a consumer pulled in a new tick is polled anew, with a
+ * fresh budget. ("Turn" means one thing in weft: a thread's place in the
+ * virtual-time order of `_thread/turns.ts`.)
+ */
+let tick = 0;
 
-/** The current scheduler turn. */
-export function currentTurn(): number {
-  return turn;
+/** The current scheduler tick. */
+export function currentTick(): number {
+  return tick;
 }
 
-/** Starts a new scheduler turn (the timer driver firing). */
-export function newTurn(): void {
-  turn++;
+/** Starts a new scheduler tick (the timer driver firing). */
+export function newTick(): void {
+  tick++;
 }
 
 /** Queues `consumer` for the next flush. */
@@ -63,7 +68,7 @@ function flush(): void {
     return;
   }
   yieldRounds = 0;
-  turn++;
+  tick++;
   outsideTasks(flushConsumers);
   if (yielded.length > 0) scheduleFlush();
 }
@@ -104,7 +109,7 @@ export function schedulerIdle(): boolean {
 //
 // tokio runs the consumer (the `block_on` future) until it is pending before
 // any task woken at the same instant runs. A JS consumer pulls item after item
-// across microtask turns, so tasks resumed meanwhile would run between two of
+// across microtasks, so tasks resumed meanwhile would run between two of
 // its pulls. Task resumptions (a sleep ending, a spawned task starting) go
 // through this gate: while a consumer is between an item and its next pending
 // pull, they wait; they run when the last such consumer is pending again, or

@@ -67,9 +67,9 @@ export class TaskState {
   reason: unknown = undefined;
   /** The first pending wait, head of a doubly linked list. */
   waits: Wait | null = null;
-  /** The macrotask turn of the task's last zero-length sleep (tokio's budget). */
+  /** The macrotask epoch of the task's last zero-length sleep (tokio's budget). */
   budgetEpoch = -1;
-  /** Zero-length sleeps in that turn. */
+  /** Zero-length sleeps in that epoch. */
   budgetUsed = 0;
   /** Created on first access to `signal`. */
   controller: AbortController | null = null;

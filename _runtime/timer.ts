@@ -16,7 +16,7 @@
  * @module
  */
 import { holdIfBusy } from "./host.ts";
-import { flushConsumers, newTurn, resumeTask, scheduleFlush } from "./scheduler.ts";
+import { flushConsumers, newTick, resumeTask, scheduleFlush } from "./scheduler.ts";
 import { outsideTasks } from "./task_state.ts";
 
 /** The longest delay a host timer takes (2^31 - 1 ms); longer ones re-arm. */
@@ -130,7 +130,7 @@ function onTimer(): void {
 
 function fireNow(): void {
   armed = null;
-  newTurn();
+  newTick();
   const due = takeDue(now());
   if (due.length > 0) fireDue(due);
   arm();

@@ -11,7 +11,8 @@
  * @module
  */
 import { currentTask } from "../_runtime/task_state.ts";
-import { checkFunction, DONE, PENDING, type Poll, type Waker } from "../_runtime/poll.ts";
+import { DONE, PENDING, type Poll, type Waker } from "../_runtime/poll.ts";
+import { checkFunction } from "../_runtime/checks.ts";
 import { Waiter } from "./waiter.ts";
 
 /** What a task's function receives (task.ts's `TaskContext`). */

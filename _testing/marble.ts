@@ -293,9 +293,12 @@ class Recorder<T> {
  *   An input still running then is closed; nothing later is asserted.
  * - Items are compared with the letters' values (deep, strict equality),
  *   frame by frame; an item between two frames never matches.
- * - On a mismatch it throws an `AssertionError` whose message shows the
+ * - On a mismatch it throws an `AssertionError` whose first line names the
+ *   first differing event with its expected and actual times; then the
  *   expected and the actual timeline one above the other, column by column,
- *   with a caret under the first difference, then both as `ms value` lists.
+ *   with a caret under that difference (and a note when both marbles look
+ *   the same, the times differing within a frame), then both as `ms value`
+ *   lists with that event marked `>>...<<`.
  *
  * @typeParam T The items.
  * @param input A stream, anything `Stream.from` accepts, or a promise (one item, then `|`).
@@ -466,7 +469,12 @@ interface Mismatch<T> {
   options: MarbleOptions<T>;
 }
 
-/** The failure message: both marbles aligned, a caret, then both event lists. */
+/**
+ * The failure message: the first differing event with its times, both
+ * marbles aligned with a caret under it (and a note when the marbles look the
+ * same: the times differ within a frame), then both event lists, the first
+ * differing event marked `>>...<<`.
+ */
 function mismatchMessage<T>(want: MarbleEvent[], got: MarbleEvent[], m: Mismatch<T>): string {
   const wantCells = cells(want, m);
   const gotCells = cells(got, m);
@@ -484,14 +492,29 @@ function mismatchMessage<T>(want: MarbleEvent[], got: MarbleEvent[], m: Mismatch
     top += a.padEnd(width);
     bottom += b.padEnd(width);
   }
+  if (top.trimEnd() === bottom.trimEnd()) {
+    const sameTime = want[m.first]?.at === got[m.first]?.at;
+    caret += ` the marbles look the same: the ${sameTime ? "values" : "times"} differ`;
+    if (!sameTime) caret += " within a frame";
+  }
   return [
-    `Cannot match the timeline: it differs at ${at} ms (frame ${m.frame} ms)`,
+    `Cannot match the timeline: event ${m.first + 1} differs: expected ${
+      describe(want[m.first])
+    }, actual ${describe(got[m.first])} (frame ${m.frame} ms)`,
     `expected  ${top.trimEnd()}`,
     `actual    ${bottom.trimEnd()}`,
     `          ${caret}`,
-    `expected events (ms value): ${listEvents(want)}`,
-    `actual events   (ms value): ${listEvents(got)}`,
+    `expected events (ms value): ${listEvents(want, m.first)}`,
+    `actual events   (ms value): ${listEvents(got, m.first)}`,
   ].join("\n");
+}
+
+/** An event and its time, for the first line of a mismatch. */
+function describe(event: MarbleEvent | undefined): string {
+  if (event === undefined) return "nothing";
+  if (event.kind === "complete") return `the end (|) at ${event.at} ms`;
+  if (event.kind === "error") return `an error (#) at ${event.at} ms`;
+  return `${show(event.value)} at ${event.at} ms`;
 }
 
 /** One marble cell per frame: "-", a letter, or a group such as "(b|)". */
@@ -523,12 +546,13 @@ function symbol<T>(event: MarbleEvent, m: Mismatch<T>): string {
   return "?";
 }
 
-function listEvents(events: MarbleEvent[]): string {
+function listEvents(events: MarbleEvent[], first: number): string {
   if (events.length === 0) return "(none)";
-  return events.map((event) => {
-    if (event.kind === "complete") return `${event.at} |`;
-    if (event.kind === "error") return `${event.at} # ${show(event.value)}`;
-    return `${event.at} ${show(event.value)}`;
+  return events.map((event, index) => {
+    let text = `${event.at} ${show(event.value)}`;
+    if (event.kind === "complete") text = `${event.at} |`;
+    if (event.kind === "error") text = `${event.at} # ${show(event.value)}`;
+    return index === first ? `>>${text}<<` : text;
   }).join(", ");
 }
 

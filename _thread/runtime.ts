@@ -35,6 +35,7 @@
 import type { StartMessage } from "./protocol.ts";
 import { describeError } from "../_worker/errors.ts";
 import { compileFunction, workerHelpersSource } from "../_worker/helpers.ts";
+import { checkDuration } from "../_runtime/checks.ts";
 
 /** The worker's global scope, as far as the runtime uses it. */
 interface WorkerScope {
@@ -374,17 +375,6 @@ export function threadRuntime(): void {
     }
     const sender = new ThreadSender();
 
-    function checkDuration(ms: unknown): number {
-      if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) {
-        throw new RangeError(
-          `Cannot sleep: the duration must be a finite number of milliseconds >= 0, got ${
-            String(ms)
-          }`,
-        );
-      }
-      return ms;
-    }
-
     function sleepReal(ms: number): void {
       const deadline = performance.now() + ms;
       for (;;) {
@@ -417,7 +407,7 @@ export function threadRuntime(): void {
 
     const context = {
       sleepSync(ms: number): void {
-        checkDuration(ms);
+        checkDuration(ms, "sleep");
         if (init.virtual) return sleepVirtual(Math.ceil(ms));
         deliver();
         sleepReal(ms);

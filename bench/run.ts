@@ -9,7 +9,8 @@
  * deno run -A --v8-flags=--expose-gc,--max-old-space-size=8192 bench/run.ts --rows=1,2 --runs=3
  * ```
  *
- * Options: `--quick`, `--n=N` (items, rows 1-3 and 7; acquisitions, row 6), `--tasks=N` (row 4),
+ * Options: `--quick`, `--n=N` (items, rows 1-3; acquisitions, row 6), `--tasks=N` (row 4),
+ * `--group-tasks=N` (row 7), `--n=N` also sets row 8's values,
  * `--runs=R`, `--rows=1,2,...`. Exits with 1 if a contender failed its check.
  *
  * @module
@@ -20,7 +21,8 @@ import { threadContenders } from "./row3_thread.ts";
 import { SLEEP_MS, taskContenders } from "./row4_tasks.ts";
 import { workerContenders } from "./row5_worker.ts";
 import { contendedContenders, LOOPS, PERMITS, uncontendedContenders } from "./row6_semaphore.ts";
-import { broadcastContenders, CHUNK, SUBSCRIBERS } from "./row7_broadcast.ts";
+import { joinSetContenders } from "./row7_join_set.ts";
+import { broadcastContenders, CHUNK, SUBSCRIBERS } from "./row8_broadcast.ts";
 import {
   canGc,
   type Contender,
@@ -38,6 +40,7 @@ interface Options {
   quick: boolean;
   n: number;
   tasks: number;
+  groupTasks: number;
   runs: number;
   rows: Set<number>;
 }
@@ -58,8 +61,11 @@ function parseOptions(args: readonly string[]): Options {
     quick,
     n: count("n", quick ? 10_000 : 1_000_000),
     tasks: count("tasks", quick ? 10_000 : 1_000_000),
+    groupTasks: count("group-tasks", quick ? 10_000 : 100_000),
     runs: count("runs", quick ? 1 : 5),
-    rows: new Set(rowsText === undefined ? [1, 2, 3, 4, 5, 6, 7] : rowsText.split(",").map(Number)),
+    rows: new Set(
+      rowsText === undefined ? [1, 2, 3, 4, 5, 6, 7, 8] : rowsText.split(",").map(Number),
+    ),
   };
 }
 
@@ -369,6 +375,18 @@ if (options.rows.has(6)) {
 }
 
 if (options.rows.has(7)) {
+  const count = options.groupTasks;
+  const outcomes = await row(
+    `Row 7: a task group: ${
+      count.toLocaleString("en-US")
+    } async tasks started at once, collected as they finish (ns per task)`,
+    joinSetContenders(count),
+  );
+  report(outcomes, [{ key: "ns", title: "ns/task" }], "ns");
+  for (const line of targetLines([versusPeers(outcomes)])) out(line);
+}
+
+if (options.rows.has(8)) {
   for (
     const [title, paced] of [
       ["burst: N sent, then drained", false],
@@ -376,7 +394,7 @@ if (options.rows.has(7)) {
     ] as const
   ) {
     const outcomes = await row(
-      `Row 7: broadcast to ${SUBSCRIBERS} subscribers, each reading with for await, ${title} (ns per value sent)`,
+      `Row 8: broadcast to ${SUBSCRIBERS} subscribers, each reading with for await, ${title} (ns per value sent)`,
       broadcastContenders(n, paced),
     );
     report(outcomes, [{ key: "ns", title: "ns/value" }], "ns");

@@ -181,7 +181,11 @@ Deno.test("expectTimeline() matches '#' with any error unless `error` is given",
   const lines = await mismatch(
     expectTimeline(source("-a#", { error: boom }), "-a#", { error: new TypeError("bang") }),
   );
-  assertEquals(lines.slice(1, 4), ["expected  -a#", "actual    -a#", "            ^"]);
+  assertEquals(lines.slice(1, 4), [
+    "expected  -a#",
+    "actual    -a#",
+    "            ^ the marbles look the same: the values differ",
+  ]);
 });
 
 Deno.test("expectTimeline() takes a promise or a task as one item and its end", async () => {
@@ -219,11 +223,11 @@ Deno.test("a mismatch prints expected over actual, aligned, with a caret", async
   using _clock = TestClock.install();
   const lines = await mismatch(expectTimeline(source("-a-b-c|"), "-a-(bc)|"));
   assertEquals(lines, [
-    "Cannot match the timeline: it differs at 3 ms (frame 1 ms)",
+    "Cannot match the timeline: event 3 differs: expected 'c' at 3 ms, actual nothing (frame 1 ms)",
     "expected  -a-(bc)|",
     "actual    -a-b   -",
     "             ^",
-    "expected events (ms value): 1 'a', 3 'b', 3 'c', 4 |",
+    "expected events (ms value): 1 'a', 3 'b', >>3 'c'<<, 4 |",
     "actual events   (ms value): 1 'a', 3 'b'",
   ]);
 });
@@ -254,7 +258,7 @@ Deno.test("a mismatch draws an item no letter stands for as '?'", async () => {
     expectTimeline(source("ab|", { values }).map((n) => n * 3), "ab|", { values }),
   );
   assertEquals(lines.slice(1, 3), ["expected  ab|", "actual    ??|"]);
-  assertEquals(lines[5], "actual events   (ms value): 0 3, 1 6, 2 |");
+  assertEquals(lines[5], "actual events   (ms value): >>0 3<<, 1 6, 2 |");
 });
 
 Deno.test("a mismatch gives the exact time of an item between two frames", async () => {
@@ -262,14 +266,38 @@ Deno.test("a mismatch gives the exact time of an item between two frames", async
   const lines = await mismatch(
     expectTimeline(source("-a|", { frame: 10 }).throttle(15), "-a|", { frame: 10 }),
   );
-  assertEquals(lines[0], "Cannot match the timeline: it differs at 20 ms (frame 10 ms)");
+  assertEquals(
+    lines[0],
+    "Cannot match the timeline: event 2 differs: expected the end (|) at 20 ms, actual nothing (frame 10 ms)",
+  );
   assertEquals(lines.slice(1, 3), ["expected  -a|", "actual    -a-"]);
   assertEquals(lines[5], "actual events   (ms value): 10 'a'");
   const late = await mismatch(
     expectTimeline(source("-a|", { frame: 10 }).throttle(15), "-a-|", { frame: 10 }),
   );
   assertEquals(late.slice(1, 3), ["expected  -a-|", "actual    -a|"]);
-  assertEquals(late[5], "actual events   (ms value): 10 'a', 25 |");
+  assertEquals(late[5], "actual events   (ms value): 10 'a', >>25 |<<");
+});
+
+Deno.test("a mismatch within a frame names the event and both times on its first line", async () => {
+  using _clock = TestClock.install();
+  async function* late() {
+    yield "a";
+    await sleep(21);
+    yield "b";
+    await sleep(9);
+  }
+  const lines = await mismatch(expectTimeline(late(), "a-b|", { frame: 10 }));
+  assertEquals(lines.slice(0, 4), [
+    "Cannot match the timeline: event 2 differs: expected 'b' at 20 ms, actual 'b' at 21 ms (frame 10 ms)",
+    "expected  a-b|",
+    "actual    a-b|",
+    "            ^ the marbles look the same: the times differ within a frame",
+  ]);
+  assertEquals(lines.slice(4), [
+    "expected events (ms value): 0 'a', >>20 'b'<<, 30 |",
+    "actual events   (ms value): 0 'a', >>21 'b'<<, 30 |",
+  ]);
 });
 
 Deno.test("a mismatch of values shows both lists", async () => {
@@ -277,7 +305,7 @@ Deno.test("a mismatch of values shows both lists", async () => {
   const lines = await mismatch(expectTimeline(source("ab|"), "ba|"));
   assertEquals(lines.slice(1, 4), ["expected  ba|", "actual    ab|", "          ^"]);
   assertEquals(lines.slice(4), [
-    "expected events (ms value): 0 'b', 1 'a', 2 |",
-    "actual events   (ms value): 0 'a', 1 'b', 2 |",
+    "expected events (ms value): >>0 'b'<<, 1 'a', 2 |",
+    "actual events   (ms value): >>0 'a'<<, 1 'b', 2 |",
   ]);
 });

@@ -21,7 +21,7 @@
  */
 
 /** Folders that are not part of the module. */
-const OUTSIDE = new Set(["tests", "bench", "tools", "examples", "node_modules", "target"]);
+const OUTSIDE = new Set(["tests", "bench", "tools", "examples", "node_modules", "target", "dist"]);
 
 /**
  * The layers under each subsystem folder, besides its own files and

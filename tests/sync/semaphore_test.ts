@@ -468,6 +468,20 @@ Deno.test("acquire(0) resolves at once, even while others wait", async () => {
   s.addPermits(1);
 });
 
+Deno.test("close() right after a grant leaves the served waiter its permits (tokio: AcquireError)", async () => {
+  // tokio refuses a waiter whose permits were assigned but which has not
+  // been polled yet; a weft waiter has resolved by then (tools/tokio_ref's
+  // semaphore scenario, kind 2).
+  const s = new Semaphore(0);
+  const waiting = s.acquire();
+  s.addPermits(1);
+  s.close();
+  const permit = await waiting;
+  assertEquals(permit.count, 1);
+  permit.release();
+  assertEquals(s.availablePermits, 1);
+});
+
 // -- Cancellation --
 
 Deno.test("acquire() with an aborted signal rejects with its reason and takes nothing", async () => {

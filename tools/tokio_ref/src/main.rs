@@ -10,7 +10,9 @@
 //!                                  line `\x1e`
 
 mod chans;
+mod joinset;
 mod json;
+mod semaphore;
 
 use std::future::Future;
 use std::io::{BufRead, Write};
@@ -293,6 +295,12 @@ fn run(s: &Json) -> String {
     let out = runtime.block_on(async {
         let start = Instant::now();
         START.with(|s| s.set(Some(start)));
+        if s.get("scenario").map(Json::str) == Some("joinset") {
+            return joinset::run(s, start, end_ms, trailer).await;
+        }
+        if s.get("scenario").map(Json::str) == Some("semaphore") {
+            return semaphore::run(s, start, end_ms, trailer).await;
+        }
         let mut stream = traced("top", build(s, start));
         let cutoff = start + dur(end_ms);
         let mut out = String::new();

@@ -1,5 +1,5 @@
 /**
- * Row 7: one producer, 10 subscribers, each reads every value with
+ * Row 8: one producer, 10 subscribers, each reads every value with
  * `for await` (ns per value sent, so per 10 deliveries).
  *
  * - Burst: the producer sends N values, then closes; then the subscribers
