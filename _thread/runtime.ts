@@ -55,8 +55,8 @@ export interface ThreadWorkerData {
   port?: MessagePort;
 }
 
-/** `node:timers`' setImmediate, a global in the worker. */
-declare function setImmediate(fn: () => void): void;
+/** `node:timers`' setImmediate, a global in Deno's, Node's and Bun's workers. */
+declare const setImmediate: ((fn: () => void) => void) | undefined;
 
 /** The thread's function as the runtime calls it. */
 type ThreadFunction = (tx: unknown, thread: unknown, ...args: unknown[]) => unknown;
@@ -84,7 +84,10 @@ export function threadRuntime(workerData: ThreadWorkerData): void {
     port.onmessage = null;
     // Not inside the message callback: in Deno 2.9 a worker that reaches
     // its heap limit there hangs instead of exiting.
-    setImmediate(() => start(event.data));
+    const later = typeof setImmediate === "function" ? setImmediate : (fn: () => void) => {
+      setTimeout(fn, 0);
+    };
+    later(() => start(event.data));
   };
 
   function start(init: StartMessage): void {
