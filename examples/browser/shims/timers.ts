@@ -1,20 +1,41 @@
 /**
- * `node:timers` for the browser page: `setImmediate` as a macrotask posted
- * through a `MessageChannel` (not clamped as a nested `setTimeout(0)` is),
- * and the page's own interval functions.
+ * `node:timers` for the browser page: `setImmediate`/`clearImmediate` as
+ * macrotasks posted through a `MessageChannel` (not clamped as a nested
+ * `setTimeout(0)` is), and the page's own interval functions.
  *
  * @module
  */
 /// <reference lib="dom" />
 
-const queue: (() => void)[] = [];
-const channel = new MessageChannel();
-channel.port1.onmessage = () => queue.shift()?.();
+/** What `setImmediate` returns: a handle for `clearImmediate`. */
+export interface Immediate {
+  /** The callback, or null once it ran or was cleared. */
+  callback: (() => void) | null;
+}
 
-/** Runs `callback` in a fresh macrotask. */
-export function setImmediate(callback: () => void): void {
-  queue.push(callback);
+const queue: Immediate[] = [];
+const channel = new MessageChannel();
+channel.port1.onmessage = () => queue.shift()?.callback?.();
+
+/** Runs `callback(...args)` in a fresh macrotask. */
+export function setImmediate<A extends unknown[]>(
+  callback: (...args: A) => void,
+  ...args: A
+): Immediate {
+  const immediate: Immediate = {
+    callback: () => {
+      immediate.callback = null;
+      callback(...args);
+    },
+  };
+  queue.push(immediate);
   channel.port2.postMessage(null);
+  return immediate;
+}
+
+/** Cancels an immediate that has not run yet. */
+export function clearImmediate(immediate: Immediate | undefined): void {
+  if (immediate !== undefined) immediate.callback = null;
 }
 
 /** `globalThis.setInterval`, captured at load. */
