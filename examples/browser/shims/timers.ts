@@ -1,41 +1,35 @@
 /**
- * `node:timers` for the browser page: `setImmediate`/`clearImmediate` as
- * macrotasks posted through a `MessageChannel` (not clamped as a nested
- * `setTimeout(0)` is), and the page's own interval functions.
+ * `node:timers` for the browser page: `setImmediate` as a macrotask posted
+ * through a `MessageChannel` (not clamped as a nested `setTimeout(0)` is),
+ * and the page's own interval functions.
  *
  * @module
  */
 /// <reference lib="dom" />
 
-/** What `setImmediate` returns: a handle for `clearImmediate`. */
-export interface Immediate {
-  /** The callback, or null once it ran or was cleared. */
+/** A pending macrotask: its callback, or null once cleared. */
+interface Immediate {
   callback: (() => void) | null;
 }
 
 const queue: Immediate[] = [];
 const channel = new MessageChannel();
-channel.port1.onmessage = () => queue.shift()?.callback?.();
+channel.port1.onmessage = () => {
+  const callback = queue.shift()?.callback;
+  if (callback) callback();
+};
 
-/** Runs `callback(...args)` in a fresh macrotask. */
-export function setImmediate<A extends unknown[]>(
-  callback: (...args: A) => void,
-  ...args: A
-): Immediate {
-  const immediate: Immediate = {
-    callback: () => {
-      immediate.callback = null;
-      callback(...args);
-    },
-  };
+/** Runs `callback` in a fresh macrotask; the handle cancels it. */
+export function setImmediate(callback: () => void): Immediate {
+  const immediate: Immediate = { callback };
   queue.push(immediate);
   channel.port2.postMessage(null);
   return immediate;
 }
 
-/** Cancels an immediate that has not run yet. */
+/** Cancels a macrotask that `setImmediate` queued and that has not run. */
 export function clearImmediate(immediate: Immediate | undefined): void {
-  if (immediate !== undefined) immediate.callback = null;
+  if (immediate) immediate.callback = null;
 }
 
 /** `globalThis.setInterval`, captured at load. */
