@@ -105,6 +105,8 @@ export class Cursor<T> implements Waker {
   next: number;
   /** Whom to wake when a value arrives or the channel closes. */
   waker: Waker | null = null;
+  /** Whether a `recv()`, a loop or a stream is consuming (one consumer at a time). */
+  busy = false;
 
   constructor(shared: BroadcastShared<T>, next: number) {
     this.shared = shared;
@@ -180,33 +182,33 @@ function outcome<T>(result: T | Lag | typeof DONE): T | typeof DONE {
 
 /** A pending receive: re-polled by the scheduler once woken. */
 class BroadcastRecv<T> extends PolledWait<T | typeof DONE> {
-  readonly #receiver: BroadcastReceiver<T>;
   readonly #cursor: Cursor<T>;
 
-  constructor(receiver: BroadcastReceiver<T>, cursor: Cursor<T>) {
+  constructor(cursor: Cursor<T>) {
     super();
-    this.#receiver = receiver;
     this.#cursor = cursor;
   }
 
   protected poll(): void {
     const result = this.#cursor.recv(this);
     if (result === PENDING) return;
-    busy.delete(this.#receiver);
+    this.#cursor.busy = false;
     if (result instanceof Lag) this.reject(new Lagged(result.skipped));
     else this.resolve(result);
   }
 
   protected detach(): void {
     this.#cursor.unregister();
-    busy.delete(this.#receiver);
+    this.#cursor.busy = false;
   }
 }
 
-/** Receivers with a `recv()` or a loop waiting. */
-const busy = new WeakSet<object>();
 /** The cursor behind each receiver handle (for `Stream.from`). */
 const cursors = new WeakMap<object, Cursor<unknown>>();
+
+/** Make the handles; set by their classes' static blocks (their constructors are private). */
+let makeBroadcastSender: <T>(shared: BroadcastShared<T>) => BroadcastSender<T>;
+let makeBroadcastReceiver: <T>(cursor: Cursor<T>) => BroadcastReceiver<T>;
 
 /**
  * The sending half of a {@linkcode broadcast} channel. Every value goes to
@@ -227,11 +229,14 @@ const cursors = new WeakMap<object, Cursor<unknown>>();
  * ```
  */
 export class BroadcastSender<T> implements Disposable {
+  static {
+    makeBroadcastSender = <T>(shared: BroadcastShared<T>) => new BroadcastSender<T>(shared);
+  }
+
   /** The channel, until this handle is closed. */
   #shared: BroadcastShared<T> | null;
 
-  /** @internal Use {@linkcode broadcast}. */
-  constructor(shared: BroadcastShared<T>) {
+  private constructor(shared: BroadcastShared<T>) {
     this.#shared = shared;
   }
 
@@ -258,7 +263,7 @@ export class BroadcastSender<T> implements Disposable {
    * @throws {TypeError} If this sender is closed.
    */
   subscribe(): BroadcastReceiver<T> {
-    return new BroadcastReceiver(this.#open("subscribe").subscribe());
+    return makeBroadcastReceiver(this.#open("subscribe").subscribe());
   }
 
   /** How many receivers are alive (0 once this sender is closed). */
@@ -325,11 +330,14 @@ export class BroadcastSender<T> implements Disposable {
  * ```
  */
 export class BroadcastReceiver<T> implements AsyncIterable<T>, Disposable {
+  static {
+    makeBroadcastReceiver = <T>(cursor: Cursor<T>) => new BroadcastReceiver<T>(cursor);
+  }
+
   /** This receiver's place in the ring. */
   readonly #cursor: Cursor<T>;
 
-  /** @internal Use {@linkcode broadcast} or `subscribe()`. */
-  constructor(cursor: Cursor<T>) {
+  private constructor(cursor: Cursor<T>) {
     this.#cursor = cursor;
     cursors.set(this, cursor as Cursor<unknown>);
   }
@@ -354,7 +362,7 @@ export class BroadcastReceiver<T> implements AsyncIterable<T>, Disposable {
    * @throws {TypeError} If a `recv()` or loop is waiting.
    */
   tryRecv(): T | undefined {
-    if (busy.has(this)) throw busyError("receive");
+    if (this.#cursor.busy) throw busyError("receive");
     const result = this.#cursor.recv(null);
     if (result === PENDING || result === DONE) return undefined;
     return outcome(result) as T;
@@ -381,7 +389,7 @@ export class BroadcastReceiver<T> implements AsyncIterable<T>, Disposable {
   resubscribe(): BroadcastReceiver<T> {
     const shared = this.#cursor.shared;
     if (shared === null) throw new TypeError("Cannot resubscribe: this receiver is closed");
-    return new BroadcastReceiver(shared.subscribe());
+    return makeBroadcastReceiver(shared.subscribe());
   }
 
   /**
@@ -406,9 +414,17 @@ export class BroadcastReceiver<T> implements AsyncIterable<T>, Disposable {
    * @throws {TypeError} If a `recv()` or another loop is consuming.
    */
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    if (busy.has(this)) throw busyError("iterate");
+    if (this.#cursor.busy) throw busyError("iterate");
+    const cursor = this.#cursor;
     return {
-      next: () => this.#next(undefined).then(iteratorResult),
+      next: (): Promise<IteratorResult<T>> => {
+        // Fast path: a value ready, no promise but the one returned.
+        const result = cursor.busy ? PENDING : cursor.recv(null);
+        if (result === PENDING) return this.#next(undefined).then(iteratorResult);
+        if (result === DONE) return Promise.resolve({ value: undefined, done: true });
+        if (result instanceof Lag) return Promise.reject(new Lagged(result.skipped));
+        return Promise.resolve({ value: result, done: false });
+      },
       return: () => {
         this.close();
         return Promise.resolve({ value: undefined, done: true });
@@ -418,21 +434,19 @@ export class BroadcastReceiver<T> implements AsyncIterable<T>, Disposable {
 
   /** One receive: the value or DONE; rejects with `Lagged`. */
   #next(options: WaitOptions | undefined): Promise<T | typeof DONE> {
-    if (busy.has(this)) return Promise.reject(busyError("receive"));
+    const cursor = this.#cursor;
+    if (cursor.busy) return Promise.reject(busyError("receive"));
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const cursor = this.#cursor;
-    const wait = new BroadcastRecv(this, cursor);
-    const result = cursor.recv(wait);
+    const result = cursor.recv(null);
     if (result === PENDING) {
-      busy.add(this);
+      const wait = new BroadcastRecv(cursor);
+      cursor.recv(wait);
+      cursor.busy = true;
       return wait.begin(options);
     }
-    try {
-      return Promise.resolve(outcome(result));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    if (result instanceof Lag) return Promise.reject(new Lagged(result.skipped));
+    return Promise.resolve(result);
   }
 }
 
@@ -478,10 +492,10 @@ export function broadcastSource<T>(input: unknown): Source<BroadcastItem<T>> | u
   if (typeof input !== "object" || input === null) return undefined;
   const cursor = cursors.get(input) as Cursor<T> | undefined;
   if (cursor === undefined) return undefined;
-  if (busy.has(input)) {
+  if (cursor.busy) {
     throw new TypeError("Cannot make a stream: this receiver already has a consumer");
   }
-  busy.add(input);
+  cursor.busy = true;
   return new BroadcastSource(cursor);
 }
 
@@ -526,5 +540,5 @@ export function broadcast<T>(capacity: number): [BroadcastSender<T>, BroadcastRe
     );
   }
   const shared = new BroadcastShared<T>(capacity);
-  return [new BroadcastSender(shared), new BroadcastReceiver(new Cursor(shared, 0))];
+  return [makeBroadcastSender(shared), makeBroadcastReceiver(new Cursor(shared, 0))];
 }
