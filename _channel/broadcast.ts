@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { Friends } from "../_runtime/friends.ts";
 import { DONE, PENDING, type Source, type Waker } from "../_runtime/poll.ts";
 import { checkCount } from "../_runtime/checks.ts";
 import type { WaitOptions } from "../_runtime/task_state.ts";
@@ -206,7 +207,11 @@ class BroadcastRecv<T> extends PolledWait<T | typeof DONE> {
 /** Receivers with a `recv()` or a loop waiting. */
 const busy = new WeakSet<object>();
 /** The cursor behind each receiver handle (for `Stream.from`). */
-const cursors = new WeakMap<object, Cursor<unknown>>();
+const cursors = new Friends<Cursor<unknown>>();
+
+/** Make the handles; set by their classes' static blocks (their constructors are private). */
+let makeBroadcastSender: <T>(shared: BroadcastShared<T>) => BroadcastSender<T>;
+let makeBroadcastReceiver: <T>(cursor: Cursor<T>) => BroadcastReceiver<T>;
 
 /**
  * The sending half of a {@linkcode broadcast} channel. Every value goes to
@@ -227,11 +232,14 @@ const cursors = new WeakMap<object, Cursor<unknown>>();
  * ```
  */
 export class BroadcastSender<T> implements Disposable {
+  static {
+    makeBroadcastSender = <T>(shared: BroadcastShared<T>) => new BroadcastSender<T>(shared);
+  }
+
   /** The channel, until this handle is closed. */
   #shared: BroadcastShared<T> | null;
 
-  /** @internal Use {@linkcode broadcast}. */
-  constructor(shared: BroadcastShared<T>) {
+  private constructor(shared: BroadcastShared<T>) {
     this.#shared = shared;
   }
 
@@ -258,7 +266,7 @@ export class BroadcastSender<T> implements Disposable {
    * @throws {TypeError} If this sender is closed.
    */
   subscribe(): BroadcastReceiver<T> {
-    return new BroadcastReceiver(this.#open("subscribe").subscribe());
+    return makeBroadcastReceiver(this.#open("subscribe").subscribe());
   }
 
   /** How many receivers are alive (0 once this sender is closed). */
@@ -275,7 +283,7 @@ export class BroadcastSender<T> implements Disposable {
   clone(): BroadcastSender<T> {
     const shared = this.#open("clone the sender");
     shared.senders++;
-    return new BroadcastSender(shared);
+    return makeBroadcastSender(shared);
   }
 
   /** Drops this sender; when it is the last one, receivers end once they have read everything. */
@@ -325,13 +333,16 @@ export class BroadcastSender<T> implements Disposable {
  * ```
  */
 export class BroadcastReceiver<T> implements AsyncIterable<T>, Disposable {
+  static {
+    makeBroadcastReceiver = <T>(cursor: Cursor<T>) => new BroadcastReceiver<T>(cursor);
+  }
+
   /** This receiver's place in the ring. */
   readonly #cursor: Cursor<T>;
 
-  /** @internal Use {@linkcode broadcast} or `subscribe()`. */
-  constructor(cursor: Cursor<T>) {
+  private constructor(cursor: Cursor<T>) {
     this.#cursor = cursor;
-    cursors.set(this, cursor as Cursor<unknown>);
+    cursors.link(this, cursor as Cursor<unknown>);
   }
 
   /**
@@ -381,7 +392,7 @@ export class BroadcastReceiver<T> implements AsyncIterable<T>, Disposable {
   resubscribe(): BroadcastReceiver<T> {
     const shared = this.#cursor.shared;
     if (shared === null) throw new TypeError("Cannot resubscribe: this receiver is closed");
-    return new BroadcastReceiver(shared.subscribe());
+    return makeBroadcastReceiver(shared.subscribe());
   }
 
   /**
@@ -476,7 +487,7 @@ export type BroadcastItem<T> = { ok: true; value: T } | { ok: false; error: Lagg
  */
 export function broadcastSource<T>(input: unknown): Source<BroadcastItem<T>> | undefined {
   if (typeof input !== "object" || input === null) return undefined;
-  const cursor = cursors.get(input) as Cursor<T> | undefined;
+  const cursor = cursors.stateOf(input) as Cursor<T> | undefined;
   if (cursor === undefined) return undefined;
   if (busy.has(input)) {
     throw new TypeError("Cannot make a stream: this receiver already has a consumer");
@@ -526,5 +537,5 @@ export function broadcast<T>(capacity: number): [BroadcastSender<T>, BroadcastRe
     );
   }
   const shared = new BroadcastShared<T>(capacity);
-  return [new BroadcastSender(shared), new BroadcastReceiver(new Cursor(shared, 0))];
+  return [makeBroadcastSender(shared), makeBroadcastReceiver(new Cursor(shared, 0))];
 }

@@ -89,6 +89,10 @@ class OneshotState<T> {
   }
 }
 
+/** Make the handles; set by their classes' static blocks (their constructors are private). */
+let makeOneshotSender: <T>(state: OneshotState<T>) => OneshotSender<T>;
+let makeOneshotReceiver: <T>(state: OneshotState<T>) => OneshotReceiver<T>;
+
 /**
  * The sending half of a {@linkcode oneshot} channel: sends one value, once.
  *
@@ -107,13 +111,16 @@ class OneshotState<T> {
  * ```
  */
 export class OneshotSender<T> implements Disposable {
+  static {
+    makeOneshotSender = <T>(state: OneshotState<T>) => new OneshotSender<T>(state);
+  }
+
   /** The shared state. */
   readonly #state: OneshotState<T>;
   /** Whether this handle sent or was closed. */
   #used = false;
 
-  /** @internal Use {@linkcode oneshot}. */
-  constructor(state: OneshotState<T>) {
+  private constructor(state: OneshotState<T>) {
     this.#state = state;
   }
 
@@ -187,13 +194,16 @@ export class OneshotSender<T> implements Disposable {
  * ```
  */
 export class OneshotReceiver<T> implements PromiseLike<T>, Disposable {
+  static {
+    makeOneshotReceiver = <T>(state: OneshotState<T>) => new OneshotReceiver<T>(state);
+  }
+
   /** The shared state. */
   readonly #state: OneshotState<T>;
   /** The outcome `await rx` sees, once asked for. */
   #outcome: Promise<T> | null = null;
 
-  /** @internal Use {@linkcode oneshot}. */
-  constructor(state: OneshotState<T>) {
+  private constructor(state: OneshotState<T>) {
     this.#state = state;
   }
 
@@ -289,5 +299,5 @@ export class OneshotReceiver<T> implements PromiseLike<T>, Disposable {
  */
 export function oneshot<T>(): [OneshotSender<T>, OneshotReceiver<T>] {
   const state = new OneshotState<T>();
-  return [new OneshotSender(state), new OneshotReceiver(state)];
+  return [makeOneshotSender(state), makeOneshotReceiver(state)];
 }

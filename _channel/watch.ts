@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { Friends } from "../_runtime/friends.ts";
 import { DONE, PENDING, type Source, type Waker } from "../_runtime/poll.ts";
 import { checkFunction } from "../_runtime/checks.ts";
 import type { WaitOptions } from "../_runtime/task_state.ts";
@@ -121,7 +122,11 @@ class ClosedWait<T> extends PolledWait<void> {
 }
 
 /** The view behind each receiver handle (for `Stream.from`). */
-const views = new WeakMap<object, View<unknown>>();
+const views = new Friends<View<unknown>>();
+
+/** Make the handles; set by their classes' static blocks (their constructors are private). */
+let makeWatchSender: <T>(shared: WatchShared<T>) => WatchSender<T>;
+let makeWatchReceiver: <T>(view: View<T>) => WatchReceiver<T>;
 
 /**
  * The sending half of a {@linkcode watch} channel.
@@ -141,11 +146,14 @@ const views = new WeakMap<object, View<unknown>>();
  * ```
  */
 export class WatchSender<T> implements Disposable {
+  static {
+    makeWatchSender = <T>(shared: WatchShared<T>) => new WatchSender<T>(shared);
+  }
+
   /** The channel, until this handle is closed. */
   #shared: WatchShared<T> | null;
 
-  /** @internal Use {@linkcode watch}. */
-  constructor(shared: WatchShared<T>) {
+  private constructor(shared: WatchShared<T>) {
     this.#shared = shared;
   }
 
@@ -233,7 +241,7 @@ export class WatchSender<T> implements Disposable {
     const shared = this.#shared;
     if (shared === null) throw new TypeError("Cannot subscribe: this sender is closed");
     shared.receivers++;
-    return new WatchReceiver(new View(shared, shared.version));
+    return makeWatchReceiver(new View(shared, shared.version));
   }
 
   /** How many receivers are alive. */
@@ -270,7 +278,7 @@ export class WatchSender<T> implements Disposable {
     const shared = this.#shared;
     if (shared === null) throw new TypeError("Cannot clone the sender: this sender is closed");
     shared.senders++;
-    return new WatchSender(shared);
+    return makeWatchSender(shared);
   }
 
   /** Drops this sender; with the last one, waiting receivers are told the channel closed. */
@@ -320,13 +328,16 @@ export class WatchSender<T> implements Disposable {
  * ```
  */
 export class WatchReceiver<T> implements Disposable {
+  static {
+    makeWatchReceiver = <T>(view: View<T>) => new WatchReceiver<T>(view);
+  }
+
   /** What this receiver has seen. */
   readonly #view: View<T>;
 
-  /** @internal Use {@linkcode watch} or `subscribe()`. */
-  constructor(view: View<T>) {
+  private constructor(view: View<T>) {
     this.#view = view;
-    views.set(this, view as View<unknown>);
+    views.link(this, view as View<unknown>);
   }
 
   /**
@@ -433,7 +444,7 @@ export class WatchReceiver<T> implements Disposable {
   clone(): WatchReceiver<T> {
     const shared = this.#shared("clone the receiver");
     shared.receivers++;
-    return new WatchReceiver(new View(shared, this.#view.version));
+    return makeWatchReceiver(new View(shared, this.#view.version));
   }
 
   /** Drops the receiver; when it is the last one, `tx.closed()` resolves. */
@@ -496,7 +507,7 @@ class WatchSource<T> implements Source<T> {
 /** The stream stage for a watch receiver, or undefined for anything else. */
 export function watchSource<T>(input: unknown): Source<T> | undefined {
   if (typeof input !== "object" || input === null) return undefined;
-  const view = views.get(input) as View<T> | undefined;
+  const view = views.stateOf(input) as View<T> | undefined;
   if (view === undefined) return undefined;
   if (view.shared === null) throw new TypeError("Cannot make a stream: this receiver is closed");
   return new WatchSource(view);
@@ -529,5 +540,5 @@ export function watchSource<T>(input: unknown): Source<T> | undefined {
  */
 export function watch<T>(initial: T): [WatchSender<T>, WatchReceiver<T>] {
   const shared = new WatchShared(initial);
-  return [new WatchSender(shared), new WatchReceiver(new View(shared, 0))];
+  return [makeWatchSender(shared), makeWatchReceiver(new View(shared, 0))];
 }
