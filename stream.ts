@@ -48,7 +48,7 @@
  */
 import { receiverState } from "./_channel/state.ts";
 import { Consumer } from "./_runtime/consumer.ts";
-import { DONE, PENDING, type Source } from "./_runtime/poll.ts";
+import { DONE, now, PENDING, type Source } from "./_runtime/poll.ts";
 import { checkCount, checkDuration, checkFunction } from "./_runtime/checks.ts";
 import type { BroadcastReceiver, Lagged, Receiver, WatchReceiver } from "./channel.ts";
 import { ChainSource } from "./stream/chain.ts";
@@ -65,7 +65,7 @@ import {
 } from "./stream/from.ts";
 import { JoinSet } from "./_task/join_set.ts";
 import { FuseSource } from "./stream/fuse.ts";
-import { IntervalSource } from "./stream/interval.ts";
+import { IntervalSource, type MissedTickBehavior } from "./stream/interval.ts";
 import { MapSource } from "./stream/map.ts";
 import { type AsyncMapper, mapAsyncSource } from "./stream/map_async.ts";
 import { BufferUnorderedSource } from "./stream/buffer_unordered.ts";
@@ -94,7 +94,7 @@ import { TimeoutRepeatingSource } from "./stream/timeout_repeating.ts";
 import { Elapsed, type WaitOptions } from "./task.ts";
 
 export { Elapsed };
-export type { AsyncMapper, Result, Work, WorkResult };
+export type { AsyncMapper, MissedTickBehavior, Result, Work, WorkResult };
 export type { MapAsyncContext } from "./stream/map_async.ts";
 
 /** Options of `mapAsync`. */
@@ -1448,15 +1448,29 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
   }
 }
 
+/** Options of `interval` and `intervalAt`. */
+export interface IntervalOptions {
+  /**
+   * What happens after a tick taken more than 5 ms late (tokio's
+   * `MissedTickBehavior`): `"burst"` yields the missed ticks back to back
+   * until caught up; `"delay"` schedules the next tick `ms` after now;
+   * `"skip"` drops the missed ticks and keeps the original schedule.
+   * @default {"burst"}
+   */
+  missedTickBehavior?: MissedTickBehavior;
+}
+
 /**
  * A stream of ticks every `ms`, tokio's `IntervalStream`: the first tick is
  * immediate; each item is the tick's due time in ms since the epoch
- * (`Date.now()` scale). Ticks missed while nobody pulled come back to back.
- * It never ends: bound it with `take` or stop consuming.
+ * (`Date.now()` scale). Ticks missed while nobody pulled come back by
+ * `missedTickBehavior` (default `"burst"`: back to back). It never ends:
+ * bound it with `take` or stop consuming; dropping it clears its timer.
  *
  * @param ms The period in milliseconds, > 0.
+ * @param options `missedTickBehavior`.
  * @returns The stream of tick times.
- * @throws {RangeError} If `ms` is not a finite number > 0.
+ * @throws {RangeError} If `ms` is not a finite number > 0, or the behaviour is unknown.
  *
  * @example Tick every 10 ms
  * ```ts
@@ -1469,10 +1483,74 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
  * await clock.tick(50);
  * assert.deepStrictEqual(await ticks, [0, 10, 20]);
  * ```
+ *
+ * @example A slow consumer with "skip"
+ * ```ts
+ * import { interval } from "@weft/weft/stream";
+ * import { sleep } from "@weft/weft/task";
+ * import { TestClock } from "@weft/weft/testing";
+ * import assert from "node:assert/strict";
+ *
+ * using clock = TestClock.install();
+ * const ticks: number[] = [];
+ * const done = interval(10, { missedTickBehavior: "skip" }).take(3).forEach(async (t) => {
+ *   ticks.push(t);
+ *   await sleep(25);
+ * });
+ * await clock.tick(100);
+ * await done;
+ * // The late tick (due at 10, taken at 25) still comes; 20 is skipped.
+ * assert.deepStrictEqual(ticks, [0, 10, 30]);
+ * ```
  */
-export function interval(ms: number): Stream<number> {
+export function interval(ms: number, options?: IntervalOptions): Stream<number> {
   checkPeriod(ms, "make an interval");
-  return makeStream(new IntervalSource(ms));
+  const behavior = checkBehavior(options?.missedTickBehavior);
+  return makeStream(new IntervalSource(now(), ms, behavior));
+}
+
+/**
+ * Like `interval`, but the first tick is due at `start` (tokio's
+ * `interval_at`), a `Date.now()`-scale timestamp; a start in the past ticks
+ * at once, then by the missed-tick behaviour.
+ *
+ * @param start When the first tick is due, in ms since the epoch.
+ * @param ms The period in milliseconds, > 0.
+ * @param options `missedTickBehavior`.
+ * @returns The stream of tick times.
+ * @throws {RangeError} If `start` is not finite, `ms` is not a finite number > 0, or the behaviour is unknown.
+ *
+ * @example Start later
+ * ```ts
+ * import { intervalAt } from "@weft/weft/stream";
+ * import { TestClock } from "@weft/weft/testing";
+ * import assert from "node:assert/strict";
+ *
+ * using clock = TestClock.install();
+ * const ticks = intervalAt(Date.now() + 25, 10).take(2).toArray();
+ * await clock.tick(50);
+ * assert.deepStrictEqual(await ticks, [25, 35]);
+ * ```
+ */
+export function intervalAt(start: number, ms: number, options?: IntervalOptions): Stream<number> {
+  if (typeof start !== "number" || !Number.isFinite(start)) {
+    throw new RangeError(
+      `Cannot make an interval: the start must be a finite timestamp in ms, got ${String(start)}`,
+    );
+  }
+  checkPeriod(ms, "make an interval");
+  const behavior = checkBehavior(options?.missedTickBehavior);
+  return makeStream(new IntervalSource(start, ms, behavior));
+}
+
+function checkBehavior(behavior: unknown): MissedTickBehavior {
+  if (behavior === undefined) return "burst";
+  if (behavior === "burst" || behavior === "delay" || behavior === "skip") return behavior;
+  throw new RangeError(
+    `Cannot make an interval: missedTickBehavior must be "burst", "delay" or "skip", got ${
+      String(behavior)
+    }`,
+  );
 }
 
 /** Pulls one item of `source` (which is not closed at its end). */

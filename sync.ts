@@ -47,7 +47,7 @@ import { checkPermits, MAX_PERMITS, SemaphoreState } from "./_sync/semaphore.ts"
 import { checkWaitOptions } from "./_sync/wait_list.ts";
 import type { WaitOptions } from "./task.ts";
 
-export type { BarrierWaitResult };
+export type { BarrierWaitResult, WaitOptions };
 
 // -- Semaphore --
 
@@ -259,9 +259,9 @@ export class Semaphore {
    */
   acquire(n = 1, options?: WaitOptions): Promise<SemaphorePermit> {
     checkPermits(n, "acquire permits");
-    const signal = checkWaitOptions(options, "acquire permits");
+    checkWaitOptions(options, "acquire permits");
     const state = this.#state;
-    return state.acquire(n, makePermit(state, n), signal);
+    return state.acquire(n, makePermit(state, n), options);
   }
 
   /**
@@ -500,9 +500,9 @@ export class Mutex<T> {
    * ```
    */
   lock(options?: WaitOptions): Promise<MutexGuard<T>> {
-    const signal = checkWaitOptions(options, "lock the mutex");
+    checkWaitOptions(options, "lock the mutex");
     const state = this.#state;
-    return state.acquire(1, makeMutexGuard(state, this.#cell), signal);
+    return state.acquire(1, makeMutexGuard(state, this.#cell), options);
   }
 
   /**
@@ -772,9 +772,9 @@ export class RwLock<T> {
    * ```
    */
   read(options?: WaitOptions): Promise<RwLockReadGuard<T>> {
-    const signal = checkWaitOptions(options, "lock for reading");
+    checkWaitOptions(options, "lock for reading");
     const state = this.#state;
-    return state.acquire(1, makeReadGuard(state, this.#cell), signal);
+    return state.acquire(1, makeReadGuard(state, this.#cell), options);
   }
 
   /**
@@ -797,10 +797,10 @@ export class RwLock<T> {
    * ```
    */
   write(options?: WaitOptions): Promise<RwLockWriteGuard<T>> {
-    const signal = checkWaitOptions(options, "lock for writing");
+    checkWaitOptions(options, "lock for writing");
     const state = this.#state;
     const permits = this.#maxReaders;
-    return state.acquire(permits, makeWriteGuard(state, this.#cell, permits), signal);
+    return state.acquire(permits, makeWriteGuard(state, this.#cell, permits), options);
   }
 
   /**

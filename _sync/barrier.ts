@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { WaitOptions } from "../_runtime/task_state.ts";
 import { QueuedWait, WaitList } from "./wait_list.ts";
 
 /** What a barrier's `wait()` resolves with. */
@@ -29,7 +30,7 @@ class BarrierWait extends QueuedWait<BarrierWaitResult> {
     this.state = state;
   }
 
-  protected withdraw(): void {
+  protected detach(): void {
     this.state.waiters.remove(this);
   }
 }
@@ -46,17 +47,16 @@ export class BarrierState {
   }
 
   /** Waits until the group is complete; the caller completing it leads. */
-  wait(signal: AbortSignal | undefined): Promise<BarrierWaitResult> {
+  wait(options: WaitOptions | undefined): Promise<BarrierWaitResult> {
+    const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.waiters.length + 1 >= this.size) {
-      for (const wait of this.waiters.takeAll()) wait.finish(FOLLOWER);
+      for (const wait of this.waiters.takeAll()) wait.resolve(FOLLOWER);
       return Promise.resolve(LEADER);
     }
     const wait = new BarrierWait(this);
-    const promise = wait.begin();
-    if (wait.settled) return promise;
-    this.waiters.push(wait);
-    wait.listen(signal);
+    const promise = wait.begin(options);
+    if (!wait.done) this.waiters.push(wait);
     return promise;
   }
 }

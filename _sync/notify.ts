@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { WaitOptions } from "../_runtime/task_state.ts";
 import { QueuedWait, WaitList } from "./wait_list.ts";
 
 /** A `notified()` waiting. */
@@ -21,7 +22,7 @@ class NotifiedWait extends QueuedWait<void> {
     this.state = state;
   }
 
-  protected withdraw(): void {
+  protected detach(): void {
     this.state.waiters.remove(this);
   }
 }
@@ -34,17 +35,16 @@ export class NotifyState {
   readonly waiters: WaitList<NotifiedWait> = new WaitList();
 
   /** Resolves at the next notification, or at once by taking a stored permit. */
-  notified(signal: AbortSignal | undefined): Promise<void> {
+  notified(options: WaitOptions | undefined): Promise<void> {
+    const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.permit) {
       this.permit = false;
       return Promise.resolve();
     }
     const wait = new NotifiedWait(this);
-    const promise = wait.begin();
-    if (wait.settled) return promise;
-    this.waiters.push(wait);
-    wait.listen(signal);
+    const promise = wait.begin(options);
+    if (!wait.done) this.waiters.push(wait);
     return promise;
   }
 
@@ -52,11 +52,11 @@ export class NotifyState {
   notifyOne(last: boolean): void {
     const wait = last ? this.waiters.pop() : this.waiters.shift();
     if (wait === null) this.permit = true;
-    else wait.finish(undefined);
+    else wait.resolve(undefined);
   }
 
   /** Wakes every waiter there is now, oldest first. */
   notifyWaiters(): void {
-    for (const wait of this.waiters.takeAll()) wait.finish(undefined);
+    for (const wait of this.waiters.takeAll()) wait.resolve(undefined);
   }
 }

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import type { WaitOptions } from "../_runtime/task_state.ts";
 import { QueuedWait, WaitList } from "./wait_list.ts";
 
 /** The largest number of permits a semaphore holds (the largest safe integer). */
@@ -45,7 +46,7 @@ class AcquireWait extends QueuedWait<unknown> {
     this.result = result;
   }
 
-  protected withdraw(): void {
+  protected detach(): void {
     this.state.waiters.remove(this);
     const assigned = this.requested - this.needed;
     if (assigned > 0) this.state.release(assigned);
@@ -80,8 +81,9 @@ export class SemaphoreState {
    * Takes `n` permits, waiting in line if they are not all free; resolves
    * with `result` once they are held.
    */
-  acquire<R>(n: number, result: R, signal: AbortSignal | undefined): Promise<R> {
+  acquire<R>(n: number, result: R, options: WaitOptions | undefined): Promise<R> {
     if (this.closed) return Promise.reject(this.closedError());
+    const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     // While anyone waits no permit is free, so this never jumps the queue.
     if (this.permits >= n) {
@@ -89,12 +91,11 @@ export class SemaphoreState {
       return Promise.resolve(result);
     }
     const wait = new AcquireWait(this, n, result);
-    const promise = wait.begin() as Promise<R>;
-    if (wait.settled) return promise;
+    const promise = wait.begin(options) as Promise<R>;
+    if (wait.done) return promise;
     wait.needed -= this.permits;
     this.permits = 0;
     this.waiters.push(wait);
-    wait.listen(signal);
     return promise;
   }
 
@@ -110,7 +111,7 @@ export class SemaphoreState {
       n -= head.needed;
       head.needed = 0;
       waiters.shift();
-      head.finish(head.result);
+      head.resolve(head.result);
       head = waiters.head;
     }
     if (n > 0) this.#refill(n);
@@ -129,7 +130,7 @@ export class SemaphoreState {
     this.closed = true;
     for (const wait of this.waiters.takeAll()) {
       this.permits += wait.requested - wait.needed;
-      wait.fail(this.closedError());
+      wait.reject(this.closedError());
     }
   }
 

@@ -1,17 +1,19 @@
 /**
  * Internal: the waiter queue every sync primitive shares (tokio's intrusive
- * waiter list): a FIFO of waits, each tied to the running task and to its
- * signal, each settling one promise.
+ * waiter list): a FIFO of waits (`SignalWait`s: each tied to the running task
+ * and to its signal, each settling one promise).
  *
  * A wait settles synchronously when the primitive hands it what it waited
  * for, as a bounded channel accepts a waiting send: its continuation runs in
  * the next microtasks, in the order the waits were served. Aborting a wait
  * (its signal, or the task it runs in) withdraws it first, so it never takes
- * anything afterwards.
+ * anything afterwards: its `detach()` leaves the queue and gives back what it
+ * was assigned.
  *
  * @module
  */
-import { linkWait, unlinkWait, Wait } from "../_runtime/task_state.ts";
+import type { WaitOptions } from "../_runtime/task_state.ts";
+import { SignalWait } from "../_runtime/wait.ts";
 
 /** A node of a {@linkcode WaitList}. */
 export interface Linked {
@@ -23,83 +25,17 @@ export interface Linked {
   queued: boolean;
 }
 
-/** One queued wait; `T` is what it resolves with. */
-export abstract class QueuedWait<T> extends Wait implements Linked {
+/**
+ * One queued wait; `T` is what it resolves with. Settling once, the signal
+ * and the task's abort are `SignalWait`'s; this adds the place in a queue.
+ */
+export abstract class QueuedWait<T> extends SignalWait<T> implements Linked {
   /** The wait queued before this one. */
   prev: Linked | null = null;
   /** The wait queued after this one. */
   next: Linked | null = null;
   /** Whether it is in its queue. */
   queued = false;
-  /** Whether its promise has settled. */
-  settled = false;
-  /** Its abort signal, while it waits. */
-  signal: AbortSignal | undefined = undefined;
-  /** Resolves its promise. */
-  resolve!: (value: T) => void;
-  /** Rejects its promise. */
-  reject!: (reason: unknown) => void;
-
-  /** Gives back whatever the primitive had assigned to it and leaves the queue. */
-  protected abstract withdraw(): void;
-
-  /**
-   * Ties the wait to the running task and returns its promise. When that task
-   * is already aborted the promise rejects at once and `settled` is set: the
-   * caller must not queue the wait then.
-   */
-  begin(): Promise<T> {
-    const promise = new Promise<T>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-    const aborted = linkWait(this);
-    if (aborted !== undefined) {
-      this.settled = true;
-      this.reject(aborted.reason);
-    }
-    return promise;
-  }
-
-  /** Starts listening to `signal`, once the wait is queued. */
-  listen(signal: AbortSignal | undefined): void {
-    if (signal === undefined) return;
-    this.signal = signal;
-    signal.addEventListener("abort", this);
-  }
-
-  /** Served: resolves with `value` (the primitive took it off its queue). */
-  finish(value: T): void {
-    this.#detach();
-    this.resolve(value);
-  }
-
-  /** Refused: rejects with `reason` (the primitive took it off its queue). */
-  fail(reason: unknown): void {
-    this.#detach();
-    this.reject(reason);
-  }
-
-  /** Aborted: withdraws, then rejects with `reason`. */
-  cancel(reason: unknown): void {
-    if (this.settled) return;
-    this.withdraw();
-    this.fail(reason);
-  }
-
-  /** The signal's abort listener. */
-  handleEvent(): void {
-    this.cancel(this.signal?.reason);
-  }
-
-  #detach(): void {
-    this.settled = true;
-    unlinkWait(this);
-    const signal = this.signal;
-    if (signal === undefined) return;
-    this.signal = undefined;
-    signal.removeEventListener("abort", this);
-  }
 }
 
 /** A FIFO of waits with O(1) removal from anywhere. */
@@ -157,14 +93,14 @@ export class WaitList<W extends Linked> {
   }
 }
 
-/** Checks the options bag of a call that can wait. */
-export function checkWaitOptions(options: unknown, action: string): AbortSignal | undefined {
+/** Checks the options bag of a call that can wait; returns it. */
+export function checkWaitOptions(options: unknown, action: string): WaitOptions | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== "object" || options === null) {
     throw new TypeError(`Cannot ${action}: options must be an object, got ${describe(options)}`);
   }
   const signal = (options as { signal?: unknown }).signal;
-  if (signal === undefined || signal instanceof AbortSignal) return signal;
+  if (signal === undefined || signal instanceof AbortSignal) return options as WaitOptions;
   throw new TypeError(
     `Cannot ${action}: options.signal must be an AbortSignal, got ${describe(signal)}`,
   );

@@ -33,14 +33,38 @@ export function compileFunction<F>(source: string, sourceUrl: string): F {
   return Object.values(holder)[0]!;
 }
 
-/** Defines what transpilers' `__name(target, value)` does, if nothing else did. */
-const NAME_PRELUDE = `globalThis.__name ??= function (target, value) {
+/**
+ * The name a bundler gave its `__name` helper in the build weft runs from, if
+ * it renamed it: esbuild with `--minify --keep-names` calls it, say, `s`, in
+ * weft's runtimes and in users' functions alike. A probe with a named inner
+ * function shows it: its source reads `s(inner, "inner")` (or with the inner
+ * function renamed too) once such a build has been through it.
+ */
+function nameHelper(): string | undefined {
+  function probe(): unknown {
+    function inner(): void {}
+    return inner;
+  }
+  const call = /([\w$]+)\(\s*(?:[\w$]+|function\s*\(\)\s*\{\s*\})\s*,\s*["']inner["']\s*\)/;
+  return call.exec(probe.toString())?.[1];
+}
+
+/**
+ * Defines what transpilers' `__name(target, value)` does, if nothing else
+ * did, under its usual name and under the name this build gave it.
+ */
+function namePrelude(): string {
+  const names = new Set(["__name", nameHelper() ?? "__name"]);
+  const define = `function (target, value) {
   try { Object.defineProperty(target, "name", { value, configurable: true }); } catch {}
   return target;
-};
-`;
+}`;
+  return [...names].map((name) => `globalThis[${JSON.stringify(name)}] ??= ${define};\n`).join("");
+}
 
 /** The helpers' source, to put in front of a worker runtime's. */
 export function workerHelpersSource(): string {
-  return `${NAME_PRELUDE}${errorsSource()}${compileFunction.toString()}\n${checkDuration.toString()}\n`;
+  return `${namePrelude()}${errorsSource()}${compileFunction.toString()}
+${checkDuration.toString()}
+`;
 }

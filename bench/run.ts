@@ -10,6 +10,7 @@
  * ```
  *
  * Options: `--quick`, `--n=N` (items, rows 1-3; acquisitions, row 6), `--tasks=N` (row 4),
+ * `--group-tasks=N` (row 7),
  * `--runs=R`, `--rows=1,2,...`. Exits with 1 if a contender failed its check.
  *
  * @module
@@ -20,6 +21,7 @@ import { threadContenders } from "./row3_thread.ts";
 import { SLEEP_MS, taskContenders } from "./row4_tasks.ts";
 import { workerContenders } from "./row5_worker.ts";
 import { contendedContenders, LOOPS, PERMITS, uncontendedContenders } from "./row6_semaphore.ts";
+import { joinSetContenders } from "./row7_join_set.ts";
 import {
   canGc,
   type Contender,
@@ -37,6 +39,7 @@ interface Options {
   quick: boolean;
   n: number;
   tasks: number;
+  groupTasks: number;
   runs: number;
   rows: Set<number>;
 }
@@ -57,8 +60,11 @@ function parseOptions(args: readonly string[]): Options {
     quick,
     n: count("n", quick ? 10_000 : 1_000_000),
     tasks: count("tasks", quick ? 10_000 : 1_000_000),
+    groupTasks: count("group-tasks", quick ? 10_000 : 100_000),
     runs: count("runs", quick ? 1 : 5),
-    rows: new Set(rowsText === undefined ? [1, 2, 3, 4, 5, 6] : rowsText.split(",").map(Number)),
+    rows: new Set(
+      rowsText === undefined ? [1, 2, 3, 4, 5, 6, 7] : rowsText.split(",").map(Number),
+    ),
   };
 }
 
@@ -365,6 +371,18 @@ if (options.rows.has(6)) {
     report(outcomes, [{ key: "ns", title: "ns/acquire" }], "ns");
     for (const line of targetLines([versusPeers(outcomes)])) out(line);
   }
+}
+
+if (options.rows.has(7)) {
+  const count = options.groupTasks;
+  const outcomes = await row(
+    `Row 7: a task group: ${
+      count.toLocaleString("en-US")
+    } async tasks started at once, collected as they finish (ns per task)`,
+    joinSetContenders(count),
+  );
+  report(outcomes, [{ key: "ns", title: "ns/task" }], "ns");
+  for (const line of targetLines([versusPeers(outcomes)])) out(line);
 }
 
 out();

@@ -1,14 +1,26 @@
 /**
- * Internal: tokio's `Interval` (missed ticks burst), the clock behind
- * `interval()` and `timeoutRepeating()`.
+ * Internal: tokio's `Interval`, the clock behind `interval()`, `intervalAt()`
+ * and `timeoutRepeating()`.
  *
- * A tick is due at `start`, then every `period` after the previous due time;
- * ticks missed while nobody polled fire back to back. `reset()` moves the next
- * tick to now + `period`.
+ * A tick is due at `start`, then every `period`. When a tick is taken more
+ * than 5 ms after it was due (tokio's threshold), the next one is due, by the
+ * missed-tick behaviour:
+ * - `"burst"` (default): `period` after the late tick's due time, so missed
+ *   ticks come back to back until the interval has caught up;
+ * - `"delay"`: `period` after now: the schedule shifts;
+ * - `"skip"`: at the next multiple of `period` on the original schedule
+ *   after now: missed ticks are dropped.
+ * `reset()` moves the next tick to now + `period`.
  *
  * @module
  */
 import { Delay, now, PENDING, type Poll, type Source, type Waker } from "../_runtime/poll.ts";
+
+/** What an interval does with ticks missed while nobody polled. */
+export type MissedTickBehavior = "burst" | "delay" | "skip";
+
+/** tokio's lateness threshold, in ms, before the missed-tick behaviour applies. */
+const LATE_MS = 5;
 
 /** A periodic deadline. */
 export class Interval {
@@ -18,18 +30,22 @@ export class Interval {
   #due: number;
   /** The period in ms. */
   readonly #period: number;
+  /** What to do after a late tick. */
+  readonly #behavior: MissedTickBehavior;
 
-  constructor(start: number, period: number) {
+  constructor(start: number, period: number, behavior: MissedTickBehavior = "burst") {
     this.#delay = new Delay(start);
     this.#due = start;
     this.#period = period;
+    this.#behavior = behavior;
   }
 
   /** Returns the due time of a tick that has come, else undefined (and `cx` will be woken). */
   pollTick(cx: Waker): number | undefined {
     if (!this.#delay.poll(cx)) return undefined;
     const due = this.#due;
-    this.#due = due + this.#period;
+    const at = now();
+    this.#due = at > due + LATE_MS ? this.#afterLate(due, at) : due + this.#period;
     this.#delay.reset(this.#due);
     return due;
   }
@@ -44,6 +60,14 @@ export class Interval {
   cancel(): void {
     this.#delay.cancel();
   }
+
+  /** The next due time after a tick due at `due` was taken late, at `at`. */
+  #afterLate(due: number, at: number): number {
+    const period = this.#period;
+    if (this.#behavior === "delay") return at + period;
+    if (this.#behavior === "skip") return at + period - ((at - due) % period);
+    return due + period;
+  }
 }
 
 /** tokio's `IntervalStream`: yields each tick's due time (ms since the epoch). */
@@ -51,8 +75,8 @@ export class IntervalSource implements Source<number> {
   /** The clock. */
   readonly #interval: Interval;
 
-  constructor(period: number) {
-    this.#interval = new Interval(now(), period);
+  constructor(start: number, period: number, behavior: MissedTickBehavior) {
+    this.#interval = new Interval(start, period, behavior);
   }
 
   poll(cx: Waker): Poll<number> {

@@ -5,7 +5,7 @@
  */
 import { assert, assertEquals } from "./_assert.ts";
 import { broadcast, channel, SendError, watch } from "../channel.ts";
-import { interval, Stream, StreamMap } from "../stream.ts";
+import { interval, intervalAt, Stream, StreamMap } from "../stream.ts";
 import {
   CancellationToken,
   JoinSet,
@@ -122,6 +122,12 @@ const CASES: Case[] = [
   { call: "chunksTimeout(2, -1)", run: () => stream().chunksTimeout(2, -1), error: RangeError },
   { call: "interval(0)", run: () => interval(0), error: RangeError },
   { call: "interval(-5)", run: () => interval(-5), error: RangeError },
+  {
+    call: 'interval(10, { missedTickBehavior: "x" })',
+    run: () => interval(10, { missedTickBehavior: "x" as never }),
+    error: RangeError,
+  },
+  { call: "intervalAt(NaN, 10)", run: () => intervalAt(NaN, 10), error: RangeError },
   { call: "forEach(42)", run: () => stream().forEach(notAFunction), error: TypeError },
   { call: "buffered(0)", run: () => stream().buffered(0), error: RangeError },
   { call: "zip(42)", run: () => stream().zip(42 as never), error: TypeError },

@@ -2,7 +2,7 @@
  * Builds the npm package from the same sources as the JSR one: ES modules,
  * `.d.ts` types and a `package.json` whose `exports` mirror `deno.json`'s (one
  * subpath per entry point, read from `deno.json` at build time), in
- * `dist/npm/` (git-ignored). Then `cd dist/npm && npm pack` gives a tarball.
+ * `dist/npm/` (git-ignored). Then `npm pack ./dist/npm` gives a tarball.
  *
  * The compiler is TypeScript's own `tsc` (pinned below to the version Deno
  * type-checks with), run by Deno from the npm registry: each source file
@@ -142,7 +142,11 @@ try {
   for (const file of ["README.md", "LICENSE", "CHANGELOG.md"]) {
     await Deno.copyFile(`${rootPath}/${file}`, `${outDir}/${file}`);
   }
-  console.log(`npm package written to dist/npm (${Object.keys(deno.exports).length} entry points)`);
+  console.log(
+    `npm package written to dist/npm (${
+      Object.keys(deno.exports).length
+    } entry points); pack it with: npm pack ./dist/npm`,
+  );
 } finally {
   await Deno.remove(tools, { recursive: true });
 }

@@ -15,6 +15,7 @@
  *   --n N        how many scenarios (default 200)
  *   --wide       larger scenarios (gen_scenarios.ts's wide profile)
  *   --chans      broadcast and watch channel scenarios (tools/gen_chans.ts) instead
+ *   --joinset    JoinSet completion-order scenarios (tools/_joinset_scenario.ts)
  *   --all        go on after a difference (print each one briefly, the first in
  *                full), instead of stopping at the first
  *   --save DIR   write each differing scenario and tokio's timeline there as
@@ -45,6 +46,11 @@ import {
   runChanScenario,
 } from "../tests/conformance/chans_scenario.ts";
 import { type ClockKind, underClock } from "../tests/conformance/clocks.ts";
+import {
+  genJoinSetScenarios,
+  type JoinSetScenario,
+  runJoinSetScenario,
+} from "./_joinset_scenario.ts";
 
 // The host's timer, saved before any TestClock replaces it (the watchdog).
 const realSetTimeout = globalThis.setTimeout;
@@ -58,6 +64,7 @@ interface Options {
   all: boolean;
   wide: boolean;
   chans: boolean;
+  joinset: boolean;
   save: string | undefined;
   cases: string | undefined;
   bin: string;
@@ -72,6 +79,7 @@ function parseArgs(args: string[]): Options {
     all: false,
     wide: false,
     chans: false,
+    joinset: false,
     save: undefined,
     cases: undefined,
     bin: `${here}tokio_ref/target/release/tokio_ref`,
@@ -97,6 +105,9 @@ function parseArgs(args: string[]): Options {
         break;
       case "--wide":
         options.wide = true;
+        break;
+      case "--joinset":
+        options.joinset = true;
         break;
       case "--chans":
         options.chans = true;
@@ -196,7 +207,9 @@ export async function runWeft(
       kind,
       (clock) =>
         Promise.race([
-          isChanScenario(copy)
+          copy.scenario === "joinset"
+            ? runJoinSetScenario(copy as JoinSetScenario, clock)
+            : isChanScenario(copy)
             ? runChanScenario(copy as ChanScenario, clock)
             : runScenario(copy as Scenario, clock),
           hang,
@@ -295,11 +308,15 @@ async function main(): Promise<number> {
     return 2;
   }
   const named = options.cases !== undefined ? await loadCases(options.cases) : [
-    ...(options.chans
+    ...(options.joinset
+      ? genJoinSetScenarios(options.seed, options.n)
+      : options.chans
       ? genChanScenarios(options.seed, options.n)
       : genScenarios(options.seed, options.n, options.wide)),
   ].map((scenario, i) => ({
-    name: `${options.chans ? "chans_" : options.wide ? "wide_" : ""}seed${options.seed}_${i}`,
+    name: `${
+      options.joinset ? "joinset_" : options.chans ? "chans_" : options.wide ? "wide_" : ""
+    }seed${options.seed}_${i}`,
     scenario,
   }));
   const tokio = await runTokio(options.bin, named.map((c) => c.scenario));

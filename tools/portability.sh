@@ -17,13 +17,13 @@
 # esbuild bundles with --keep-names, plain and minified.
 #
 #   deno task portability
-#   WEFT_RUNTIMES="deno bun" deno task portability   # some runtimes only
+#   WEFT_RUNTIMES="deno bun" deno task portability   # some runtimes only ("" for none)
 #   WEFT_TRANSPILERS=none deno task portability      # skip the transpiler runs
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-RUNTIMES=${WEFT_RUNTIMES:-"deno node20 node22 bun"}
+RUNTIMES=${WEFT_RUNTIMES-"deno node20 node22 bun"}
 TRANSPILERS=${WEFT_TRANSPILERS:-"tsx esbuild esbuild-minify"}
 TSX=tsx@4.23.15
 ESBUILD=esbuild@0.28.2
@@ -32,10 +32,9 @@ BUN=bun@1
 # name contains the word is reported as a known gap, not a failure). Empty when
 # every path runs everywhere.
 # Until the thread path runs on node:worker_threads (issue 12), spawnThread
-# needs a web Worker (Deno's); until transpiled sources survive in workers,
-# jobs with named inner functions fail after tsx and esbuild.
+# needs a web Worker (Deno's).
 KNOWN_GAPS=${WEFT_KNOWN_GAPS-"node20:thread node22:thread bun:thread node20:listing node22:listing
-  bun:listing node+tsx:named node+esbuild:named node+esbuild-minify:named"}
+  bun:listing node+tsx:thread node+esbuild:thread node+esbuild-minify:thread"}
 
 if found=$(command -v deno 2>/dev/null) && [ -n "$found" ] &&
   "$found" --version 2>/dev/null | grep -q '^deno 2\.'; then

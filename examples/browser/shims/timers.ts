@@ -7,14 +7,29 @@
  */
 /// <reference lib="dom" />
 
-const queue: (() => void)[] = [];
-const channel = new MessageChannel();
-channel.port1.onmessage = () => queue.shift()?.();
+/** A pending macrotask: its callback, or null once cleared. */
+interface Immediate {
+  callback: (() => void) | null;
+}
 
-/** Runs `callback` in a fresh macrotask. */
-export function setImmediate(callback: () => void): void {
-  queue.push(callback);
+const queue: Immediate[] = [];
+const channel = new MessageChannel();
+channel.port1.onmessage = () => {
+  const callback = queue.shift()?.callback;
+  if (callback) callback();
+};
+
+/** Runs `callback` in a fresh macrotask; the handle cancels it. */
+export function setImmediate(callback: () => void): Immediate {
+  const immediate: Immediate = { callback };
+  queue.push(immediate);
   channel.port2.postMessage(null);
+  return immediate;
+}
+
+/** Cancels a macrotask that `setImmediate` queued and that has not run. */
+export function clearImmediate(immediate: Immediate | undefined): void {
+  if (immediate) immediate.callback = null;
 }
 
 /** `globalThis.setInterval`, captured at load. */

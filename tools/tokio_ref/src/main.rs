@@ -10,6 +10,7 @@
 //!                                  line `\x1e`
 
 mod chans;
+mod joinset;
 mod json;
 mod semaphore;
 
@@ -294,6 +295,9 @@ fn run(s: &Json) -> String {
     let out = runtime.block_on(async {
         let start = Instant::now();
         START.with(|s| s.set(Some(start)));
+        if s.get("scenario").map(Json::str) == Some("joinset") {
+            return joinset::run(s, start, end_ms, trailer).await;
+        }
         if s.get("scenario").map(Json::str) == Some("semaphore") {
             return semaphore::run(s, start, end_ms, trailer).await;
         }
