@@ -106,6 +106,8 @@ export class Cursor<T> implements Waker {
   next: number;
   /** Whom to wake when a value arrives or the channel closes. */
   waker: Waker | null = null;
+  /** Whether a `recv()`, a loop or a stream is consuming (one consumer at a time). */
+  busy = false;
 
   constructor(shared: BroadcastShared<T>, next: number) {
     this.shared = shared;
@@ -181,33 +183,33 @@ function outcome<T>(result: T | Lag | typeof DONE): T | typeof DONE {
 
 /** A pending receive: re-polled by the scheduler once woken. */
 class BroadcastRecv<T> extends PolledWait<T | typeof DONE> {
-  readonly #receiver: BroadcastReceiver<T>;
   readonly #cursor: Cursor<T>;
 
-  constructor(receiver: BroadcastReceiver<T>, cursor: Cursor<T>) {
+  constructor(cursor: Cursor<T>) {
     super();
-    this.#receiver = receiver;
     this.#cursor = cursor;
   }
 
   protected poll(): void {
     const result = this.#cursor.recv(this);
     if (result === PENDING) return;
-    busy.delete(this.#receiver);
+    this.#cursor.busy = false;
     if (result instanceof Lag) this.reject(new Lagged(result.skipped));
     else this.resolve(result);
   }
 
   protected detach(): void {
     this.#cursor.unregister();
-    busy.delete(this.#receiver);
+    this.#cursor.busy = false;
   }
 }
 
-/** Receivers with a `recv()` or a loop waiting. */
-const busy = new WeakSet<object>();
 /** The cursor behind each receiver handle (for `Stream.from`). */
 const cursors = new Friends<Cursor<unknown>>();
+
+/** Make the handles; set by their classes' static blocks (their constructors are private). */
+let makeBroadcastSender: <T>(shared: BroadcastShared<T>) => BroadcastSender<T>;
+let makeBroadcastReceiver: <T>(cursor: Cursor<T>) => BroadcastReceiver<T>;
 
 /** Make the handles; set by their classes' static blocks (their constructors are private). */
 let makeBroadcastSender: <T>(shared: BroadcastShared<T>) => BroadcastSender<T>;
@@ -365,7 +367,7 @@ export class BroadcastReceiver<T> implements AsyncIterable<T>, Disposable {
    * @throws {TypeError} If a `recv()` or loop is waiting.
    */
   tryRecv(): T | undefined {
-    if (busy.has(this)) throw busyError("receive");
+    if (this.#cursor.busy) throw busyError("receive");
     const result = this.#cursor.recv(null);
     if (result === PENDING || result === DONE) return undefined;
     return outcome(result) as T;
@@ -417,9 +419,17 @@ export class BroadcastReceiver<T> implements AsyncIterable<T>, Disposable {
    * @throws {TypeError} If a `recv()` or another loop is consuming.
    */
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    if (busy.has(this)) throw busyError("iterate");
+    if (this.#cursor.busy) throw busyError("iterate");
+    const cursor = this.#cursor;
     return {
-      next: () => this.#next(undefined).then(iteratorResult),
+      next: (): Promise<IteratorResult<T>> => {
+        // Fast path: a value ready, no promise but the one returned.
+        const result = cursor.busy ? PENDING : cursor.recv(null);
+        if (result === PENDING) return this.#next(undefined).then(iteratorResult);
+        if (result === DONE) return Promise.resolve({ value: undefined, done: true });
+        if (result instanceof Lag) return Promise.reject(new Lagged(result.skipped));
+        return Promise.resolve({ value: result, done: false });
+      },
       return: () => {
         this.close();
         return Promise.resolve({ value: undefined, done: true });
@@ -429,21 +439,19 @@ export class BroadcastReceiver<T> implements AsyncIterable<T>, Disposable {
 
   /** One receive: the value or DONE; rejects with `Lagged`. */
   #next(options: WaitOptions | undefined): Promise<T | typeof DONE> {
-    if (busy.has(this)) return Promise.reject(busyError("receive"));
+    const cursor = this.#cursor;
+    if (cursor.busy) return Promise.reject(busyError("receive"));
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const cursor = this.#cursor;
-    const wait = new BroadcastRecv(this, cursor);
-    const result = cursor.recv(wait);
+    const result = cursor.recv(null);
     if (result === PENDING) {
-      busy.add(this);
+      const wait = new BroadcastRecv(cursor);
+      cursor.recv(wait);
+      cursor.busy = true;
       return wait.begin(options);
     }
-    try {
-      return Promise.resolve(outcome(result));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    if (result instanceof Lag) return Promise.reject(new Lagged(result.skipped));
+    return Promise.resolve(result);
   }
 }
 
@@ -489,10 +497,10 @@ export function broadcastSource<T>(input: unknown): Source<BroadcastItem<T>> | u
   if (typeof input !== "object" || input === null) return undefined;
   const cursor = cursors.stateOf(input) as Cursor<T> | undefined;
   if (cursor === undefined) return undefined;
-  if (busy.has(input)) {
+  if (cursor.busy) {
     throw new TypeError("Cannot make a stream: this receiver already has a consumer");
   }
-  busy.add(input);
+  cursor.busy = true;
   return new BroadcastSource(cursor);
 }
 

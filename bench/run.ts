@@ -10,7 +10,7 @@
  * ```
  *
  * Options: `--quick`, `--n=N` (items, rows 1-3; acquisitions, row 6), `--tasks=N` (row 4),
- * `--group-tasks=N` (row 7),
+ * `--group-tasks=N` (row 7), `--n=N` also sets row 8's values,
  * `--runs=R`, `--rows=1,2,...`. Exits with 1 if a contender failed its check.
  *
  * @module
@@ -22,6 +22,7 @@ import { SLEEP_MS, taskContenders } from "./row4_tasks.ts";
 import { workerContenders } from "./row5_worker.ts";
 import { contendedContenders, LOOPS, PERMITS, uncontendedContenders } from "./row6_semaphore.ts";
 import { joinSetContenders } from "./row7_join_set.ts";
+import { broadcastContenders, CHUNK, SUBSCRIBERS } from "./row8_broadcast.ts";
 import {
   canGc,
   type Contender,
@@ -63,7 +64,7 @@ function parseOptions(args: readonly string[]): Options {
     groupTasks: count("group-tasks", quick ? 10_000 : 100_000),
     runs: count("runs", quick ? 1 : 5),
     rows: new Set(
-      rowsText === undefined ? [1, 2, 3, 4, 5, 6, 7] : rowsText.split(",").map(Number),
+      rowsText === undefined ? [1, 2, 3, 4, 5, 6, 7, 8] : rowsText.split(",").map(Number),
     ),
   };
 }
@@ -383,6 +384,22 @@ if (options.rows.has(7)) {
   );
   report(outcomes, [{ key: "ns", title: "ns/task" }], "ns");
   for (const line of targetLines([versusPeers(outcomes)])) out(line);
+}
+
+if (options.rows.has(8)) {
+  for (
+    const [title, paced] of [
+      ["burst: N sent, then drained", false],
+      [`paced: a macrotask after every ${CHUNK} sends`, true],
+    ] as const
+  ) {
+    const outcomes = await row(
+      `Row 8: broadcast to ${SUBSCRIBERS} subscribers, each reading with for await, ${title} (ns per value sent)`,
+      broadcastContenders(n, paced),
+    );
+    report(outcomes, [{ key: "ns", title: "ns/value" }], "ns");
+    for (const line of targetLines([versusPeers(outcomes)])) out(line);
+  }
 }
 
 out();

@@ -1,6 +1,6 @@
 /**
  * watch(), from tokio's `tests/sync_watch.rs` (test names kept) and
- * tokio-stream's `WatchStream`.
+ * tokio-stream's `WatchStream` (its `tests/watch.rs` at the end).
  *
  * Not mapped: `rx_version_underflow` (versions are JS numbers; there is
  * nothing to underflow, `markChanged()` twice is tested below),
@@ -425,4 +425,28 @@ Deno.test("Stream.from(watch receiver) closes the receiver when dropped", async 
   await stream.close();
   assertEquals(tx.receiverCount, 0);
   assertThrows(() => tx.send(2), SendError);
+});
+
+// From tokio-stream's `tests/watch.rs` (`watch_stream_from_changes` is not
+// mapped: weft has no `WatchStream::from_changes`).
+
+Deno.test("watch_stream_message_not_twice", async () => {
+  const [tx, rx] = watch("hello");
+  let goodbyes = 0;
+  const done = Stream.from(rx).forEach((payload) => {
+    if (payload === "goodbye") goodbyes++;
+  });
+  tx.send("goodbye");
+  tx.close();
+  await done;
+  assertEquals(goodbyes, 1);
+});
+
+Deno.test("watch_stream_from_rx", async () => {
+  const [tx, rx] = watch("hello");
+  const stream = Stream.from(rx);
+  assertEquals(await stream.next(), "hello");
+  tx.send("bye");
+  assertEquals(await stream.next(), "bye");
+  await stream.close();
 });
