@@ -211,10 +211,6 @@ const cursors = new Friends<Cursor<unknown>>();
 let makeBroadcastSender: <T>(shared: BroadcastShared<T>) => BroadcastSender<T>;
 let makeBroadcastReceiver: <T>(cursor: Cursor<T>) => BroadcastReceiver<T>;
 
-/** Make the handles; set by their classes' static blocks (their constructors are private). */
-let makeBroadcastSender: <T>(shared: BroadcastShared<T>) => BroadcastSender<T>;
-let makeBroadcastReceiver: <T>(cursor: Cursor<T>) => BroadcastReceiver<T>;
-
 /**
  * The sending half of a {@linkcode broadcast} channel. Every value goes to
  * every receiver alive when it is sent.

@@ -128,10 +128,6 @@ const views = new Friends<View<unknown>>();
 let makeWatchSender: <T>(shared: WatchShared<T>) => WatchSender<T>;
 let makeWatchReceiver: <T>(view: View<T>) => WatchReceiver<T>;
 
-/** Make the handles; set by their classes' static blocks (their constructors are private). */
-let makeWatchSender: <T>(shared: WatchShared<T>) => WatchSender<T>;
-let makeWatchReceiver: <T>(view: View<T>) => WatchReceiver<T>;
-
 /**
  * The sending half of a {@linkcode watch} channel.
  *
