@@ -21,6 +21,7 @@
  *   `test_poll_after_enable`: `enable()` itself does not exist (the call enables).
  * - `watch_test` belongs to the watch channel.
  * - `AssertSend`: auto traits.
+ * - `src/sync/tests/loom_notify.rs`: loom model-checks thread interleavings.
  */
 import { Notify } from "../../sync.ts";
 import { spawnTask } from "../../task.ts";

@@ -20,6 +20,9 @@
  *   always owns its semaphore, so `sync_semaphore_owned.rs`'s tests are the
  *   same tests as their borrowed twins and appear once.
  * - `should_panic` tests map to a thrown `RangeError`/`TypeError`.
+ * - `src/sync/tests/loom_semaphore_batch.rs`: loom model-checks thread
+ *   interleavings; the single-threaded analogue is the fast-check model in
+ *   `semaphore_property_test.ts`.
  */
 import { AcquireError, Semaphore, SemaphorePermit } from "../../sync.ts";
 import { Cancelled, run, sleep, spawnTask } from "../../task.ts";
