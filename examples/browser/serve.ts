@@ -4,8 +4,8 @@
  * `Cross-Origin-Embedder-Policy: require-corp`): the page, and its script
  * bundled from `main.ts` and weft's sources by `deno bundle` at start, with
  * `import_map.json` pointing the Node modules weft imports
- * (`node:async_hooks`, `node:timers`, and `node:worker_threads` for the
- * thread path) at the browser shims in `shims/`.
+ * (`node:async_hooks`, `node:timers`, `node:worker_threads`) at the browser
+ * shims in `shims/`.
  *
  * `deno task serve:example` (port 8000, or `--port N`); then open the URL it
  * prints. `tests/browser/chromium.ts` starts it with {@linkcode serveExample}.

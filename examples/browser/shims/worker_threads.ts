@@ -1,93 +1,137 @@
 /**
- * `node:worker_threads` for the browser page: what weft's thread path uses
- * of it (`Worker` with `eval: true`, `workerData`, `transferList`, `on`,
- * `once`, `terminate`; `SHARE_ENV`), over a web `Worker`. The worker's script
- * waits for one message holding the source and its `workerData`, then runs
- * the source with a `require` that returns `{ workerData }`. A web Worker
- * reports no exit: `terminate()` emits `exit` itself.
+ * `node:worker_threads` for the browser page: the part weft's threads use,
+ * over a web `Worker`. The worker is started from a small prelude that waits
+ * for the eval source and its `workerData` (with the ports it carries), gives
+ * that source `require("node:worker_threads")` and `setImmediate`, and runs
+ * it. A web Worker does not exit by itself when it has nothing left to do, as
+ * a Node one does: the shim reports its exit when it is terminated.
  *
  * @module
  */
 /// <reference lib="dom" />
 
-/** Stands for Node's shared-environment marker; a page has no environment. */
-export const SHARE_ENV: unique symbol = Symbol("SHARE_ENV");
+/** Node's marker for a worker that shares the process's environment (no meaning here). */
+export const SHARE_ENV: unique symbol = Symbol.for("nodejs.worker_threads.SHARE_ENV");
 
-/** The options weft passes. */
-export interface WorkerOptions {
-  /** Given to the source as `require("node:worker_threads").workerData`. */
-  workerData?: unknown;
-  /** What `workerData` moves. */
-  transferList?: Transferable[];
-  /** The worker's name. */
-  name?: string;
+/** What the shim's worker runs first. */
+const PRELUDE = `"use strict";
+{
+  const queue = [];
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => queue.shift()?.();
+  globalThis.setImmediate ??= (fn, ...args) => {
+    queue.push(() => fn(...args));
+    channel.port2.postMessage(null);
+  };
 }
-
-type Listener = (value: unknown) => void;
-
-/** The worker's bootstrap: runs the source it is sent, with its `workerData`. */
-const BOOT = `self.onmessage = (event) => {
+self.onmessage = (event) => {
   self.onmessage = null;
   const { source, workerData } = event.data;
-  new Function("require", source)(() => ({ workerData }));
-};`;
+  const parentPort = {
+    postMessage: (message, transfer) => self.postMessage(message, transfer ?? []),
+  };
+  globalThis.require = (name) => {
+    if (name === "node:worker_threads" || name === "worker_threads") {
+      return { workerData, parentPort, isMainThread: false };
+    }
+    throw new Error("Cannot require " + name + ": a browser worker has no Node modules");
+  };
+  (0, eval)(source);
+};
+`;
 
-let bootUrl: string | undefined;
+/** Options the shim understands. */
+export interface WorkerOptions {
+  /** Must be true: the first argument is source, not a file. */
+  eval?: boolean;
+  /** The worker's name. */
+  name?: string;
+  /** Handed to the worker as `require("node:worker_threads").workerData`. */
+  workerData?: unknown;
+  /** What `workerData` moves rather than copies (ports, buffers). */
+  transferList?: readonly Transferable[];
+  /** Accepted and ignored. */
+  env?: unknown;
+  /** Accepted and ignored: a browser sets no per-worker heap limit. */
+  resourceLimits?: unknown;
+}
 
-/** A `node:worker_threads` Worker running `source` in a web Worker. */
+type Listener = (...args: unknown[]) => void;
+
+let preludeUrl: string | undefined;
+
+/** A `node:worker_threads` Worker over a web Worker, for eval sources. */
 export class Worker {
   readonly #worker: globalThis.Worker;
-  readonly #listeners = new Map<string, Set<Listener>>();
+  readonly #listeners = new Map<string, Listener[]>();
   #exited = false;
 
-  /** Starts a worker running `source` (the `eval: true` form). */
-  constructor(source: string, options: WorkerOptions & Record<string, unknown> = {}) {
-    bootUrl ??= URL.createObjectURL(new Blob([BOOT], { type: "text/javascript" }));
-    this.#worker = new globalThis.Worker(bootUrl, { name: options.name ?? "worker" });
+  /** Starts a worker running `source` (`options.eval` must be true). */
+  constructor(source: string, options: WorkerOptions = {}) {
+    if (options.eval !== true) {
+      throw new TypeError("Cannot start the worker: the browser shim runs eval sources only");
+    }
+    preludeUrl ??= URL.createObjectURL(new Blob([PRELUDE], { type: "text/javascript" }));
+    this.#worker = new globalThis.Worker(preludeUrl, { name: options.name ?? "worker" });
+    this.#worker.onmessage = (event) => this.#emit("message", event.data);
     this.#worker.onerror = (event) => {
       event.preventDefault();
-      this.#emit("error", new Error(event.message));
+      this.#emit("error", event.error ?? new Error(event.message));
+      this.#exit(1);
     };
-    this.#worker.postMessage(
-      { source, workerData: options.workerData },
-      options.transferList ?? [],
-    );
+    const transfer = [...(options.transferList ?? [])];
+    this.#worker.postMessage({ source, workerData: options.workerData }, transfer);
   }
 
-  /** Listens to `error` or `exit`. */
+  /** Adds a listener for `event` (`message`, `error`, `exit`). */
   on(event: string, listener: Listener): this {
-    let set = this.#listeners.get(event);
-    if (set === undefined) this.#listeners.set(event, set = new Set());
-    set.add(listener);
+    const list = this.#listeners.get(event) ?? [];
+    list.push(listener);
+    this.#listeners.set(event, list);
     return this;
   }
 
-  /** Listens to `event` once. */
+  /** Adds a listener called at most once. */
   once(event: string, listener: Listener): this {
-    const once: Listener = (value) => {
-      this.#listeners.get(event)?.delete(once);
-      listener(value);
+    const wrapper: Listener = (...args) => {
+      this.off(event, wrapper);
+      listener(...args);
     };
-    return this.on(event, once);
+    return this.on(event, wrapper);
   }
 
-  /** Ends the worker; `exit` follows with code 1. */
+  /** Removes a listener. */
+  off(event: string, listener: Listener): this {
+    const list = this.#listeners.get(event);
+    if (list !== undefined) this.#listeners.set(event, list.filter((l) => l !== listener));
+    return this;
+  }
+
+  /** Posts a message to the worker. */
+  postMessage(message: unknown, transfer: readonly Transferable[] = []): void {
+    this.#worker.postMessage(message, [...transfer]);
+  }
+
+  /** Ends the worker; resolves with its exit code (1). */
   terminate(): Promise<number> {
     this.#worker.terminate();
-    if (!this.#exited) {
-      this.#exited = true;
-      queueMicrotask(() => this.#emit("exit", 1));
-    }
+    this.#exit(1);
     return Promise.resolve(1);
   }
 
-  /** A page keeps no process alive: nothing to do. */
+  /** No meaning in a browser. */
   ref(): void {}
 
-  /** A page keeps no process alive: nothing to do. */
+  /** No meaning in a browser. */
   unref(): void {}
 
-  #emit(event: string, value: unknown): void {
-    for (const listener of [...(this.#listeners.get(event) ?? [])]) listener(value);
+  #exit(code: number): void {
+    if (this.#exited) return;
+    this.#exited = true;
+    this.#emit("exit", code);
+  }
+
+  #emit(event: string, ...args: unknown[]): void {
+    for (const listener of this.#listeners.get(event) ?? []) listener(...args);
   }
 }
