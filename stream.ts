@@ -61,6 +61,7 @@ import {
   IterSource,
   JoinSetSource,
   ReaderSource,
+  stageOf,
 } from "./stream/from.ts";
 import { JoinSet } from "./_task/join_set.ts";
 import { FuseSource } from "./stream/fuse.ts";
@@ -117,6 +118,9 @@ export type StreamInput<T> =
   | ReadableStream<T>
   | AsyncIterable<T>
   | Iterable<T>;
+
+/** Makes a stream of a poll stage (module-private: `Stream`'s constructor is private). */
+let makeStream: <U>(source: Source<U>) => Stream<U>;
 
 /** Moves a stream input's pipeline out (module-private: `Stream`'s own `#take`). */
 let sourceOf: <U>(input: StreamInput<U>, action: string) => Source<U>;
@@ -185,6 +189,7 @@ const END: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, d
  */
 export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
   static {
+    makeStream = <U>(source: Source<U>) => new Stream<U>(source);
     sourceOf = <U>(input: StreamInput<U>, action: string) => Stream.#sourceOf(input, action);
     PeekableStream = class PeekableStream<T> extends Stream<T> implements Peekable<T> {
       /** The look-ahead stage at the head of the pipeline. */
@@ -420,11 +425,6 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
     const inputs = [...streams];
     const sources = inputs.map((input) => Stream.#sourceOf(input, "merge"));
     return new Stream(new MergeAllSource(sources));
-  }
-
-  /** @internal Makes a stream of a poll stage (for weft's own modules). */
-  static fromSource<T>(source: Source<T>): Stream<T> {
-    return new Stream(source);
   }
 
   /**
@@ -1506,7 +1506,7 @@ export interface IntervalOptions {
 export function interval(ms: number, options?: IntervalOptions): Stream<number> {
   checkPeriod(ms, "make an interval");
   const behavior = checkBehavior(options?.missedTickBehavior);
-  return Stream.fromSource(new IntervalSource(now(), ms, behavior));
+  return makeStream(new IntervalSource(now(), ms, behavior));
 }
 
 /**
@@ -1540,7 +1540,7 @@ export function intervalAt(start: number, ms: number, options?: IntervalOptions)
   }
   checkPeriod(ms, "make an interval");
   const behavior = checkBehavior(options?.missedTickBehavior);
-  return Stream.fromSource(new IntervalSource(start, ms, behavior));
+  return makeStream(new IntervalSource(start, ms, behavior));
 }
 
 function checkBehavior(behavior: unknown): MissedTickBehavior {
@@ -1631,7 +1631,7 @@ export class StreamMap<K, V> implements AsyncIterable<[K, V]>, Disposable {
    */
   insert(key: K, stream: StreamInput<V>): Stream<V> | undefined {
     const replaced = this.#state.insert(key, sourceOf(stream, "insert"));
-    return replaced === undefined ? undefined : Stream.fromSource(replaced);
+    return replaced === undefined ? undefined : makeStream(replaced);
   }
 
   /**
@@ -1653,7 +1653,7 @@ export class StreamMap<K, V> implements AsyncIterable<[K, V]>, Disposable {
    */
   remove(key: K): Stream<V> | undefined {
     const removed = this.#state.remove(key);
-    return removed === undefined ? undefined : Stream.fromSource(removed);
+    return removed === undefined ? undefined : makeStream(removed);
   }
 
   /**
@@ -1815,6 +1815,8 @@ function ended<T>(
 }
 
 function toSource<T>(input: StreamInput<T>): Source<T> {
+  const stage = stageOf<T>(input);
+  if (stage !== undefined) return stage;
   if (input instanceof StreamMap) return streamMapSource(input) as Source<T>;
   const channelStage = channelSource<T>(input);
   if (channelStage !== undefined) return channelStage;

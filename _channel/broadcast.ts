@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { Friends } from "../_runtime/friends.ts";
 import { DONE, PENDING, type Source, type Waker } from "../_runtime/poll.ts";
 import { checkCount } from "../_runtime/checks.ts";
 import type { WaitOptions } from "../_runtime/task_state.ts";
@@ -204,7 +205,7 @@ class BroadcastRecv<T> extends PolledWait<T | typeof DONE> {
 }
 
 /** The cursor behind each receiver handle (for `Stream.from`). */
-const cursors = new WeakMap<object, Cursor<unknown>>();
+const cursors = new Friends<Cursor<unknown>>();
 
 /** Make the handles; set by their classes' static blocks (their constructors are private). */
 let makeBroadcastSender: <T>(shared: BroadcastShared<T>) => BroadcastSender<T>;
@@ -280,7 +281,7 @@ export class BroadcastSender<T> implements Disposable {
   clone(): BroadcastSender<T> {
     const shared = this.#open("clone the sender");
     shared.senders++;
-    return new BroadcastSender(shared);
+    return makeBroadcastSender(shared);
   }
 
   /** Drops this sender; when it is the last one, receivers end once they have read everything. */
@@ -339,7 +340,7 @@ export class BroadcastReceiver<T> implements AsyncIterable<T>, Disposable {
 
   private constructor(cursor: Cursor<T>) {
     this.#cursor = cursor;
-    cursors.set(this, cursor as Cursor<unknown>);
+    cursors.link(this, cursor as Cursor<unknown>);
   }
 
   /**
@@ -490,7 +491,7 @@ export type BroadcastItem<T> = { ok: true; value: T } | { ok: false; error: Lagg
  */
 export function broadcastSource<T>(input: unknown): Source<BroadcastItem<T>> | undefined {
   if (typeof input !== "object" || input === null) return undefined;
-  const cursor = cursors.get(input) as Cursor<T> | undefined;
+  const cursor = cursors.stateOf(input) as Cursor<T> | undefined;
   if (cursor === undefined) return undefined;
   if (cursor.busy) {
     throw new TypeError("Cannot make a stream: this receiver already has a consumer");

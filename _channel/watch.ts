@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { Friends } from "../_runtime/friends.ts";
 import { DONE, PENDING, type Source, type Waker } from "../_runtime/poll.ts";
 import { checkFunction } from "../_runtime/checks.ts";
 import type { WaitOptions } from "../_runtime/task_state.ts";
@@ -121,7 +122,7 @@ class ClosedWait<T> extends PolledWait<void> {
 }
 
 /** The view behind each receiver handle (for `Stream.from`). */
-const views = new WeakMap<object, View<unknown>>();
+const views = new Friends<View<unknown>>();
 
 /** Make the handles; set by their classes' static blocks (their constructors are private). */
 let makeWatchSender: <T>(shared: WatchShared<T>) => WatchSender<T>;
@@ -277,7 +278,7 @@ export class WatchSender<T> implements Disposable {
     const shared = this.#shared;
     if (shared === null) throw new TypeError("Cannot clone the sender: this sender is closed");
     shared.senders++;
-    return new WatchSender(shared);
+    return makeWatchSender(shared);
   }
 
   /** Drops this sender; with the last one, waiting receivers are told the channel closed. */
@@ -336,7 +337,7 @@ export class WatchReceiver<T> implements Disposable {
 
   private constructor(view: View<T>) {
     this.#view = view;
-    views.set(this, view as View<unknown>);
+    views.link(this, view as View<unknown>);
   }
 
   /**
@@ -506,7 +507,7 @@ class WatchSource<T> implements Source<T> {
 /** The stream stage for a watch receiver, or undefined for anything else. */
 export function watchSource<T>(input: unknown): Source<T> | undefined {
   if (typeof input !== "object" || input === null) return undefined;
-  const view = views.get(input) as View<T> | undefined;
+  const view = views.stateOf(input) as View<T> | undefined;
   if (view === undefined) return undefined;
   if (view.shared === null) throw new TypeError("Cannot make a stream: this receiver is closed");
   return new WatchSource(view);

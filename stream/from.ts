@@ -31,9 +31,33 @@ import {
   type Source,
   type Waker,
 } from "../_runtime/poll.ts";
+import { Friends } from "../_runtime/friends.ts";
 import { broadcastSource } from "../_channel/broadcast.ts";
 import { watchSource } from "../_channel/watch.ts";
 import { type JoinResult, type JoinSet, pollJoinSet } from "../_task/join_set.ts";
+
+/** Poll stages wrapped by `pollStage`: `Stream.from` takes them as they are. */
+const stages = new Friends<Source<unknown>>();
+
+/**
+ * Wraps a poll stage so that `Stream.from` makes a stream of it, as weft's
+ * own combinators do (for tests and tools that write stages of their own).
+ * The wrapper is nothing else: iterating it directly throws.
+ */
+export function pollStage<T>(source: Source<T>): AsyncIterable<T> {
+  const wrapper: AsyncIterable<T> = {
+    [Symbol.asyncIterator](): AsyncIterator<T> {
+      throw new TypeError("Cannot iterate a poll stage: make a stream of it with Stream.from");
+    },
+  };
+  stages.link(wrapper, source as Source<unknown>);
+  return wrapper;
+}
+
+/** The stage a `pollStage` wrapper holds, or undefined for any other input. */
+export function stageOf<T>(input: unknown): Source<T> | undefined {
+  return stages.stateOf(input) as Source<T> | undefined;
+}
 
 const arrayIterator = Array.prototype[Symbol.iterator];
 

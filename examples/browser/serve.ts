@@ -3,8 +3,9 @@
  * (`Cross-Origin-Opener-Policy: same-origin`,
  * `Cross-Origin-Embedder-Policy: require-corp`): the page, and its script
  * bundled from `main.ts` and weft's sources by `deno bundle` at start, with
- * `import_map.json` pointing the two Node modules weft's core imports
- * (`node:async_hooks`, `node:timers`) at the browser shims in `shims/`.
+ * `import_map.json` pointing the Node modules weft imports
+ * (`node:async_hooks`, `node:timers`, `node:worker_threads`) at the browser
+ * shims in `shims/`.
  *
  * `deno task serve:example` (port 8000, or `--port N`); then open the URL it
  * prints. `tests/browser/chromium.ts` starts it with {@linkcode serveExample}.

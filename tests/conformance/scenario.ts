@@ -9,6 +9,7 @@ import { channel, run, sleep, spawnTask } from "../../mod.ts";
 import { type Result, Stream } from "../../stream.ts";
 import type { Elapsed } from "../../task.ts";
 import { DONE } from "../../_runtime/poll.ts";
+import { fromSource } from "../stream/_helpers.ts";
 
 /** A timed source: items at absolute times, gaps, or an endless interval. */
 export type SourceSpec =
@@ -159,7 +160,7 @@ export async function runScenario(scenario: Scenario, clock: Clock): Promise<str
     // Set in the very poll in which the pipeline ends (chain polls its
     // second stream at once), before any code awaiting that result runs.
     let ended = false;
-    const stream = build(scenario).chain(Stream.fromSource<string>({
+    const stream = build(scenario).chain(fromSource<string>({
       poll: () => {
         ended = true;
         return DONE;

@@ -9,8 +9,14 @@ import { PENDING, type Poll, type Source, type Waker } from "../../_runtime/poll
 import { channel, SendError } from "../../channel.ts";
 import { sleep, spawnTask } from "../../task.ts";
 import { Stream } from "../../stream.ts";
+import { pollStage } from "../../stream/from.ts";
 import { TestClock } from "../../testing.ts";
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
+
+/** A stream of a hand-written poll stage (`Stream.from` of its `pollStage` wrapper). */
+export function fromSource<T>(source: Source<T>): Stream<T> {
+  return Stream.from(pollStage(source));
+}
 
 /** The last entry of a timeline whose stream ended by itself. */
 export const END = "<END>";
@@ -331,7 +337,7 @@ export async function assertErrorCloses<T>(
  * A hand-driven poll stage (weft's internal `Source`), for the rules only a
  * stage can show: it answers each poll with the next entry of `script`
  * (an item, `PENDING` or `DONE`), then `PENDING` forever, and counts polls
- * and closes. Wrap it with `Stream.fromSource`.
+ * and closes. Wrap it with `fromSource`.
  */
 export class Scripted<T> implements Source<T> {
   /** Polls so far. */

@@ -10,6 +10,7 @@ import {
   assertTimeline,
   END,
   feed,
+  fromSource,
   Probe,
   Scripted,
   timeline,
@@ -46,7 +47,7 @@ Deno.test("chain() does not pull the second stream before the first ends", async
 Deno.test("chain() closes the first stream as soon as it ends", async () => {
   const first = new Scripted<string>(["a", DONE]);
   const second = new Scripted<string>(["x", DONE]);
-  const stream = Stream.fromSource(first).chain(Stream.fromSource(second));
+  const stream = fromSource(first).chain(fromSource(second));
   assertEquals([await stream.next(), await stream.next()], ["a", "x"]);
   assertEquals([first.polls, first.closes, second.closes], [2, 1, 0]);
   assertEquals(await stream.next(), undefined);
@@ -91,7 +92,7 @@ Deno.test("an error in the first stream of chain() ends it and closes the second
   const second = new Scripted<number>([1]);
   const stream = Stream.iter([1]).map(() => {
     throw failure;
-  }).chain(Stream.fromSource(second));
+  }).chain(fromSource(second));
   assert(await assertRejects(stream.toArray(), Error) === failure);
   assertEquals([second.polls, second.closes], [0, 1]);
 });

@@ -8,6 +8,7 @@ import {
   assertTimeline,
   END,
   feed,
+  fromSource,
   Scripted,
 } from "./_helpers.ts";
 
@@ -25,7 +26,7 @@ Deno.test("fuse() passes items through on time", async () => {
 Deno.test("fuse() ends for good after its source's first end, never polling it again", async () => {
   // A source that would resume after ending: fused, it never gets the chance.
   const resumable = new Scripted<string>(["a", DONE, "b", "c"]);
-  const stream = Stream.fromSource(resumable).fuse();
+  const stream = fromSource(resumable).fuse();
   assertEquals(await stream.next(), "a");
   assertEquals(await stream.next(), undefined);
   assertEquals(await stream.next(), undefined);

@@ -10,6 +10,7 @@ import {
   assertTimeline,
   END,
   feed,
+  fromSource,
   Probe,
   Scripted,
   timeline,
@@ -72,7 +73,7 @@ Deno.test("merge() closes a side as soon as it ends, before the merge ends", asy
   using clock = TestClock.install();
   const a = new Scripted<string>(["a0", DONE]);
   const b = new Probe([[10, "b0"]], null);
-  const merged = Stream.fromSource(a).merge(Stream.from(b));
+  const merged = fromSource(a).merge(Stream.from(b));
   assertEquals(await merged.next(), "a0");
   assertEquals(await timeline(merged.take(1), clock, 100), [[10, "b0"], [10, END]]);
   assertEquals([a.polls, a.closes], [2, 1]);
