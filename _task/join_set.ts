@@ -182,12 +182,15 @@ export class JoinSet<T> implements Disposable, AsyncDisposable, AsyncIterable<Jo
   #waker: Waker | null = null;
   /** The owning task's signal, if the set was made inside a task. */
   readonly #owner: AbortSignal | null;
+  /**
+   * Listens to `#owner` while the set has running tasks only, so a task that
+   * makes many sets over its life keeps no listener for the idle ones.
+   */
+  readonly #onOwnerAbort = (): void => this.abortAll(this.#owner?.reason);
 
   /** Creates an empty set; made inside a task, it belongs to that task. */
   constructor() {
-    const owner = currentTask()?.signal ?? null;
-    this.#owner = owner;
-    if (owner !== null && !owner.aborted) owner.addEventListener("abort", this);
+    this.#owner = currentTask()?.signal ?? null;
   }
 
   /** How many tasks are in the set: running, or finished with a result not yet taken. */
@@ -211,6 +214,7 @@ export class JoinSet<T> implements Disposable, AsyncDisposable, AsyncIterable<Jo
     checkFunction(fn, "spawn a task into a JoinSet");
     const handle = spawner!(fn);
     const member = new AbortHandle(handle);
+    if (this.#running.size === 0) this.#owner?.addEventListener("abort", this.#onOwnerAbort);
     this.#running.add(member);
     const id = member.id;
     handle.then(
@@ -225,9 +229,27 @@ export class JoinSet<T> implements Disposable, AsyncDisposable, AsyncIterable<Jo
    * Waits for the next task to finish and takes its result, tokio's
    * `join_next`.
    *
+   * The result is handed over the moment the task ends; in a `select` or
+   * `race`, pass `(signal) => set.joinNext({ signal })` so a losing branch
+   * still waiting gives up instead of taking a result nobody reads.
+   *
    * @param options `signal` to stop waiting (rejects with `signal.reason`;
    *   the tasks run on); aborting the task that waits rejects it likewise.
    * @returns The result, or `undefined` if the set is empty.
+   *
+   * @example Wait for the next result or a deadline
+   * ```ts
+   * import { JoinSet, select, sleep } from "@weft/weft/task";
+   * import assert from "node:assert/strict";
+   *
+   * await using set = new JoinSet<string>();
+   * set.spawn(() => sleep(1).then(() => "page"));
+   * const first = await select({
+   *   next: (signal) => set.joinNext({ signal }),
+   *   deadline: (signal) => sleep(1_000, { signal }),
+   * });
+   * assert.equal(first.key, "next");
+   * ```
    */
   joinNext(options?: { signal?: AbortSignal }): Promise<JoinResult<T> | undefined> {
     const signal = options?.signal;
@@ -315,6 +337,7 @@ export class JoinSet<T> implements Disposable, AsyncDisposable, AsyncIterable<Jo
    */
   detachAll(): void {
     this.#running.clear();
+    this.#owner?.removeEventListener("abort", this.#onOwnerAbort);
     this.#ready = [];
     this.#head = 0;
     this.#endWaits();
@@ -341,13 +364,9 @@ export class JoinSet<T> implements Disposable, AsyncDisposable, AsyncIterable<Jo
     }
   }
 
-  /** The owning task was aborted: so are the set's tasks. */
-  handleEvent(): void {
-    this.abortAll(this.#owner?.reason);
-  }
-
   #finished(member: Member, result: JoinResult<T>): void {
     if (!this.#running.delete(member)) return reportDetached(result);
+    if (this.#running.size === 0) this.#owner?.removeEventListener("abort", this.#onOwnerAbort);
     const waiter = this.#waiters.values().next().value;
     if (waiter !== undefined) {
       this.#waiters.delete(waiter);

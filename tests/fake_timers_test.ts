@@ -9,6 +9,8 @@ import FakeTimers from "@sinonjs/fake-timers";
 import { assertEquals } from "./_assert.ts";
 import { CLOCKS, underClock } from "./conformance/clocks.ts";
 import { channel, run, sleep, spawnTask, Stream, yieldNow } from "../mod.ts";
+import { spawnThread } from "../worker_producer.ts";
+import { liveThreads } from "../_thread/main.ts";
 
 // -- Any clock --
 
@@ -59,6 +61,33 @@ for (const kind of CLOCKS) {
       return seen;
     });
     assertEquals(seen, ["10 0", "10 1", "10 2", "10 3", "10 4", "11 later"]);
+  });
+
+  Deno.test(`${kind}: the clock waits at an instant while a thread computes`, async () => {
+    const lines = await underClock(kind, async (clock) => {
+      const lines: string[] = [];
+      const done = run(async () => {
+        const [tx, rx] = channel<number>();
+        spawnThread((tx, { sleepSync }) => {
+          // Real work: 20 ms of computing before each send.
+          const compute = () => {
+            const end = performance.now() + 20;
+            while (performance.now() < end) { /* computing */ }
+          };
+          compute();
+          tx.send(1);
+          sleepSync(100);
+          compute();
+          tx.send(2);
+        }, tx);
+        for await (const x of Stream.from(rx)) lines.push(`${Date.now()} ${x}`);
+      });
+      await clock.tick(1_000);
+      await done;
+      return lines;
+    });
+    assertEquals(lines, ["0 1", "100 2"]);
+    assertEquals(liveThreads(), 0);
   });
 
   Deno.test(`${kind}: sleep resolves at its virtual deadline`, async () => {

@@ -12,9 +12,10 @@
 #
 # on Deno 2, Node 20, Node 22 and Bun 1 (the last three from the npm registry
 # when the one on PATH is not that version). A runtime that cannot be
-# installed fails the run. Then functions shipped to workers after a
-# transpiler (tests/portability/shipped.ts) run on Node through tsx and as
-# esbuild bundles with --keep-names, plain and minified.
+# installed fails the run. Then tests/portability/shipped.ts type-checks
+# against the package's .d.ts (tsc, strict, skipLibCheck off), and the
+# functions it ships to workers run on Node after a transpiler: through tsx,
+# and as esbuild bundles with --keep-names, plain and minified.
 #
 #   deno task portability
 #   WEFT_RUNTIMES="deno bun" deno task portability   # some runtimes only ("" for none)
@@ -24,7 +25,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 RUNTIMES=${WEFT_RUNTIMES-"deno node20 node22 bun"}
-TRANSPILERS=${WEFT_TRANSPILERS:-"tsx esbuild esbuild-minify"}
+TRANSPILERS=${WEFT_TRANSPILERS:-"tsc tsx esbuild esbuild-minify"}
 TSX=tsx@4.23.15
 ESBUILD=esbuild@0.28.2
 BUN=bun@1
@@ -154,6 +155,11 @@ run_program() {
   if [ $status -eq 0 ] && [ "$what" = smoke.mjs ] && ! grep -qx "ok all" <<<"$output"; then
     status=1
   fi
+  if [ "$runtime" = tsc ]; then
+    [ $status -eq 0 ] && output="ok the package's types check a TypeScript user's program" ||
+      output="FAILED the package's types check a TypeScript user's program"
+    status=0
+  fi
   if [ "$what" = listing_17_42.mjs ]; then
     if [ $status -eq 0 ] && [ "$(printf '%s\n' "$output" | tr '\n' ' ')" = "1 2 3 4 5 6 7 8 9 10 " ]; then
       output="ok listing 17-42 prints 1 to 10"
@@ -180,8 +186,17 @@ done
 
 for transpiler in $TRANSPILERS; do
   [ "$transpiler" = none ] && break
-  printf '\n== shipped functions after %s\n' "$transpiler"
+  printf '\n== shipped.ts: %s\n' "$transpiler"
   case "$transpiler" in
+    tsc)
+      # Not a run: shipped.ts type-checks against the package's .d.ts files
+      # (resolved through its exports, as a TypeScript user's editor does).
+      (cd "$PROJECT" && npm install --silent --no-save --no-audit --no-fund \
+        typescript@6.0.3 @types/node@20.19.43) || die "cannot install typescript"
+      run_program "tsc" shipped.ts 120 npx tsc --noEmit --strict --skipLibCheck false \
+        --module nodenext --moduleResolution nodenext --target es2022 \
+        --lib es2023,esnext.disposable,dom --types node shipped.ts
+      ;;
     tsx)
       run_program "node+tsx" shipped.ts 120 npx -y "$TSX" shipped.ts
       ;;

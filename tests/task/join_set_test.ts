@@ -455,3 +455,28 @@ Deno.test("spawn() rejects a non-function at the call", () => {
   assertThrows(() => set.spawn(42 as never), TypeError, "Cannot spawn a task into a JoinSet");
   assertEquals(set.size, 0);
 });
+
+Deno.test("a set listens to its task only while it has running tasks", async () => {
+  using clock = TestClock.install();
+  const parent = spawnTask(async ({ signal }) => {
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    let listening = 0;
+    signal.addEventListener = ((...args: Parameters<typeof add>) => {
+      listening++;
+      add(...args);
+    }) as typeof add;
+    signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+      listening--;
+      remove(...args);
+    }) as typeof remove;
+    for (let round = 0; round < 100; round++) {
+      const set = new JoinSet<number>();
+      set.spawn(() => sleep(1).then(() => round));
+      await set.joinAll();
+    }
+    return listening;
+  });
+  await clock.tick(200);
+  assertEquals(await parent, 0);
+});
