@@ -78,7 +78,7 @@
  * @module
  */
 import { Job, PoolCore, type PoolErrors } from "./_pool/scheduler.ts";
-import type { ResourceLimits } from "./_pool/worker.ts";
+import { checkLimits, type ResourceLimits } from "./_worker/limits.ts";
 import { Outcome } from "./_runtime/outcome.ts";
 import { functionSource, moduleHref, typeName } from "./_worker/code.ts";
 import { Cancelled, type WaitOptions } from "./task.ts";
@@ -542,7 +542,7 @@ export class BlockingPool implements AsyncDisposable {
     this.#maxQueued = checkCount(options.maxQueued ?? Infinity, 0, "maxQueued");
     this.#whenFull = checkWhenFull(options.whenFull ?? "wait");
     const idleTimeout = checkIdleTimeout(options.idleTimeout ?? 10_000);
-    const resourceLimits = checkLimits(options.resourceLimits);
+    const resourceLimits = checkLimits(options.resourceLimits, "create the pool");
     const settings = { size: this.#size, idleTimeout, maxQueued: this.#maxQueued, resourceLimits };
     this.#core = new PoolCore(settings, ERRORS);
   }
@@ -864,8 +864,6 @@ const INLINE_KEYS = ["fn", "transfer", "signal"];
 const MODULE_KEYS = ["module", "export", "transfer", "signal"];
 /** The options a pool understands. */
 const POOL_OPTIONS = ["size", "idleTimeout", "maxQueued", "whenFull", "resourceLimits"];
-/** The resource limits a pool understands. */
-const LIMITS = ["maxOldGenerationSizeMb", "maxYoungGenerationSizeMb", "stackSizeMb"];
 
 /** Refuses keys of `object` that are not in `known` (a misspelt option is not ignored). */
 function checkKnown(object: object, known: readonly string[], action: string, what: string): void {
@@ -876,27 +874,6 @@ function checkKnown(object: object, known: readonly string[], action: string, wh
       );
     }
   }
-}
-
-function checkLimits(value: unknown): ResourceLimits | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "object" || value === null) {
-    throw new TypeError("Cannot create the pool: resourceLimits must be an object");
-  }
-  checkKnown(value, LIMITS, "create the pool", "resourceLimits");
-  const limits: Record<string, number> = {};
-  for (const [key, mb] of Object.entries(value)) {
-    if (mb === undefined) continue;
-    if (typeof mb !== "number" || !Number.isFinite(mb) || mb <= 0) {
-      throw new RangeError(
-        `Cannot create the pool: resourceLimits.${key} must be a number of MB > 0, got ${
-          String(mb)
-        }`,
-      );
-    }
-    limits[key] = mb;
-  }
-  return limits;
 }
 
 function checkWhenFull(value: unknown): "wait" | "reject" {

@@ -42,7 +42,13 @@ import { insert, now, remove, type TimerEntry } from "./_runtime/timer.ts";
 import { SignalWait } from "./_runtime/wait.ts";
 import { checkDeadline } from "./_task/deadline.ts";
 import { setSpawner } from "./_task/join_set.ts";
-import { checkFuture, launch as startFuture, raceLaunched, type Settled } from "./_task/race.ts";
+import {
+  checkFuture,
+  dropLate,
+  launch as startFuture,
+  raceLaunched,
+  type Settled,
+} from "./_task/race.ts";
 
 export { AbortHandle, type JoinResult, JoinSet } from "./_task/join_set.ts";
 export { CancellationToken, DropGuard } from "./_task/cancellation_token.ts";
@@ -581,6 +587,9 @@ function isAbortable<T>(
  *   ({@linkcode JoinHandle}, `BlockingHandle`) is aborted, a function's signal
  *   is aborted, both with a {@linkcode Cancelled} ("it lost a race"); a plain
  *   promise is left to finish unobserved. The winner's signal is left alone.
+ * - A losing function's value that comes after all is dropped, as Rust drops
+ *   a losing branch: if it is `Disposable` (a semaphore permit, a mutex
+ *   guard) it is disposed, so nothing it holds leaks.
  * - Among futures already settled at the call, the first in argument order
  *   wins.
  *
@@ -693,6 +702,8 @@ export function select<const B extends Readonly<Record<string, Cancellable<unkno
  * As tokio polls the future before its deadline, a future that finishes at
  * the instant the limit is reached wins, and `timeout(0, f)` settles like `f`
  * when `f` finishes at once (without waiting for a timer or another task).
+ * A function's value that comes after the deadline is dropped: disposed if it
+ * is `Disposable` (a permit acquired too late goes back to its semaphore).
  *
  * @typeParam T The future's result.
  * @param ms The time limit in milliseconds.
@@ -745,7 +756,7 @@ export function timeout<T>(ms: number, future: Cancellable<T>): Promise<T> {
     };
     fail = (reason) => settle(false) && reject(reason);
     work.promise.then(
-      (value) => settle(true) && resolve(value),
+      (value) => settle(true) ? resolve(value) : work.discard(value),
       (error) => settle(true) && reject(error),
     );
   });
@@ -754,6 +765,7 @@ export function timeout<T>(ms: number, future: Cancellable<T>): Promise<T> {
 interface Launched<T> {
   promise: Promise<T>;
   cancel(reason: unknown): void;
+  discard(value: T): void;
 }
 
 function checkCancellable(future: unknown, action: string): void {
@@ -767,14 +779,22 @@ function launch<T>(future: Cancellable<T>, action: string): Launched<T> {
   checkCancellable(future, action);
   if (isAbortable(future)) {
     // A JoinHandle, a BlockingHandle, or any awaitable with abort(reason).
-    return { promise: Promise.resolve(future), cancel: (reason) => future.abort(reason) };
+    return {
+      promise: Promise.resolve(future),
+      cancel: (reason) => future.abort(reason),
+      discard: () => {},
+    };
   }
   if (typeof future === "function") {
     const controller = new AbortController();
     const promise = new Promise<T>((resolve) => resolve(future(controller.signal)));
-    return { promise, cancel: (reason) => controller.abort(reason) };
+    return { promise, cancel: (reason) => controller.abort(reason), discard: dropLate };
   }
-  return { promise: Promise.resolve(future as PromiseLike<T>), cancel: () => {} };
+  return {
+    promise: Promise.resolve(future as PromiseLike<T>),
+    cancel: () => {},
+    discard: () => {},
+  };
 }
 
 /**

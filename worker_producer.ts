@@ -1,7 +1,9 @@
 /**
  * Threads that feed async code: the book's
  * `thread::spawn(move || { ... tx.send(x) ... thread::sleep(d) ... })`, with a
- * Deno Worker as the thread and a weft channel between it and the main thread.
+ * Worker as the thread (one `node:worker_threads` Worker per thread, which
+ * Deno runs as its own isolate on its own OS thread) and a weft channel
+ * between it and the main thread.
  *
  * - {@linkcode spawnThread} moves a channel's `Sender` into a new thread; the
  *   main thread reads the `Receiver` with `await` (`recv()`, `for await`,
@@ -12,8 +14,9 @@
  *   stream's `take(n)`) stops the thread through shared memory, without a
  *   round trip: its next `send` throws `SendError`, and a `sleepSync` in
  *   progress returns at once. Stopping is cooperative: a thread that neither
- *   sends nor sleeps is not interrupted (in Deno 2.9 `Worker.terminate()` does
- *   not stop a worker that spins in synchronous code either).
+ *   sends nor sleeps is not interrupted by it; `terminate()` ends it at once,
+ *   even in a synchronous loop (`node:worker_threads`' `terminate()` does
+ *   that in Deno, where a web `Worker`'s does not).
  * - Values cross in send order; nothing the thread sent before it ended is
  *   lost. Numbers go through shared memory (a ring of 65,536 slots the main
  *   thread reads in chunks, without a message while values keep coming);
@@ -43,8 +46,19 @@
  *   outside, end them by reading their receiver to the end, closing it, or
  *   `terminate()`.
  *
- * No permission is needed for an inline function: the worker is built from a
- * blob URL holding weft's worker-side runtime and the function's source.
+ * Faults in the thread's code never reach the main side: a thread that calls
+ * `Deno.exit()` or `process.exit()` fails with {@linkcode ThreadExited}
+ * after the receiver has yielded every value it sent; what the thread posts
+ * itself (`postMessage`) is ignored, as weft's runtime talks to the main
+ * side on a port of its own; the ring's indices are checked, so a thread
+ * that writes into weft's shared memory fails its stream with a clear error;
+ * with `resourceLimits`, a thread that runs out of heap fails with
+ * {@linkcode ThreadExited} instead of aborting the process.
+ *
+ * No permission is needed for an inline function: the worker runs weft's
+ * worker-side runtime and the function from source, and shares the
+ * process's environment (starting it reads no variable). Inline functions are
+ * not a sandbox: the thread runs with every permission of the process.
  *
  * @example A thread sends, async code receives (listing 17-42's shape)
  * ```ts
@@ -66,11 +80,12 @@
 import { Thread } from "./_thread/main.ts";
 import { joinUntil } from "./_runtime/outcome.ts";
 import { functionSource, moduleHref, typeName } from "./_worker/code.ts";
+import { checkLimits, type ResourceLimits } from "./_worker/limits.ts";
 import { BoundedSender, type Sender, SendError } from "./channel.ts";
 import type { WaitOptions } from "./task.ts";
 
 export { SendError };
-export type { Sender, WaitOptions };
+export type { ResourceLimits, Sender, WaitOptions };
 
 /**
  * The sender a thread's function receives: the thread's end of the channel.
@@ -146,6 +161,14 @@ export interface SpawnThreadOptions<A extends unknown[]> {
    * @default {"weft-thread"}
    */
   name?: string;
+  /**
+   * Limits of the thread's resources, in MB, as `node:worker_threads` takes
+   * them (`maxOldGenerationSizeMb` is the heap limit). A thread that reaches
+   * one fails with {@linkcode ThreadExited}; the main side goes on. Without
+   * limits, a thread that exhausts the heap aborts the whole process.
+   * @default {undefined}
+   */
+  resourceLimits?: ResourceLimits;
 }
 
 /**
@@ -178,14 +201,51 @@ export class ThreadTerminated extends Error {
 let makeThreadHandle: <R>(thread: Thread) => ThreadHandle<R>;
 
 /**
+ * The error a {@linkcode ThreadHandle} (and the thread's receiver, if still
+ * open) fails with when the thread's worker exited before the function
+ * returned: it called `Deno.exit()` or `process.exit()`, or reached its heap
+ * limit (`resourceLimits`). The receiver first yields every value the thread
+ * handed over (`send` returned) before an exit; at a heap limit, values not
+ * yet handed over are lost, and this error says so.
+ *
+ * @example A thread that exits
+ * ```ts
+ * import { channel } from "@weft/weft/channel";
+ * import { spawnThread, ThreadExited } from "@weft/weft/worker-producer";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = channel<number>();
+ * const thread = spawnThread((tx) => {
+ *   tx.send(1);
+ *   Deno.exit(3);
+ * }, tx);
+ * assert.equal(await rx.recv(), 1);
+ * await assert.rejects(rx.recv(), ThreadExited);
+ * const error = await thread.join().catch((e) => e);
+ * assert.ok(error instanceof ThreadExited && error.code === 3);
+ * ```
+ */
+export class ThreadExited extends Error {
+  /** The worker's exit code. */
+  readonly code: number;
+  /** Creates the error for a worker that exited with `code`; `message` says why, if known. */
+  constructor(code: number, cause?: unknown, message?: string) {
+    super(message ?? `Cannot join: the thread exited before returning (code ${code})`, { cause });
+    this.name = "ThreadExited";
+    this.code = code;
+  }
+}
+
+/**
  * A running thread, as returned by {@linkcode spawnThread}: Rust's
  * `JoinHandle` of `thread::spawn`.
  *
  * - `join()` resolves with what the function returned (cloned), or rejects
  *   with its error.
  * - `stop()` asks the thread to stop, as closing its receiver does.
- * - `terminate()` ends the worker at once; `join()` and the receiver (if still
- *   open) reject with {@linkcode ThreadTerminated}. Values the thread had sent
+ * - `terminate()` ends the worker at once, even one spinning in synchronous
+ *   code; `join()` and the receiver (if still open) reject with
+ *   {@linkcode ThreadTerminated}. Values the thread had sent
  *   but the main thread had not yet received are dropped.
  * - `await using` disposal stops the thread and waits for it to end.
  * - A thread that fails while nothing awaits `join()` and no receiver is left
@@ -237,7 +297,7 @@ export class ThreadHandle<R = void> implements AsyncDisposable {
     this.#thread.stop();
   }
 
-  /** Ends the worker now; `join()` rejects with {@linkcode ThreadTerminated}. Harmless once ended. */
+  /** Ends the worker now, even mid-loop; `join()` rejects with {@linkcode ThreadTerminated}. Harmless once ended. */
   terminate(): void {
     this.#thread.terminate("Cannot join: the thread was terminated");
   }
@@ -255,7 +315,7 @@ export class ThreadHandle<R = void> implements AsyncDisposable {
 }
 
 /**
- * Starts a thread (a Deno Worker) and moves `tx` into it, Rust's
+ * Starts a thread (a `node:worker_threads` Worker) and moves `tx` into it, Rust's
  * `thread::spawn(move || ...)`.
  *
  * The thread's code is either:
@@ -340,12 +400,21 @@ export function spawnThread<T, A extends unknown[] = [], R = void>(
     name,
     terminated: (why: string) => new ThreadTerminated(why),
     site: new Error("spawned here"),
+    exited: (code: number, cause: unknown, outOfMemory: boolean) =>
+      new ThreadExited(
+        code,
+        cause,
+        outOfMemory
+          ? `Cannot join: the thread ran out of memory (resourceLimits), code ${code}`
+          : undefined,
+      ),
+    resourceLimits: checkLimits(options.resourceLimits, "spawn the thread"),
   };
   return makeThreadHandle<R>(new Thread(start, tx));
 }
 
 /** The options `spawnThread` understands. */
-const THREAD_OPTIONS = ["args", "name"];
+const THREAD_OPTIONS = ["args", "name", "resourceLimits"];
 
 function threadCode(thread: unknown): { source: string | undefined; url: string | undefined } {
   if (typeof thread === "function") {

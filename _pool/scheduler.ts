@@ -20,14 +20,8 @@
  * @module
  */
 import { withResolvers } from "../_runtime/promise.ts";
-import {
-  type Dispatch,
-  hold,
-  letGo,
-  PoolWorker,
-  type ResourceLimits,
-  type WorkerEvents,
-} from "./worker.ts";
+import { type Dispatch, hold, letGo, PoolWorker, type WorkerEvents } from "./worker.ts";
+import type { ResourceLimits } from "../_worker/limits.ts";
 import type { Scope } from "../_runtime/task_state.ts";
 import { currentTask, onRunEnd } from "../_runtime/task_state.ts";
 import { rebuildError } from "../_worker/errors.ts";

@@ -31,18 +31,9 @@
 import { clearInterval, setInterval } from "node:timers";
 import { SHARE_ENV, Worker as NodeWorker } from "node:worker_threads";
 import { withResolvers } from "../_runtime/promise.ts";
+import type { ResourceLimits } from "../_worker/limits.ts";
 import { POOL_LAYOUT, type PoolMessage, type PoolWorkerData } from "./protocol.ts";
 import { poolRuntimeSource } from "./runtime.ts";
-
-/** Limits of each worker's resources, as `node:worker_threads` takes them (MB). */
-export interface ResourceLimits {
-  /** The main heap's limit. */
-  maxOldGenerationSizeMb?: number;
-  /** The young generation's limit. */
-  maxYoungGenerationSizeMb?: number;
-  /** The stack's size. */
-  stackSizeMb?: number;
-}
 
 /** What a worker tells its owner. */
 export interface WorkerEvents {

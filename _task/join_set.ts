@@ -212,15 +212,26 @@ export class JoinSet<T> implements Disposable, AsyncDisposable, AsyncIterable<Jo
    */
   spawn(fn: (task: { readonly signal: AbortSignal }) => T | PromiseLike<T>): AbortHandle {
     checkFunction(fn, "spawn a task into a JoinSet");
-    const handle = spawner!(fn);
+    // The set watches the function's own promise: it sees the task end a
+    // microtask before the handle does, so an abort made by another task
+    // woken at the same instant does not overtake a task that finished first.
+    // The handle still reports aborts (and a function that threw at once).
+    const handle: TaskHandle<T> = spawner!((task) => {
+      const result = fn(task);
+      if (isThenable(result)) {
+        result.then(
+          (value) => this.#ended(member, handle, { ok: true, value, id: member.id }),
+          (error) => this.#ended(member, handle, { ok: false, error, id: member.id }),
+        );
+      } else this.#ended(member, handle, { ok: true, value: result, id: member.id });
+      return result;
+    });
     const member = new AbortHandle(handle);
     if (this.#running.size === 0) this.#owner?.addEventListener("abort", this.#onOwnerAbort);
     this.#running.add(member);
-    const id = member.id;
-    handle.then(
-      (value) => this.#finished(member, { ok: true, value, id }),
-      (error) => this.#finished(member, { ok: false, error, id }),
-    );
+    handle.then(undefined, (error) => {
+      if (this.#running.has(member)) this.#finished(member, { ok: false, error, id: member.id });
+    });
     if (this.#owner?.aborted) handle.abort(this.#owner.reason);
     return member;
   }
@@ -364,6 +375,14 @@ export class JoinSet<T> implements Disposable, AsyncDisposable, AsyncIterable<Jo
     }
   }
 
+  /** The function settled; its outcome counts unless the task was aborted first. */
+  #ended(member: Member, handle: TaskHandle<T>, result: JoinResult<T>): void {
+    // Its handle learns of the outcome after this: a handle already finished
+    // here was aborted, and reports that itself.
+    if (handle.isFinished) return;
+    this.#finished(member, result);
+  }
+
   #finished(member: Member, result: JoinResult<T>): void {
     if (!this.#running.delete(member)) return reportDetached(result);
     if (this.#running.size === 0) this.#owner?.removeEventListener("abort", this.#onOwnerAbort);
@@ -398,6 +417,11 @@ export class JoinSet<T> implements Disposable, AsyncDisposable, AsyncIterable<Jo
     this.#waker = cx;
     return PENDING;
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null &&
+    typeof (value as PromiseLike<unknown>).then === "function";
 }
 
 function reportDetached(result: JoinResult<unknown>): void {

@@ -20,6 +20,8 @@ export interface Launched<T> {
   readonly promise: PromiseLike<T>;
   /** Cancels the future with `reason` (does nothing for a plain promise). */
   cancel(reason: unknown): void;
+  /** Drops a value that came after the race was decided (see {@linkcode dropLate}). */
+  discard(value: T): void;
 }
 
 /** What `race` and `select` accept: an awaitable (maybe abortable) or a function given a signal. */
@@ -47,9 +49,9 @@ export function launch<T>(future: Future<T>): Launched<T> {
   if (typeof future === "function") return launchFunction(future);
   const abort = (future as { abort?: unknown }).abort;
   if (typeof abort === "function") {
-    return { promise: future, cancel: (reason) => abort.call(future, reason) };
+    return { promise: future, cancel: (reason) => abort.call(future, reason), discard: keep };
   }
-  return { promise: future, cancel: () => {} };
+  return { promise: future, cancel: () => {}, discard: keep };
 }
 
 function launchFunction<T>(fn: (signal: AbortSignal) => PromiseLike<T> | T): Launched<T> {
@@ -61,7 +63,25 @@ function launchFunction<T>(fn: (signal: AbortSignal) => PromiseLike<T> | T): Lau
     result = Promise.reject(error);
   }
   const promise = isThenable(result) ? result : Promise.resolve(result);
-  return { promise: promise as PromiseLike<T>, cancel: (reason) => controller.abort(reason) };
+  return {
+    promise: promise as PromiseLike<T>,
+    cancel: (reason) => controller.abort(reason),
+    discard: dropLate,
+  };
+}
+
+/** Leaves a late value alone: whoever holds the promise may still use it. */
+function keep(): void {}
+
+/**
+ * Drops a late value of a function future, as Rust drops the losing branch of
+ * `select!`: nobody else can reach it, so a `Disposable` one (a semaphore
+ * permit, a mutex guard) is disposed instead of leaking what it holds.
+ */
+export function dropLate(value: unknown): void {
+  if ((typeof value !== "object" && typeof value !== "function") || value === null) return;
+  const dispose = (value as Partial<Disposable>)[Symbol.dispose];
+  if (typeof dispose === "function") dispose.call(value);
 }
 
 /** Whether `value` has a `then` method. */
@@ -106,7 +126,10 @@ export function raceLaunched<T>(
     signal?.addEventListener("abort", onAbort);
     futures.forEach((future, index) => {
       future.promise.then(
-        (value) => decide(index, () => resolve({ index, value }), loserReason),
+        (value) => {
+          if (decided) future.discard(value);
+          else decide(index, () => resolve({ index, value }), loserReason);
+        },
         (error) => decide(index, () => reject(error), loserReason),
       );
     });

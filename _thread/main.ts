@@ -1,8 +1,11 @@
 /**
- * Internal: the main-thread side of one weft thread (a Deno Worker running
- * `_thread_runtime.ts`) feeding one channel.
+ * Internal: the main-thread side of one weft thread (a `node:worker_threads`
+ * Worker running `runtime.ts`) feeding one channel.
  *
- * - Values arrive through the shared ring (`_thread_ring.ts`): numbers in
+ * - Every message comes on a port private to weft's runtime; the worker's
+ *   own channel (what the thread's code posts) is not listened to, and a
+ *   message that does not have the runtime's shape fails the thread.
+ * - Values arrive through the shared ring (`ring.ts`): numbers in
  *   its slots, other values in batch messages whose places the ring marks.
  *   The ring is read whenever a message arrives, and polled a macrotask
  *   later while reads find values (a few empty polls, then the main side
@@ -15,22 +18,29 @@
  *   its `send` throws and its `sleepSync` returns at once.
  * - The thread's end (return, throw, failed load, worker error) settles the
  *   handle and drops the sender exactly once: normally, or with the error.
+ *   A worker that exits while the thread runs (`Deno.exit()`, its heap
+ *   limit) fails it with the exit, once the messages it posted before have
+ *   arrived and the ring is read. A ring in an impossible state (its indices
+ *   are untrusted) fails it too, and the worker is ended.
  * - Under a test clock, a sleeping thread is a timer entry of weft's timer
  *   driver (a task's sleep, in effect) that wakes it at its virtual deadline,
  *   and a busy check holds the clock while the thread runs or its messages
- *   are in flight. Its messages are handled in turn order (`_thread_turns.ts`)
+ *   are in flight. Its messages are handled in turn order (`turns.ts`)
  *   so that several threads give the same timeline on every run.
  *
  * @module
  */
 import { Outcome } from "../_runtime/outcome.ts";
+import { withResolvers } from "../_runtime/promise.ts";
 import { type ChannelState, moveSender } from "../_channel/state.ts";
 import { fakeTime, holdIfBusy, macrotask } from "../_runtime/host.ts";
 
-import { errorFromEvent, rebuildError } from "../_worker/errors.ts";
+import { SHARE_ENV, Worker as NodeWorker } from "node:worker_threads";
+import { rebuildError } from "../_worker/errors.ts";
+import type { ResourceLimits } from "../_worker/limits.ts";
 import { LAYOUT, MSG, type StartMessage } from "./protocol.ts";
-import { EMPTY, READ, RingReader } from "./ring.ts";
-import { runtimeSource } from "./runtime.ts";
+import { CORRUPT, EMPTY, READ, RingReader } from "./ring.ts";
+import { runtimeSource, type ThreadWorkerData } from "./runtime.ts";
 import { leaveTurns, runTurns, takeTurn, type Turn } from "./turns.ts";
 import { insert, remove, type TimerEntry } from "../_runtime/timer.ts";
 import { SendError } from "../channel.ts";
@@ -51,6 +61,10 @@ export interface ThreadStart {
   terminated: (why: string) => Error;
   /** Where the thread was spawned (its stack names the caller), added to its errors. */
   site: Error;
+  /** Makes the error of a thread whose worker exited (`outOfMemory`: at its heap limit). */
+  exited: (code: number, cause: unknown, outOfMemory: boolean) => Error;
+  /** The worker's resource limits, if any. */
+  resourceLimits: ResourceLimits | undefined;
 }
 
 /** A message from the thread: `[kind, values, extra?]`. */
@@ -72,17 +86,22 @@ const IDLE_POLLS = 3;
 const READ_AGAIN: Message = [MSG.VALUES, []];
 /** Threads whose worker is still alive. */
 let live = 0;
-/** The runtime's blob URL, made once. */
-let runtimeUrl: string | undefined;
+/** The runtime's source, made once. */
+let runtime: string | undefined;
+/** Macrotasks an exited worker's last messages get to arrive in. */
+const EXIT_GRACE = 64;
+
+/** Workers of threads that have not exited yet. */
+const exiting = new Set<Promise<void>>();
 
 /** How many threads are still running (for leak checks in tests). */
 export function liveThreads(): number {
   return live;
 }
 
-function workerUrl(): string {
-  runtimeUrl ??= URL.createObjectURL(new Blob([runtimeSource()], { type: "text/javascript" }));
-  return runtimeUrl;
+/** Resolves once every thread's worker has exited (for tests: a terminate really stopped it). */
+export function threadWorkersExited(): Promise<void> {
+  return Promise.all(exiting).then(() => {});
 }
 
 /** A virtual-time wake-up, fired by the timer driver like a task's sleep. */
@@ -108,7 +127,11 @@ const FAILED = 2;
 /** The main-thread side of one thread. */
 export class Thread {
   /** The worker. */
-  readonly #worker: Worker;
+  readonly #worker: NodeWorker;
+  /** The port private to weft's runtime in the worker: every message comes on it. */
+  readonly #port: MessagePort;
+  /** The error the worker reported before it exited, if any. */
+  #workerError: unknown = undefined;
   /** The control block as words. */
   readonly #control: Int32Array;
   /** The control block as doubles (virtual now). */
@@ -141,11 +164,14 @@ export class Thread {
   readonly #terminated: (why: string) => Error;
   /** Where the thread was spawned. */
   readonly #site: Error;
+  /** Makes the error of an exited thread. */
+  readonly #exited: ThreadStart["exited"];
 
   /** Starts the worker and moves `tx` into it. */
   constructor(start: ThreadStart, tx: unknown) {
     this.#terminated = start.terminated;
     this.#site = start.site;
+    this.#exited = start.exited;
     const control = new SharedArrayBuffer(LAYOUT.BYTES);
     this.#control = new Int32Array(control);
     this.#clock = new Float64Array(control);
@@ -155,11 +181,31 @@ export class Thread {
     this.#queue = virtual ? [] : null;
     this.#turn = virtual ? { busy: () => this.#running(), process: () => this.#drain() } : null;
     this.#clock[LAYOUT.NOW] = Date.now();
-    this.#worker = new Worker(workerUrl(), { type: "module", name: start.name });
+    const { port1, port2 } = new MessageChannel();
+    this.#port = port1;
+    const exit = withResolvers<void>();
+    exiting.add(exit.promise);
+    runtime ??= runtimeSource();
+    const workerData: ThreadWorkerData = { port: port2 };
+    this.#worker = new NodeWorker(runtime, {
+      eval: true,
+      name: start.name,
+      workerData,
+      // A web MessagePort is a node transferable in Deno; only the types differ.
+      transferList: [port2] as never,
+      // The worker shares the process's environment: starting it reads no
+      // variable (a copy would, and ask for the permission on a terminal).
+      env: SHARE_ENV,
+      ...(start.resourceLimits === undefined ? {} : { resourceLimits: start.resourceLimits }),
+    });
+    this.#worker.once("exit", () => {
+      exiting.delete(exit.promise);
+      exit.resolve();
+    });
     try {
-      this.#worker.postMessage(startMessage(start, control, ring, virtual));
+      port1.postMessage(startMessage(start, control, ring, virtual));
     } catch (error) {
-      this.#worker.terminate();
+      this.#abandon();
       throw new TypeError("Cannot spawn the thread: its arguments cannot be cloned", {
         cause: error,
       });
@@ -167,7 +213,7 @@ export class Thread {
     try {
       this.#state = moveSender(tx);
     } catch (error) {
-      this.#worker.terminate();
+      this.#abandon();
       throw error;
     }
     live++;
@@ -205,7 +251,9 @@ export class Thread {
       this.#flushing = true;
       state.beginFlush();
     }
-    this.#ring.read(state.dropped ? null : state, false, RING_CAPACITY);
+    if (this.#ring.read(state.dropped ? null : state, false, RING_CAPACITY) === CORRUPT) {
+      return this.#read(true);
+    }
     this.stop();
   }
 
@@ -228,26 +276,66 @@ export class Thread {
     this.#signal();
   }
 
-  /** Stops the thread and its worker at once; the handle and receiver fail with `why`. */
+  /**
+   * Stops the thread and its worker at once, even one spinning in
+   * synchronous code (`node:worker_threads`' `terminate()` does that in
+   * Deno); the handle and receiver fail with `why`.
+   */
   terminate(why: string): void {
     if (this.#status !== RUNNING) return;
     this.stop();
-    this.#worker.terminate();
     this.#finish(FAILED, this.#terminated(why), false);
+  }
+
+  /** Ends a worker that never became a thread. */
+  #abandon(): void {
+    this.#port.close();
+    this.#worker.terminate().catch(() => {});
   }
 
   #listen(): void {
     const worker = this.#worker;
-    worker.onmessage = (event: MessageEvent<Message>) => this.#onMessage(event.data);
-    worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
+    // Only the runtime's private port is listened to: what the thread's own
+    // code posts (`self.postMessage`, `parentPort.postMessage`) is dropped.
+    this.#port.onmessage = (event: MessageEvent<unknown>) => this.#onMessage(event.data);
+    this.#port.onmessageerror = () => {
+      this.#fail("Cannot receive from the thread: a message could not be read");
+    };
+    worker.on("error", (error: unknown) => {
+      this.#workerError ??= error;
+      // At its heap limit the worker exits next: the exit reports it.
+      if (outOfMemory(error)) return;
       if (this.#status === RUNNING) this.#read(true);
-      this.#finish(FAILED, errorFromEvent(event), true);
-    };
-    worker.onmessageerror = () => {
-      const error = new Error("Cannot receive from the thread: a message could not be read");
       this.#finish(FAILED, error, true);
-    };
+    });
+    worker.on("exit", (code: number) => this.#onExit(code, 0));
+  }
+
+  /**
+   * The worker exited while the thread ran (`Deno.exit()`, `process.exit()`,
+   * its heap limit): once the messages it posted before have arrived (a few
+   * macrotasks at most), everything it handed over is read, then the thread
+   * fails with the exit.
+   */
+  #onExit(code: number, waited: number): void {
+    if (this.#status !== RUNNING) return;
+    const posted = Atomics.load(this.#control, LAYOUT.POSTED);
+    if (posted !== this.#received && waited < EXIT_GRACE) {
+      macrotask(() => this.#onExit(code, waited + 1));
+      return;
+    }
+    if (this.#queue !== null) this.#drain();
+    if (this.#status !== RUNNING) return;
+    this.#read(true);
+    const cause = this.#workerError;
+    this.#finish(FAILED, this.#exited(code, cause, outOfMemory(cause)), true);
+  }
+
+  /** Fails the thread with a protocol error (`why`) and ends its worker. */
+  #fail(why: string): void {
+    if (this.#status !== RUNNING) return;
+    this.stop();
+    this.#finish(FAILED, new Error(why), true);
   }
 
   #hook(virtual: boolean): void {
@@ -263,8 +351,11 @@ export class Thread {
     if (unregister !== undefined) this.#cleanups.push(unregister);
   }
 
-  #onMessage(message: Message): void {
+  #onMessage(message: unknown): void {
     if (this.#status !== RUNNING) return;
+    if (!isMessage(message)) {
+      return this.#fail("Cannot receive from the thread: a message that is not weft's arrived");
+    }
     this.#received++;
     if (this.#queue === null) return this.#handle(message);
     this.#queue.push(message);
@@ -307,6 +398,11 @@ export class Thread {
     const state = this.#state;
     const open = state !== null && !state.dropped ? state : null;
     const result = this.#ring.read(open, park, max);
+    if (result === CORRUPT) {
+      return this.#fail(
+        `Cannot read from the thread: its ring is in an impossible state (${this.#ring.corruption}); the thread wrote into weft's shared memory`,
+      );
+    }
     if (result === READ) this.#idlePolls = 0;
     else if (result === EMPTY) this.#idlePolls++;
     else return;
@@ -386,13 +482,27 @@ export class Thread {
 
   #release(): void {
     this.#cancelWake();
-    this.#worker.terminate();
+    this.#port.onmessage = null;
+    this.#port.close();
+    this.#worker.terminate().catch(() => {});
     for (const cleanup of this.#cleanups) cleanup();
     this.#cleanups = [];
     live--;
     if (this.#queue !== null) this.#queue.length = 0;
     if (this.#turn !== null) leaveTurns(this.#turn);
   }
+}
+
+/** Whether `message` has the shape of a runtime message: `[kind, values, extra?]`. */
+function isMessage(message: unknown): message is Message {
+  return Array.isArray(message) && typeof message[0] === "number" && Array.isArray(message[1]);
+}
+
+/** Whether a worker's error says it reached its heap limit. */
+function outOfMemory(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null | undefined;
+  return e?.code === "ERR_WORKER_OUT_OF_MEMORY" ||
+    (typeof e?.message === "string" && e.message.includes("memory limit"));
 }
 
 function startMessage(

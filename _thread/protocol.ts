@@ -37,12 +37,12 @@ export const LAYOUT = {
   TAIL: 9,
   /** 1 when the main side has read the whole ring and waits for a message to read more. */
   PARKED: 10,
-  /** MESSAGE slots written (int32, wrapping), published before HEAD. */
-  MARKS: 11,
+  /** Ring tag: the slot is free (never written, or read and released). */
+  EMPTY: 0,
   /** Ring tag: the slot holds a number. */
   NUMBER: 1,
   /** Ring tag: the slot's value is the next one of the batch messages. */
-  MESSAGE: 0,
+  MESSAGE: 2,
   /** STATE: running (or starting, or winding down after a stop). */
   RUNNING: 0,
   /** STATE: blocked in a virtual-time `sleepSync`, waiting for the main side. */

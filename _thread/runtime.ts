@@ -2,18 +2,21 @@
  * Internal: the worker side of a weft thread.
  *
  * {@linkcode threadRuntime} is never called on the main thread: its source
- * (`Function.prototype.toString`, which Deno gives as JavaScript) becomes the
- * worker's module, loaded from a blob URL, so a thread needs no permission and
- * no file of weft's. It must therefore use nothing from this module's scope;
- * what it shares with the main side (the control block's layout, the message
- * kinds) arrives in the start message.
+ * (`Function.prototype.toString`, which Deno gives as JavaScript) becomes,
+ * after the shared helpers and the ring's writer (`ring.ts`), the source of a
+ * `node:worker_threads` Worker (`eval: true`), so a thread needs no
+ * permission and no file of weft's. It must therefore use nothing from this
+ * module's scope but those; what it shares with the main side (the control
+ * block's layout, the message kinds) arrives in the start message, on a port
+ * private to the runtime (taken out of `workerData` before the thread's code
+ * runs).
  *
  * What it does, in order:
  * - compiles the inline function (or imports the module and takes its default
  *   export) and calls it with a sender and the thread context;
  * - `send` checks the stop flag (shared memory, no round trip; a plain read
  *   on the fast path of numbers, an atomic one at least every 64 sends) and
- *   writes the value into the shared ring (`_thread_protocol.ts`): a number into its
+ *   writes the value into the shared ring (`protocol.ts`): a number into its
  *   slot, anything else as a marker, the value itself snapshotted by
  *   structured clone (plain data by a JS copy, primitives need none) into the
  *   batch. Numbers are published every 64 writes and at the next microtask,
@@ -28,29 +31,40 @@
  * - `sleepSync` blocks on `Atomics.wait`, woken early by the main side's stop;
  *   under a test clock it asks the main side to wake it at a virtual time;
  * - when the function returns or throws, the last batch goes with the result
- *   or the described error, then the worker closes itself.
+ *   or the described error; the main side then ends the worker;
+ * - `Deno.exit()` and `process.exit()` hand over everything sent so far
+ *   before the worker exits (the main side reports the exit after it);
+ * - the thread starts from `setImmediate`, not inside the port's message
+ *   callback: in Deno 2.9 a worker that reaches its heap limit there hangs.
  *
  * @module
  */
 import type { StartMessage } from "./protocol.ts";
 import { describeError } from "../_worker/errors.ts";
 import { compileFunction, workerHelpersSource } from "../_worker/helpers.ts";
+import { ringWriter, ringWriterSource } from "./ring.ts";
 import { checkDuration } from "../_runtime/checks.ts";
 
-/** The worker's global scope, as far as the runtime uses it. */
-interface WorkerScope {
-  onmessage: ((event: MessageEvent<StartMessage>) => void) | null;
-  postMessage(message: unknown): void;
-  close(): void;
+/** What the runtime receives as its `workerData`. */
+export interface ThreadWorkerData {
+  /**
+   * The port private to weft's runtime: the start message arrives on it and
+   * every message to the main side goes out on it. The runtime removes it
+   * from `workerData` before the thread's code runs.
+   */
+  port?: MessagePort;
 }
+
+/** `node:timers`' setImmediate, a global in Deno's, Node's and Bun's workers. */
+declare const setImmediate: ((fn: () => void) => void) | undefined;
 
 /** The thread's function as the runtime calls it. */
 type ThreadFunction = (tx: unknown, thread: unknown, ...args: unknown[]) => unknown;
 
 /** The worker-side runtime; see the module doc. Self-contained by design. */
-export function threadRuntime(): void {
-  const scope = globalThis as unknown as WorkerScope;
-  const realClose = scope.close.bind(scope);
+export function threadRuntime(workerData: ThreadWorkerData): void {
+  const port = workerData.port!;
+  delete workerData.port;
   const realNow = Date.now;
 
   const NOT_PLAIN = Symbol("not plain");
@@ -66,9 +80,14 @@ export function threadRuntime(): void {
     }
   }
 
-  scope.onmessage = (event) => {
-    scope.onmessage = null;
-    start(event.data);
+  port.onmessage = (event: MessageEvent<StartMessage>) => {
+    port.onmessage = null;
+    // Not inside the message callback: in Deno 2.9 a worker that reaches
+    // its heap limit there hangs instead of exiting.
+    const later = typeof setImmediate === "function" ? setImmediate : (fn: () => void) => {
+      setTimeout(fn, 0);
+    };
+    later(() => start(event.data));
   };
 
   function start(init: StartMessage): void {
@@ -77,22 +96,12 @@ export function threadRuntime(): void {
     const control = new Int32Array(init.control);
     const clock = new Float64Array(init.control);
     const capacity = init.capacity;
-    const mask = capacity - 1;
-    const data = new Float64Array(init.ring, 0, capacity);
-    const tags = new Uint8Array(init.ring, capacity * 8, capacity);
-    const HEAD = L.HEAD;
+    const ring = ringWriter(control, init.ring, capacity, L);
     const PARKED = L.PARKED;
-    const NUMBER = L.NUMBER;
-    const MESSAGE = L.MESSAGE;
-    /** Ring slots written (int32, wrapping). */
-    let head = 0;
     /** Ring slots free for writing, as of the last look at TAIL, less the budget. */
     let room = capacity;
     /** Numbers `send` may write on its fast path before the next publishing point. */
     let budget = 0;
-    /** MESSAGE slots written (int32, wrapping), and as last published. */
-    let marks = 0;
-    let publishedMarks = 0;
     let batch: unknown[] = [];
     let batchStart = 0;
     let lastFlush = -Infinity;
@@ -119,13 +128,9 @@ export function threadRuntime(): void {
       return true;
     }
 
-    /** Makes the slots written so far visible to the main side (marks first). */
+    /** Makes the slots written so far visible to the main side. */
     function publish(): void {
-      if (marks !== publishedMarks) {
-        publishedMarks = marks;
-        Atomics.store(control, L.MARKS, marks);
-      }
-      Atomics.store(control, HEAD, head);
+      ring.publish();
     }
 
     /** Posts a message: the ring is published first, so the message finds it. */
@@ -136,7 +141,7 @@ export function threadRuntime(): void {
       Atomics.store(control, PARKED, 0);
       Atomics.add(control, L.POSTED, 1);
       try {
-        scope.postMessage(extra === undefined ? [kind, values] : [kind, values, extra]);
+        port.postMessage(extra === undefined ? [kind, values] : [kind, values, extra]);
       } catch (error) {
         Atomics.sub(control, L.POSTED, 1);
         throw error;
@@ -237,12 +242,9 @@ export function threadRuntime(): void {
      * (a plain read of the flag), and at the next microtask.
      */
     function writeNumber(value: number): void {
-      const slot = head & mask;
-      data[slot] = value;
-      tags[slot] = NUMBER;
-      head = (head + 1) | 0;
+      ring.number(value);
       room--;
-      if ((head & 63) === 0 || control[PARKED] !== 0) return published();
+      if ((ring.head & 63) === 0 || control[PARKED] !== 0) return published();
       if (!deliverQueued) {
         deliverQueued = true;
         queueMicrotask(deliverLater);
@@ -255,11 +257,8 @@ export function threadRuntime(): void {
      * park. A parked main side gets the batch now.
      */
     function writeMarker(): void {
-      const slot = head & mask;
-      tags[slot] = MESSAGE;
-      head = (head + 1) | 0;
+      ring.marker();
       room--;
-      marks = (marks + 1) | 0;
       publish();
       if (control[PARKED] !== 0) wake();
     }
@@ -274,7 +273,7 @@ export function threadRuntime(): void {
     /** Makes room for one slot: waits while the ring is full; throws once stopped. */
     function reserve(value: unknown): void {
       if (room > 0) return;
-      room = capacity - ((head - Atomics.load(control, L.TAIL)) | 0);
+      room = ring.free();
       if (room > 0) return;
       // The main side may need the batch to read past a marker.
       deliver();
@@ -283,7 +282,7 @@ export function threadRuntime(): void {
       for (let wait = 0.05;; wait = Math.min(wait * 2, 0.5)) {
         const seen = Atomics.load(control, L.SIGNAL);
         if (stopped()) throw new SendError(value);
-        room = capacity - ((head - Atomics.load(control, L.TAIL)) | 0);
+        room = ring.free();
         if (room > 0) return;
         wake();
         Atomics.wait(control, L.SIGNAL, seen, wait);
@@ -332,7 +331,7 @@ export function threadRuntime(): void {
         accepted();
       }
       if (senderClosed || ended) return;
-      budget = Math.min(room, 63 - (head & 63));
+      budget = Math.min(room, 63 - (ring.head & 63));
       room -= budget;
     }
 
@@ -347,10 +346,7 @@ export function threadRuntime(): void {
           control[PARKED] === 0
         ) {
           budget--;
-          const slot = head & mask;
-          data[slot] = value;
-          tags[slot] = NUMBER;
-          head = (head + 1) | 0;
+          ring.number(value);
           if (!deliverQueued) {
             deliverQueued = true;
             queueMicrotask(deliverLater);
@@ -396,7 +392,7 @@ export function threadRuntime(): void {
       Atomics.store(control, L.STATE, L.SLEEPING);
       const values = batch;
       batch = [];
-      scope.postMessage([M.SLEEP, values, ms]);
+      port.postMessage([M.SLEEP, values, ms]);
       for (;;) {
         const seen = Atomics.load(control, L.SIGNAL);
         if (Atomics.load(control, L.STATE) !== L.SLEEPING || stopped()) break;
@@ -424,7 +420,7 @@ export function threadRuntime(): void {
       ended = true;
       budget = 0;
       Atomics.store(control, L.STATE, L.DONE);
-      realClose();
+      // The main side ends the worker once it has the message.
     }
 
     function fail(error: unknown): void {
@@ -451,21 +447,54 @@ export function threadRuntime(): void {
       return fn;
     }
 
+    /**
+     * An exit (`Deno.exit`, `process.exit`) first hands over everything sent
+     * so far; the main side then reads it all and fails the thread with the
+     * exit's code.
+     */
+    function hookExit(holder: Record<string, unknown> | undefined, key: string): void {
+      const real = holder?.[key];
+      if (holder === undefined || typeof real !== "function") return;
+      try {
+        holder[key] = function (this: unknown, ...args: unknown[]): unknown {
+          try {
+            if (!ended) post(M.VALUES);
+          } catch {
+            // Exiting regardless.
+          }
+          return real.apply(this, args);
+        };
+      } catch {
+        // A read-only exit: values not yet handed over are reported lost.
+      }
+    }
+
     async function main(): Promise<void> {
       if (init.virtual) Date.now = () => clock[L.NOW]!;
+      const global = globalThis as unknown as Record<string, unknown> & {
+        Deno?: Record<string, unknown>;
+        process?: Record<string, unknown> & { on(event: string, f: (e: unknown) => void): void };
+      };
       // Errors outside the function's own promise (a floating rejection, a
       // throwing timer callback) end the thread as its own throw would.
-      globalThis.addEventListener("unhandledrejection", (event) => {
-        event.preventDefault();
-        fail(event.reason);
-      });
-      globalThis.addEventListener("error", (event) => {
-        event.preventDefault();
-        fail(event.error ?? new Error(event.message));
-      });
-      scope.close = () => {
+      if (typeof globalThis.addEventListener === "function") {
+        globalThis.addEventListener("unhandledrejection", (event) => {
+          event.preventDefault();
+          fail(event.reason);
+        });
+        globalThis.addEventListener("error", (event) => {
+          event.preventDefault();
+          fail(event.error ?? new Error(event.message));
+        });
+      } else if (global.process !== undefined) {
+        global.process.on("unhandledRejection", fail);
+        global.process.on("uncaughtException", fail);
+      }
+      global.close = () => {
         fail(new Error("Cannot finish the thread: it called self.close() before returning"));
       };
+      hookExit(global.Deno, "exit");
+      hookExit(global.process, "exit");
       let fn: ThreadFunction;
       try {
         fn = init.url === undefined
@@ -490,7 +519,10 @@ export function threadRuntime(): void {
   }
 }
 
-/** The worker module's source: the runtime, called at once. */
+/**
+ * The worker's source (a `node:worker_threads` eval script): the helpers,
+ * the ring's writer, then the runtime, called with `workerData`.
+ */
 export function runtimeSource(): string {
-  return `${workerHelpersSource()}(${threadRuntime.toString()})();\n//# sourceURL=weft-thread-runtime.js\n`;
+  return `const { workerData } = require("node:worker_threads");\n${workerHelpersSource()}${ringWriterSource()}(${threadRuntime.toString()})(workerData);\n//# sourceURL=weft-thread-runtime.js\n`;
 }

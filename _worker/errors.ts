@@ -249,23 +249,3 @@ function addSite(error: Error, site: Error): void {
   if (frame === undefined) return;
   define(error, "stack", `${error.stack}\n    at (spawned) ${frame.trim().slice(3)}`);
 }
-
-/** The error of a worker's `error` event (an uncaught error outside the thread's function). */
-export function errorFromEvent(event: ErrorEvent): Error {
-  const match = /^(?:Uncaught )?(?:\(in promise\) )?([A-Za-z_$][\w$]*): ([\s\S]*)$/.exec(
-    event.message,
-  );
-  const name = match?.[1] ?? "Error";
-  const message = match?.[2] ?? event.message;
-  const where = event.filename ? `\n    at ${event.filename}:${event.lineno}:${event.colno}` : "";
-  return rebuildError({
-    isError: true,
-    name,
-    message,
-    stack: `${name}: ${message}${where}`,
-    className: name,
-    value: undefined,
-    cause: undefined,
-    props: undefined,
-  }) as Error;
-}

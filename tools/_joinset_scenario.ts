@@ -13,7 +13,10 @@
  *
  * @module
  */
-import { Elapsed, JoinSet, run, sleep, spawnTask, timeoutAt, yieldNow } from "../task.ts";
+import { type JoinResult, JoinSet, run, sleep, spawnTask, yieldNow } from "../task.ts";
+import { DONE } from "../_runtime/poll.ts";
+import { fromSource } from "../tests/stream/_helpers.ts";
+import { Stream } from "../stream.ts";
 import type { Clock } from "../tests/conformance/scenario.ts";
 import { Rng } from "./_rng.ts";
 
@@ -75,16 +78,26 @@ export async function runJoinSetScenario(s: JoinSetScenario, clock: Clock): Prom
         handles[index]!.abort();
       }
     });
+    // As the stream runner (tests/conformance/scenario.ts) models tokio's
+    // `timeout_at(end, next)`: the results are polled at the end instant
+    // before the cutoff closes them.
+    let ended = false;
+    const results = Stream.from(set).chain(fromSource<JoinResult<string>>({
+      poll: () => {
+        ended = true;
+        return DONE;
+      },
+      close: () => {},
+    }));
     let end = "<END>";
+    spawnTask(async () => {
+      await sleep(endMs);
+      if (ended) return;
+      end = "<CUTOFF>";
+      results.close();
+    });
     for (;;) {
-      let r;
-      try {
-        r = await timeoutAt(start + endMs, (signal) => set.joinNext({ signal }));
-      } catch (error) {
-        if (!(error instanceof Elapsed)) throw error;
-        end = "<CUTOFF>";
-        break;
-      }
+      const r = await results.next();
       if (r === undefined) break;
       lines.push(`${clock.elapsed}\t${r.ok ? r.value : "cancelled"}`);
     }
