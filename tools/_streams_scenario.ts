@@ -28,6 +28,7 @@ import { channel } from "../channel.ts";
 import type { Clock, SourceSpec } from "../tests/conformance/scenario.ts";
 import { Gen, type Json } from "./gen_scenarios.ts";
 import { Rng } from "./_rng.ts";
+import { fromSource } from "../tests/stream/_helpers.ts";
 
 /** One streams scenario. */
 export interface StreamsScenario {
@@ -200,7 +201,7 @@ export async function runStreamsScenario(s: StreamsScenario, clock: Clock): Prom
   const lines: string[] = [];
   const done = run(async () => {
     let ended = false;
-    const stream = build(s).chain(Stream.fromSource<string>({
+    const stream = build(s).chain(fromSource<string>({
       poll: () => {
         ended = true;
         return DONE;
