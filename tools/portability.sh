@@ -32,10 +32,7 @@ BUN=bun@1
 # Checks allowed to fail on a runtime, as "runtime:word" (a failing check whose
 # name contains the word is reported as a known gap, not a failure). Empty when
 # every path runs everywhere.
-# Until the thread path runs on node:worker_threads (issue 12), spawnThread
-# needs a web Worker (Deno's).
-KNOWN_GAPS=${WEFT_KNOWN_GAPS-"node20:thread node22:thread bun:thread node20:listing node22:listing
-  bun:listing node+tsx:thread node+esbuild:thread node+esbuild-minify:thread"}
+KNOWN_GAPS=${WEFT_KNOWN_GAPS-""}
 
 if found=$(command -v deno 2>/dev/null) && [ -n "$found" ] &&
   "$found" --version 2>/dev/null | grep -q '^deno 2\.'; then
