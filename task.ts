@@ -25,10 +25,10 @@
  *
  * @module
  */
-import { macrotask, microtask } from "./_runtime/host.ts";
+import { microtask } from "./_runtime/host.ts";
 import { joinUntil, Outcome } from "./_runtime/outcome.ts";
 import { resumeAfterYield, resumeTask } from "./_runtime/scheduler.ts";
-import { BUDGET, deadlineAfter } from "./_runtime/poll.ts";
+import { deadlineAfter } from "./_runtime/poll.ts";
 import { checkDuration, checkFunction } from "./_runtime/checks.ts";
 import {
   type AbortListener,
@@ -38,13 +38,14 @@ import {
   TaskState,
   type WaitOptions,
 } from "./_runtime/task_state.ts";
-import { insert, now, remove, type TimerEntry } from "./_runtime/timer.ts";
-import { SignalWait } from "./_runtime/wait.ts";
+import { now } from "./_runtime/timer.ts";
+import { immediateSleep, sleepUntilDeadline } from "./_runtime/sleep.ts";
 import { checkDeadline } from "./_task/deadline.ts";
 import { setSpawner } from "./_task/join_set.ts";
 import {
   checkFuture,
   dropLate,
+  isThenable,
   launch as startFuture,
   raceLaunched,
   type Settled,
@@ -319,11 +320,6 @@ function start<T>(
   );
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === "object" || typeof value === "function") && value !== null &&
-    typeof (value as PromiseLike<unknown>).then === "function";
-}
-
 /**
  * Runs `main` to completion and returns its result, trpl's `run` (tokio's
  * `block_on`).
@@ -379,33 +375,6 @@ async function runScoped<T>(main: () => T | PromiseLike<T>): Promise<T> {
   }
 }
 
-/** A sleep: a timer entry whose firing resolves it. */
-class SleepWait extends SignalWait<void> implements TimerEntry {
-  /** When it is due (absolute ms). */
-  deadline: number;
-  /** Its place in the timer driver, -1 when not scheduled. */
-  slot = -1;
-
-  constructor(deadline: number) {
-    super();
-    this.deadline = deadline;
-  }
-
-  /** Sleeps are task wake-ups: the driver fires them after consumer deadlines. */
-  get wakesConsumer(): boolean {
-    return false;
-  }
-
-  /** Called by the driver at the deadline. */
-  fire(): void {
-    this.resolve();
-  }
-
-  protected detach(): void {
-    remove(this);
-  }
-}
-
 /**
  * Waits `ms` milliseconds, trpl's `sleep`.
  *
@@ -434,55 +403,8 @@ export function sleep(ms: number, options?: WaitOptions): Promise<void> {
   checkDuration(ms, "sleep");
   const signal = options?.signal;
   if (signal?.aborted) return Promise.reject(signal.reason);
-  if (ms === 0) {
-    const task = currentTask();
-    if (task?.aborted) return Promise.reject(task.reason);
-    return immediateSleep(task ?? outside);
-  }
-  const wait = new SleepWait(deadlineAfter(ms));
-  const promise = wait.begin(options);
-  if (!wait.done) insert(wait);
-  return promise;
-}
-
-/** Counts macrotasks (epochs), for the budget of zero-length sleeps. */
-let epoch = 0;
-/** Whether a macrotask will start the next epoch. */
-let epochQueued = false;
-/** Stands for code outside any task. */
-const outside = { budgetEpoch: -1, budgetUsed: 0 };
-
-/**
- * `sleep(0)` completes at once, but, like tokio's (which spends the task's
- * coop budget), not forever: a task that does it 128 times within one
- * macrotask is resumed in the scheduler's next flush, before woken
- * consumers are polled (tokio puts it at the back of the run queue), and a
- * task looping on `sleep(0)` cannot starve stream consumers: they are polled
- * after at most 61 such rounds (tokio's `event_interval`).
- */
-function immediateSleep(task: { budgetEpoch: number; budgetUsed: number }): Promise<void> {
-  if (!epochQueued) {
-    epochQueued = true;
-    macrotask(nextEpoch);
-  }
-  if (task.budgetEpoch !== epoch) {
-    task.budgetEpoch = epoch;
-    task.budgetUsed = 0;
-  }
-  if (++task.budgetUsed <= BUDGET) return Promise.resolve();
-  return new Promise((resolve) =>
-    resumeAfterYield(() => {
-      // Polled again: a fresh budget.
-      task.budgetEpoch = epoch;
-      task.budgetUsed = 0;
-      resolve();
-    })
-  );
-}
-
-function nextEpoch(): void {
-  epochQueued = false;
-  epoch++;
+  if (ms === 0) return immediateSleep();
+  return sleepUntilDeadline(deadlineAfter(ms), options);
 }
 
 /**
