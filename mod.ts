@@ -2,7 +2,8 @@
  * weft: the concurrency model of *The Rust Programming Language*, chapter 17.6
  * ("Futures, Tasks, and Threads", and its `trpl` crate), in TypeScript: async
  * tasks, channels, stream combinators with tokio-stream's exact timing, and
- * threads (Deno Workers) that feed async code.
+ * threads (`node:worker_threads` Workers in Deno, Node and Bun; web Workers
+ * in a browser page) that feed async code.
  *
  * @example A task sends, the main task receives
  * ```ts
