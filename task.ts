@@ -44,7 +44,6 @@ import { checkDeadline } from "./_task/deadline.ts";
 import { setSpawner } from "./_task/join_set.ts";
 import {
   checkFuture,
-  dropLate,
   isThenable,
   launch as startFuture,
   raceLaunched,
@@ -491,14 +490,6 @@ export type Cancellable<T> =
   | (PromiseLike<T> & { abort(reason?: unknown): void })
   | ((signal: AbortSignal) => PromiseLike<T> | T);
 
-function isAbortable<T>(
-  future: unknown,
-): future is PromiseLike<T> & { abort(reason?: unknown): void } {
-  return typeof future === "object" && future !== null &&
-    typeof (future as { then?: unknown }).then === "function" &&
-    typeof (future as { abort?: unknown }).abort === "function";
-}
-
 /**
  * Runs any number of futures (at least one) and settles like the first to
  * finish, trpl's `race` and tokio's `select!` with `biased;`.
@@ -644,7 +635,7 @@ export function select<const B extends Readonly<Record<string, Cancellable<unkno
  */
 export function timeout<T>(ms: number, future: Cancellable<T>): Promise<T> {
   checkDuration(ms, "set a timeout");
-  checkCancellable(future, "set a timeout");
+  checkFuture(future, "set a timeout");
   const timer = new AbortController();
   // tokio polls the future before the deadline: work that finishes at the
   // instant the deadline is reached (at once, for a deadline already reached)
@@ -660,7 +651,7 @@ export function timeout<T>(ms: number, future: Cancellable<T>): Promise<T> {
       (reason) => timer.signal.aborted || fail(reason),
     );
   }
-  const work = launch(future, "set a timeout");
+  const work = startFuture(future as Cancellable<T>);
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     const settle = (finished: boolean): boolean => {
@@ -678,45 +669,10 @@ export function timeout<T>(ms: number, future: Cancellable<T>): Promise<T> {
     };
     fail = (reason) => settle(false) && reject(reason);
     work.promise.then(
-      (value) => settle(true) ? resolve(value) : work.discard(value),
+      (value) => settle(true) ? resolve(value) : work.discard(value as T),
       (error) => settle(true) && reject(error),
     );
   });
-}
-
-interface Launched<T> {
-  promise: Promise<T>;
-  cancel(reason: unknown): void;
-  discard(value: T): void;
-}
-
-function checkCancellable(future: unknown, action: string): void {
-  if (typeof future === "function" || future instanceof JoinHandle) return;
-  if (future === null || typeof (future as PromiseLike<unknown>)?.then !== "function") {
-    throw new TypeError(`Cannot ${action}: expected a promise, a JoinHandle or a function`);
-  }
-}
-
-function launch<T>(future: Cancellable<T>, action: string): Launched<T> {
-  checkCancellable(future, action);
-  if (isAbortable(future)) {
-    // A JoinHandle, a BlockingHandle, or any awaitable with abort(reason).
-    return {
-      promise: Promise.resolve(future),
-      cancel: (reason) => future.abort(reason),
-      discard: () => {},
-    };
-  }
-  if (typeof future === "function") {
-    const controller = new AbortController();
-    const promise = new Promise<T>((resolve) => resolve(future(controller.signal)));
-    return { promise, cancel: (reason) => controller.abort(reason), discard: dropLate };
-  }
-  return {
-    promise: Promise.resolve(future as PromiseLike<T>),
-    cancel: () => {},
-    discard: () => {},
-  };
 }
 
 /**

@@ -9,7 +9,8 @@
  * deno run -A --v8-flags=--expose-gc,--max-old-space-size=8192 bench/run.ts --rows=1,2 --runs=3
  * ```
  *
- * Options: `--quick`, `--n=N` (items, rows 1-3; acquisitions, row 6), `--tasks=N` (row 4),
+ * Options: `--quick`, `--n=N` (items, rows 1-3; acquisitions, row 6; at most 100,000 in
+ * rows 9 and 11, 2,000 in row 10; quick: 2,000, 200, 2,000), `--tasks=N` (row 4),
  * `--group-tasks=N` (row 7), `--n=N` also sets row 8's values,
  * `--runs=R`, `--rows=1,2,...`. Exits with 1 if a contender failed its check.
  *
@@ -23,6 +24,7 @@ import { workerContenders } from "./row5_worker.ts";
 import { contendedContenders, LOOPS, PERMITS, uncontendedContenders } from "./row6_semaphore.ts";
 import { joinSetContenders } from "./row7_join_set.ts";
 import { broadcastContenders, CHUNK, SUBSCRIBERS } from "./row8_broadcast.ts";
+import { concurrencyContenders, mergeAllContenders, timerContenders } from "./row9_concurrency.ts";
 import {
   canGc,
   type Contender,
@@ -64,7 +66,9 @@ function parseOptions(args: readonly string[]): Options {
     groupTasks: count("group-tasks", quick ? 10_000 : 100_000),
     runs: count("runs", quick ? 1 : 5),
     rows: new Set(
-      rowsText === undefined ? [1, 2, 3, 4, 5, 6, 7, 8] : rowsText.split(",").map(Number),
+      rowsText === undefined
+        ? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+        : rowsText.split(",").map(Number),
     ),
   };
 }
@@ -400,6 +404,72 @@ if (options.rows.has(8)) {
     report(outcomes, [{ key: "ns", title: "ns/value" }], "ns");
     for (const line of targetLines([versusPeers(outcomes)])) out(line);
   }
+}
+
+if (options.rows.has(9)) {
+  // Effect takes about 150 us per item here: quick mode keeps the row to a second or two.
+  const items = options.quick ? 2_000 : Math.min(n, 100_000);
+  const outcomes = await row(
+    `Row 9: ${
+      items.toLocaleString("en-US")
+    } items through an async function that resolves at once, at most 8 in flight (ns per item)`,
+    concurrencyContenders(items),
+  );
+  report(outcomes, [{ key: "ns", title: "ns/item" }], "ns");
+  const floor = find(outcomes, "hand-written limiter");
+  for (
+    const line of targetLines([
+      versusPeers(outcomes),
+      atMostTimes(
+        "weft mapAsync unordered <= 1.5x the hand-written limiter",
+        find(outcomes, "weft: mapAsync unordered"),
+        floor,
+        1.5,
+      ),
+      atMostTimes(
+        "weft mapAsync ordered <= 1.5x the hand-written limiter",
+        find(outcomes, "weft: mapAsync ordered"),
+        floor,
+        1.5,
+      ),
+    ])
+  ) out(line);
+}
+
+if (options.rows.has(10)) {
+  const items = options.quick ? 200 : Math.min(n, 2_000);
+  const ideal = items / 50;
+  const outcomes = await row(
+    `Row 10: ${
+      items.toLocaleString("en-US")
+    } items, a real 1 ms timer each, at most 50 in flight (wall ms; ideal ${ideal} ms)`,
+    timerContenders(items),
+  );
+  report(outcomes, [{ key: "ms", title: "wall ms" }], "ms");
+  for (
+    const line of targetLines([
+      versusPeers(outcomes, "ms"),
+      atMost(
+        "weft mapAsync unordered against the ideal N/50 ms",
+        find(outcomes, "weft: mapAsync unordered"),
+        ideal * 1.5,
+        "ms",
+        "ms",
+      ),
+    ])
+  ) out(line);
+}
+
+if (options.rows.has(11)) {
+  const items = options.quick ? 2_000 : Math.min(n, 100_000);
+  const outcomes = await row(
+    `Row 11: Stream.mergeAll of 16 streams, ${
+      items.toLocaleString("en-US")
+    } numbers in all (ns per item)`,
+    mergeAllContenders(items),
+  );
+  report(outcomes, [{ key: "ns", title: "ns/item" }], "ns");
+  for (const line of targetLines([versusPeers(outcomes)])) out(line);
 }
 
 out();

@@ -32,7 +32,7 @@ function shortEnd(rng: Rng): number {
   return rng.int(150, 400) * 10 + rng.pick([3, 7]);
 }
 
-class Gen {
+export class Gen {
   readonly rng: Rng;
   /** Source labels: a, b, c, ... so every text says where it came from. */
   #sources = 0;

@@ -13,6 +13,7 @@ mod chans;
 mod joinset;
 mod json;
 mod semaphore;
+mod streams;
 
 use std::future::Future;
 use std::io::{BufRead, Write};
@@ -261,6 +262,7 @@ fn build(s: &Json, start: Instant) -> S {
         "throttle" => Box::pin(src("source").throttle(ms())),
         "take" => Box::pin(src("source").take(s.get("n").unwrap().num() as usize)),
         "merge" => Box::pin(src("a").merge(src("b"))),
+        "streams" => streams::build(s, start),
         "chain" => chain(
             src("source"),
             s.opt("ops").map_or(&[][..], Json::arr),
