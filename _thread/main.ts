@@ -238,23 +238,24 @@ export class Thread {
   }
 
   /**
-   * The receiver was closed: what the thread has handed over so far joins
-   * the buffer (a closed receiver still reads what is buffered), then the
-   * thread is stopped. Values it accepted before it saw the stop may still be
+   * The receiver was closed: the thread is stopped, then what it has handed
+   * over so far joins the buffer (a closed receiver still reads what is
+   * buffered). Values it accepted before it saw the stop may still be
    * crossing: unless the receiver was dropped, the receiver waits for them
    * (the thread says when it has seen the stop, or ends).
    */
   #receiverClosed(): void {
     const state = this.#state;
-    if (this.#status !== RUNNING || state === null) return this.stop();
+    // Stop first: a thread waiting for room must not take the room this read makes.
+    this.stop();
+    if (this.#status !== RUNNING || state === null) return;
     if (!state.dropped && !this.#flushing) {
       this.#flushing = true;
       state.beginFlush();
     }
     if (this.#ring.read(state.dropped ? null : state, false, RING_CAPACITY) === CORRUPT) {
-      return this.#read(true);
+      this.#read(true);
     }
-    this.stop();
   }
 
   /** Everything the thread accepted has been read: the closed receiver may end. */

@@ -281,8 +281,10 @@ export function threadRuntime(workerData: ThreadWorkerData): void {
       // the thread's wake-ups cost the thread. A stop still wakes it at once.
       for (let wait = 0.05;; wait = Math.min(wait * 2, 0.5)) {
         const seen = Atomics.load(control, L.SIGNAL);
-        if (stopped()) throw new SendError(value);
         room = ring.free();
+        // Read after the room: the main side stops the thread before it reads
+        // the ring, so room made by that read is never taken after a stop.
+        if (stopped()) throw new SendError(value);
         if (room > 0) return;
         wake();
         Atomics.wait(control, L.SIGNAL, seen, wait);

@@ -3,7 +3,8 @@
  * `deno task serve:example` does, opens it, waits for the run to end, and
  * checks that both progress bars reached 100%, the runs gave the same output
  * and the page reported a speed-up (asserted above 1x when the machine was
- * quiet: with other processes on the cores there may be none to see). Keeps a screenshot outside the
+ * quiet, its cores 75% idle over the second before: with other processes on
+ * the cores there may be none to see). Keeps a screenshot outside the
  * repository (`$WEFT_ARTIFACTS`, default the system's temporary folder).
  *
  * `deno task test:browser`. Chromium is Debian's `chromium` package (or
@@ -39,13 +40,29 @@ function findChromium(): string | undefined {
   return undefined;
 }
 
-/** The 1-minute load average (Linux), or undefined where it cannot be read. */
-function loadAverage(): number | undefined {
+/** The CPU time counters of /proc/stat (Linux): [idle, total], or undefined. */
+function cpuTimes(): [number, number] | undefined {
   try {
-    return Number(Deno.readTextFileSync("/proc/loadavg").split(" ")[0]);
+    const fields = Deno.readTextFileSync("/proc/stat").split("\n")[0]!.trim().split(/\s+/)
+      .slice(1).map(Number);
+    const idle = fields[3]! + (fields[4] ?? 0);
+    return [idle, fields.reduce((a, b) => a + b, 0)];
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The share of the machine's CPU time that was idle over the next second
+ * (0 to 1), or undefined where it cannot be read: the 1-minute load average
+ * would still count the steps that ran before this test.
+ */
+async function idleShare(): Promise<number | undefined> {
+  const before = cpuTimes();
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const after = cpuTimes();
+  if (before === undefined || after === undefined || after[1] === before[1]) return undefined;
+  return (after[0] - before[0]) / (after[1] - before[1]);
 }
 
 const chromium = findChromium();
@@ -64,9 +81,9 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     // Other processes holding the cores hide any speed-up: it is asserted
-    // only when the machine was quiet (1-minute load below half the cores).
-    const load = loadAverage();
-    const quiet = load !== undefined && load < navigator.hardwareConcurrency / 2;
+    // only when the machine was quiet (its cores 75% idle over the second before).
+    const idle = await idleShare();
+    const quiet = idle !== undefined && idle >= 0.75;
     const server = await serveExample(0);
     const browser = await puppeteer.launch({
       executablePath: chromium!,
@@ -110,7 +127,8 @@ Deno.test({
       if (threads > 1 && quiet) {
         assert.ok(speedUp > 1, `no speed-up on ${threads} threads: ${speedUp}`);
       } else {
-        console.log(`speed-up not asserted: ${threads} core(s), load average ${load} before`);
+        const share = idle === undefined ? "unknown" : `${Math.round(idle * 100)}%`;
+        console.log(`speed-up not asserted: ${threads} core(s), ${share} idle before`);
       }
     } finally {
       await browser.close();
