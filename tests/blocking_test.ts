@@ -8,33 +8,13 @@ import {
 } from "../blocking.ts";
 import { Cancelled, run, sleep, spawnTask } from "../task.ts";
 import { TestClock } from "../testing.ts";
-import { liveWorkers, workersExited } from "../_pool/worker.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "./_assert.ts";
+import { poolTest, within } from "./_workers.ts";
 import { captureConsoleError, drain, rejection, watch } from "./_helpers.ts";
 
 // Real workers run in real time: every wait on one is an event (a result, a
 // shared-memory notify) bounded by this timeout (a failure, never a sleep),
 // and every test ends with every worker exited.
-const realSetTimeout = globalThis.setTimeout;
-const realClearTimeout = globalThis.clearTimeout;
-const LIMIT_MS = 30_000;
-
-function within<T>(promise: PromiseLike<T>, ms = LIMIT_MS): Promise<T> {
-  let id: ReturnType<typeof realSetTimeout> | undefined;
-  const timer = new Promise<never>((_, reject) => {
-    id = realSetTimeout(() => reject(new Error(`Timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timer]).finally(() => realClearTimeout(id));
-}
-
-function poolTest(name: string, fn: () => Promise<void>): void {
-  Deno.test(name, async () => {
-    await fn();
-    await within(workersExited());
-    assertEquals(liveWorkers(), 0, "a pool worker was left running");
-  });
-}
-
 /**
  * Shared cells between the test and its jobs: [0] the gate (0 shut, 1
  * open), [1] jobs that reached the gate, [2] a flag a job raises, [3] a

@@ -5,29 +5,12 @@
  */
 import { BlockingPool, spawnBlocking, WorkerExited } from "../blocking.ts";
 import { run, timeout } from "../task.ts";
-import { liveWorkers, workersExited } from "../_pool/worker.ts";
 import { assert, assertEquals, assertThrows } from "./_assert.ts";
+import { LIMIT_MS, poolTest, within } from "./_workers.ts";
 import { rejection } from "./_helpers.ts";
 
 const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
-const LIMIT_MS = 30_000;
-
-function within<T>(promise: PromiseLike<T>, ms = LIMIT_MS): Promise<T> {
-  let id: ReturnType<typeof realSetTimeout> | undefined;
-  const timer = new Promise<never>((_, reject) => {
-    id = realSetTimeout(() => reject(new Error(`Timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timer]).finally(() => realClearTimeout(id));
-}
-
-function poolTest(name: string, fn: () => Promise<void>): void {
-  Deno.test(name, async () => {
-    await fn();
-    await within(workersExited());
-    assertEquals(liveWorkers(), 0, "a pool worker was left running");
-  });
-}
 
 // -- Fault 2: error classes named after Object.prototype keys --
 

@@ -7,30 +7,10 @@
  */
 import { channel } from "../channel.ts";
 import { spawnThread, ThreadExited, ThreadTerminated } from "../worker_producer.ts";
-import { liveThreads, threadWorkersExited } from "../_thread/main.ts";
+import { threadWorkersExited } from "../_thread/main.ts";
 import { assert, assertEquals } from "./_assert.ts";
+import { threadTest, within } from "./_workers.ts";
 import { rejection } from "./_helpers.ts";
-
-// Real workers run in real time: every wait on one is bounded by this
-// timeout (a failure, never a sleep), and every test ends with no thread left.
-const realSetTimeout = globalThis.setTimeout;
-const realClearTimeout = globalThis.clearTimeout;
-const LIMIT_MS = 20_000;
-
-function within<T>(promise: PromiseLike<T>, ms = LIMIT_MS): Promise<T> {
-  let id: ReturnType<typeof realSetTimeout> | undefined;
-  const timer = new Promise<never>((_, reject) => {
-    id = realSetTimeout(() => reject(new Error(`Timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timer]).finally(() => realClearTimeout(id));
-}
-
-function threadTest(name: string, fn: () => Promise<void>): void {
-  Deno.test(name, async () => {
-    await fn();
-    assertEquals(liveThreads(), 0, "a thread was left running");
-  });
-}
 
 // -- Fault 2: error classes named after Object.prototype keys --
 

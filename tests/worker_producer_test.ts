@@ -5,28 +5,8 @@ import { TestClock } from "../testing.ts";
 import { spawnThread, ThreadTerminated } from "../worker_producer.ts";
 import { liveThreads, RING_CAPACITY } from "../_thread/main.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "./_assert.ts";
+import { LIMIT_MS, threadTest, within } from "./_workers.ts";
 import { captureConsoleError, drain, rejection, Timeline } from "./_helpers.ts";
-
-// Real workers run in real time: every wait on one is bounded by this
-// timeout (a failure, never a sleep), and every test ends with no thread left.
-const realSetTimeout = globalThis.setTimeout;
-const realClearTimeout = globalThis.clearTimeout;
-const LIMIT_MS = 20_000;
-
-function within<T>(promise: PromiseLike<T>, ms = LIMIT_MS): Promise<T> {
-  let id: ReturnType<typeof realSetTimeout> | undefined;
-  const timer = new Promise<never>((_, reject) => {
-    id = realSetTimeout(() => reject(new Error(`Timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timer]).finally(() => realClearTimeout(id));
-}
-
-function threadTest(name: string, fn: () => Promise<void>): void {
-  Deno.test(name, async () => {
-    await fn();
-    assertEquals(liveThreads(), 0, "a thread was left running");
-  });
-}
 
 /**
  * Blocks the main thread (a thread keeps running) until `done()`; fails after
