@@ -389,7 +389,10 @@ export class JoinSet<T> implements Disposable, AsyncDisposable, AsyncIterable<Jo
     const waiter = this.#waiters.values().next().value;
     if (waiter !== undefined) {
       this.#waiters.delete(waiter);
-      return waiter.settle(result);
+      waiter.settle(result);
+      // The set is empty now: any other waiter gets `undefined`, as tokio's.
+      if (this.#running.size === 0) this.#endWaits();
+      return;
     }
     this.#ready.push(result);
     const waker = this.#waker;
