@@ -117,7 +117,12 @@ export class ChannelState<T> implements Source<T> {
 
   /** Queues a bounded send that must wait for room. */
   enqueue(send: PendingSend<T>): void {
-    (this.pending ??= new Queue()).push(send);
+    const pending = (this.pending ??= new Queue());
+    // Withdrawn sends stay queued until reached; once they outnumber the
+    // live ones, sweep them out, so sends that keep timing out against a
+    // stalled receiver do not grow the queue without bound.
+    if (pending.length >= SWEEP_AT && pending.length > 2 * this.pendingLive) sweep(pending);
+    pending.push(send);
     send.queued = true;
     this.pendingLive++;
     // A zero-capacity channel hands the value over when the receiver polls.
@@ -298,6 +303,17 @@ export class ChannelState<T> implements Source<T> {
       send.accept();
       return send.value;
     }
+  }
+}
+
+/** How many queued sends there must be before withdrawn ones are swept out. */
+const SWEEP_AT = 64;
+
+/** Drops the settled (withdrawn) sends from `pending`, keeping the order of the rest. */
+function sweep<T>(pending: Queue<PendingSend<T>>): void {
+  for (let n = pending.length; n > 0; n--) {
+    const send = pending.shift();
+    if (!send.done) pending.push(send);
   }
 }
 

@@ -15,6 +15,7 @@
 import { channel, Permit, SendError } from "../../channel.ts";
 import { sleep, spawnTask } from "../../task.ts";
 import { TestClock } from "../../testing.ts";
+import { receiverState } from "../../_channel/state.ts";
 import { assert, assertEquals, assertThrows } from "../_assert.ts";
 import { drain, rejection, watch } from "../_helpers.ts";
 
@@ -279,6 +280,19 @@ Deno.test("mpsc: sendTimeout succeeds when room comes before the deadline", asyn
   assertEquals(sent.status, "fulfilled");
   await clock.tick(30);
   assertEquals(rx.tryRecv(), 2);
+});
+
+Deno.test("mpsc: sends that timed out against a stalled receiver do not pile up in the queue", async () => {
+  using clock = TestClock.install();
+  const [tx, rx] = channel<number>(1);
+  await tx.send(0);
+  for (let i = 1; i <= 1_000; i++) {
+    const sent = tx.sendTimeout(i, 1).catch(() => {});
+    await clock.tick(1);
+    await sent;
+  }
+  assert(receiverState<number>(rx)!.pending!.length <= 128);
+  assertEquals(await rx.recv(), 0);
 });
 
 Deno.test("mpsc: sendTimeout({ signal }) rejects with the reason", async () => {
