@@ -194,16 +194,24 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
     PeekableStream = class PeekableStream<T> extends Stream<T> implements Peekable<T> {
       /** The look-ahead stage at the head of the pipeline. */
       readonly #peekable: PeekableSource<T>;
+      /** What `peek` polls: the look-ahead, left open when its one pull ends (one per stream). */
+      readonly #peekStage: Source<T>;
 
       constructor(source: PeekableSource<T>) {
         super(source);
         this.#peekable = source;
+        this.#peekStage = { poll: (cx) => source.peek(cx), close: () => {} };
       }
 
-      peek(options?: WaitOptions): Promise<T | undefined> {
+      async peek(options?: WaitOptions): Promise<T | undefined> {
         this.#check("peek");
-        const peekable = this.#peekable;
-        return pullOnce({ poll: (cx) => peekable.peek(cx), close: () => {} }, options);
+        try {
+          return await pullOnce(this.#peekStage, options);
+        } catch (error) {
+          // A failed pull closes the pipeline, as a failed next() does (next() then ends).
+          if (!options?.signal?.aborted) this.#cursorFor("peek").close();
+          throw error;
+        }
       }
 
       async nextIf(predicate: (item: T) => unknown, options?: WaitOptions): Promise<T | undefined> {

@@ -13,6 +13,7 @@
 import { currentTask } from "../_runtime/task_state.ts";
 import { DONE, PENDING, type Poll, type Waker } from "../_runtime/poll.ts";
 import { checkFunction } from "../_runtime/checks.ts";
+import { isThenable } from "./race.ts";
 import { Waiter } from "./waiter.ts";
 
 /** What a task's function receives (task.ts's `TaskContext`). */
@@ -389,7 +390,10 @@ export class JoinSet<T> implements Disposable, AsyncDisposable, AsyncIterable<Jo
     const waiter = this.#waiters.values().next().value;
     if (waiter !== undefined) {
       this.#waiters.delete(waiter);
-      return waiter.settle(result);
+      waiter.settle(result);
+      // The set is empty now: any other waiter gets `undefined`, as tokio's.
+      if (this.#running.size === 0) this.#endWaits();
+      return;
     }
     this.#ready.push(result);
     const waker = this.#waker;
@@ -417,11 +421,6 @@ export class JoinSet<T> implements Disposable, AsyncDisposable, AsyncIterable<Jo
     this.#waker = cx;
     return PENDING;
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === "object" || typeof value === "function") && value !== null &&
-    typeof (value as PromiseLike<unknown>).then === "function";
 }
 
 function reportDetached(result: JoinResult<unknown>): void {

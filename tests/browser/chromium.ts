@@ -18,7 +18,7 @@
  */
 /// <reference lib="dom" />
 import assert from "node:assert/strict";
-import puppeteer from "puppeteer-core";
+import { launchPage, type Page } from "./_cdp.ts";
 import { serveExample } from "../../examples/browser/serve.ts";
 
 /** The Chromium executable, or undefined if none is installed. */
@@ -73,50 +73,57 @@ if (chromium === undefined) {
   console.warn(`SKIPPED the browser test: ${why}`);
 }
 
+/** Polls `expression` in the page until it is true; fails after `ms`. */
+async function waitFor(page: Page, expression: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await page.evaluate<boolean>(expression))) {
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${ms} ms waiting for ${expression}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 Deno.test({
   name: "the browser page encodes every frame on threads and reports a speed-up",
   ignore: chromium === undefined,
-  // puppeteer keeps sockets and timers of its own past close().
-  sanitizeOps: false,
-  sanitizeResources: false,
   async fn() {
     // Other processes holding the cores hide any speed-up: it is asserted
     // only when the machine was quiet (its cores 75% idle over the second before).
     const idle = await idleShare();
     const quiet = idle !== undefined && idle >= 0.75;
     const server = await serveExample(0);
-    const browser = await puppeteer.launch({
-      executablePath: chromium!,
-      headless: true,
-      args: ["--no-sandbox", "--disable-dev-shm-usage"],
-    });
     try {
-      const page = await browser.newPage();
-      await page.setViewport({ width: 900, height: 700 });
-      const errors: string[] = [];
-      page.on("pageerror", (error) => errors.push(String(error)));
-      await page.goto(server.url);
-      await page.waitForFunction(
-        () => document.body.dataset.state === "done" || document.body.dataset.state === "failed",
-        { timeout: 120_000 },
+      await using page = await launchPage(chromium!);
+      await page.send("Runtime.enable");
+      await page.send("Emulation.setDeviceMetricsOverride", {
+        width: 900,
+        height: 700,
+        deviceScaleFactor: 1,
+        mobile: false,
+      });
+      await page.send("Page.navigate", { url: server.url });
+      await waitFor(
+        page,
+        `["done", "failed"].includes(document.body?.dataset.state)`,
+        120_000,
       );
       const artefacts = Deno.env.get("WEFT_ARTIFACTS") ?? Deno.env.get("TMPDIR") ?? "/tmp";
       const screenshot = `${artefacts}/weft-browser-example.png`;
-      await page.screenshot({ path: screenshot, fullPage: true });
+      await Deno.writeFile(screenshot, await page.screenshot());
       console.log(`screenshot: ${screenshot}`);
-      const state = await page.evaluate(() => document.body.dataset.state);
-      const text = await page.evaluate(() => document.getElementById("summary")!.textContent);
+      const state = await page.evaluate<string>("document.body.dataset.state");
+      const text = await page.evaluate<string>(`document.getElementById("summary").textContent`);
       console.log(text);
       assert.equal(state, "done", `the page failed: ${text}`);
-      assert.deepEqual(errors, []);
-      const summary = await page.evaluate(() =>
-        (globalThis as { weftSummary?: Record<string, unknown> }).weftSummary
+      assert.deepEqual(page.errors, []);
+      const summary = await page.evaluate<Record<string, unknown> | undefined>(
+        "globalThis.weftSummary",
       );
       assert.ok(summary !== undefined, "the page reported no summary");
       assert.deepEqual(summary.progress, [100, 100], "a progress bar stopped short of 100%");
-      const bars = await page.$$eval(
-        ".run",
-        (rows) => rows.map((row) => (row as HTMLElement).dataset.percent),
+      const bars = await page.evaluate<string[]>(
+        `Array.from(document.querySelectorAll(".run"), (row) => row.dataset.percent)`,
       );
       assert.deepEqual(bars, ["100", "100"]);
       assert.equal(summary.sameOutput, true);
@@ -131,7 +138,6 @@ Deno.test({
         console.log(`speed-up not asserted: ${threads} core(s), ${share} idle before`);
       }
     } finally {
-      await browser.close();
       await server.shutdown();
     }
   },

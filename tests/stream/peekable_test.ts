@@ -108,3 +108,27 @@ Deno.test("peek() on a moved stream and nextIf(42) are TypeErrors", async () => 
   }
   assertEquals(error2 instanceof TypeError, true);
 });
+
+Deno.test("a peek() that fails closes the source, as next() does", async () => {
+  let closed = 0;
+  async function* source() {
+    try {
+      yield 1;
+      yield 2;
+    } finally {
+      closed++;
+    }
+  }
+  const failure = new Error("boom");
+  const stream = Stream.from(source()).map(() => {
+    throw failure;
+  }).peekable();
+  let error: unknown;
+  try {
+    await stream.peek();
+  } catch (e) {
+    error = e;
+  }
+  assertEquals([error, closed], [failure, 1]);
+  assertEquals(await stream.next(), undefined);
+});

@@ -275,6 +275,18 @@ Deno.test("joinNext({ signal }) stops waiting; the tasks run on", async () => {
   assertEquals(await set.joinNext(), { ok: true, value: "late", id });
 });
 
+Deno.test("two joinNext() waiting on the last task: one takes it, the other gets undefined", async () => {
+  using clock = TestClock.install();
+  const set = new JoinSet<string>();
+  const { id } = set.spawn(() => sleep(10).then(() => "only"));
+  const first = watch(set.joinNext());
+  const second = watch(set.joinNext());
+  await clock.tick(10);
+  await clock.settle();
+  assertEquals([first.status, first.value], ["fulfilled", { ok: true, value: "only", id }]);
+  assertEquals([second.status, second.value], ["fulfilled", undefined]);
+});
+
 Deno.test("joinNext() with an aborted signal rejects at once", async () => {
   const set = new JoinSet<void>();
   set.spawn(() => {});
