@@ -316,7 +316,7 @@ export class BoundedSender<T> extends SenderHandle<T> {
    * @throws {RangeError} If `ms` is negative, NaN or infinite.
    */
   sendTimeout(value: T, ms: number, options?: WaitOptions): Promise<void> {
-    return sendWithin(value, ms, options, (v, o) => this.send(v, o));
+    return sendWithin(slotOf(this).state, value, ms, options, (v, o) => this.send(v, o));
   }
 }
 

@@ -183,12 +183,15 @@ const TIMED_OUT = Symbol("weft.sendTimeout");
  * withdrawn and the promise rejects with a `SendError` carrying it.
  */
 export function sendWithin<T>(
+  state: ChannelState<T>,
   value: T,
   ms: number,
   options: WaitOptions | undefined,
-  send: (value: T, options: WaitOptions) => Promise<void>,
+  send: (value: T, options: WaitOptions | undefined) => Promise<void>,
 ): Promise<void> {
   checkDuration(ms, "send with a timeout");
+  // Room now: the send cannot wait, so no deadline (nor combined signal) is made.
+  if (state.hasRoom) return send(value, options);
   const deadline = new SendDeadline(deadlineAfter(ms));
   const own = deadline.controller.signal;
   const signal = options?.signal === undefined ? own : AbortSignal.any([options.signal, own]);

@@ -385,10 +385,13 @@ export class WatchReceiver<T> implements Disposable {
   changed(options?: WaitOptions): Promise<void> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const wait = new ChangedWait(this.#view);
-    const result = this.#view.changed(wait);
+    const view = this.#view;
+    const result = view.changed(null);
     if (result === true) return Promise.resolve();
     if (result !== PENDING) return Promise.reject(result);
+    // Only a call that has to wait makes a wait (as broadcast's `recv`).
+    const wait = new ChangedWait(view);
+    view.changed(wait);
     return wait.begin(options);
   }
 

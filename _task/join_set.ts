@@ -13,6 +13,7 @@
 import { currentTask } from "../_runtime/task_state.ts";
 import { DONE, PENDING, type Poll, type Waker } from "../_runtime/poll.ts";
 import { checkFunction } from "../_runtime/checks.ts";
+import { isThenable } from "./race.ts";
 import { Waiter } from "./waiter.ts";
 
 /** What a task's function receives (task.ts's `TaskContext`). */
@@ -420,11 +421,6 @@ export class JoinSet<T> implements Disposable, AsyncDisposable, AsyncIterable<Jo
     this.#waker = cx;
     return PENDING;
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === "object" || typeof value === "function") && value !== null &&
-    typeof (value as PromiseLike<unknown>).then === "function";
 }
 
 function reportDetached(result: JoinResult<unknown>): void {

@@ -242,6 +242,15 @@ Deno.test("mpsc: sendTimeout sends at once when there is room", async () => {
   assertEquals(rx.tryRecv(), 1);
 });
 
+Deno.test("mpsc: sendTimeout with room arms no timer", async () => {
+  using clock = TestClock.install();
+  const [tx, rx] = channel<number>(1);
+  const sent = tx.sendTimeout(1, 100);
+  assertEquals(clock.pendingTimers, 0);
+  await sent;
+  assertEquals(rx.tryRecv(), 1);
+});
+
 Deno.test("mpsc: sendTimeout gives the value back when no room comes in time", async () => {
   using clock = TestClock.install();
   const [tx, rx] = channel<number>(1);
