@@ -19,52 +19,64 @@ const WAITING = 0;
 const FULFILLED = 1;
 const REJECTED = 2;
 
+/**
+ * What the future's callbacks hold: the settlement and whom to wake, never
+ * the stage, so a stream dropped while its future is pending (a shutdown
+ * promise shared by many streams) does not stay reachable through it.
+ */
+class Watch {
+  /** WAITING, FULFILLED or REJECTED. */
+  status = WAITING;
+  /** The rejection, if any. */
+  error: unknown = undefined;
+  /** Whom to wake when the future settles. */
+  waker: Waker | null = null;
+
+  settle(status: number, error: unknown): void {
+    this.status = status;
+    this.error = error;
+    const waker = this.waker;
+    this.waker = null;
+    waker?.wake();
+  }
+}
+
 /** Yields items until a future settles. */
 export class TakeUntilSource<T> implements Source<T> {
   /** Upstream. */
   readonly #source: Source<T>;
-  /** WAITING, FULFILLED or REJECTED. */
-  #status = WAITING;
-  /** The rejection, if any. */
-  #error: unknown = undefined;
-  /** Whom to wake when the future settles. */
-  #waker: Waker | null = null;
+  /** The future's settlement. */
+  readonly #watch = new Watch();
   /** Set once the stream has ended (by the future or upstream). */
   #done = false;
 
   constructor(source: Source<T>, future: PromiseLike<unknown>) {
     this.#source = source;
+    const watch = this.#watch;
     future.then(
-      () => this.#settle(FULFILLED, undefined),
-      (error) => this.#settle(REJECTED, error),
+      () => watch.settle(FULFILLED, undefined),
+      (error) => watch.settle(REJECTED, error),
     );
   }
 
   poll(cx: Waker): Poll<T> {
     if (this.#done) return DONE;
-    if (this.#status !== WAITING) {
+    const watch = this.#watch;
+    if (watch.status !== WAITING) {
       this.#done = true;
       this.#source.close();
-      if (this.#status === REJECTED) throw this.#error;
+      if (watch.status === REJECTED) throw watch.error;
       return DONE;
     }
-    this.#waker = cx;
+    watch.waker = cx;
     const item = this.#source.poll(cx);
     if (item === DONE) this.#done = true;
     return item;
   }
 
   close(): void {
-    this.#waker = null;
+    this.#watch.waker = null;
     this.#done = true;
     this.#source.close();
-  }
-
-  #settle(status: number, error: unknown): void {
-    this.#status = status;
-    this.#error = error;
-    const waker = this.#waker;
-    this.#waker = null;
-    waker?.wake();
   }
 }

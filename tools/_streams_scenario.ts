@@ -22,13 +22,11 @@
  * @module
  */
 import { intervalAt, type MissedTickBehavior, Stream, StreamMap } from "../stream.ts";
-import { run, sleep, spawnTask } from "../task.ts";
-import { DONE } from "../_runtime/poll.ts";
+import { sleep, spawnTask } from "../task.ts";
 import { channel } from "../channel.ts";
-import type { Clock, SourceSpec } from "../tests/conformance/scenario.ts";
+import { type Clock, runTimeline, type SourceSpec } from "../tests/conformance/scenario.ts";
 import { Gen, type Json } from "./gen_scenarios.ts";
 import { Rng } from "./_rng.ts";
-import { fromSource } from "../tests/stream/_helpers.ts";
 
 /** One streams scenario. */
 export interface StreamsScenario {
@@ -196,35 +194,8 @@ function build(s: StreamsScenario): Stream<string> {
 }
 
 /** Runs one scenario through weft under `clock`; returns its timeline (the conformance runner's). */
-export async function runStreamsScenario(s: StreamsScenario, clock: Clock): Promise<string> {
-  const endMs = s.end_ms ?? 120_000;
-  const lines: string[] = [];
-  const done = run(async () => {
-    let ended = false;
-    const stream = build(s).chain(fromSource<string>({
-      poll: () => {
-        ended = true;
-        return DONE;
-      },
-      close: () => {},
-    }));
-    let cutoff = false;
-    spawnTask(async () => {
-      await sleep(endMs);
-      if (ended) return;
-      cutoff = true;
-      stream.close();
-    });
-    for (;;) {
-      const item = await stream.next();
-      if (item === undefined) break;
-      lines.push(`${clock.elapsed}\t${item}`);
-    }
-    if (s.trailer) lines.push(`${clock.elapsed}\t${cutoff ? "<CUTOFF>" : "<END>"}`);
-  });
-  await clock.tick(endMs);
-  await done;
-  return lines.map((line) => `${line}\n`).join("");
+export function runStreamsScenario(s: StreamsScenario, clock: Clock): Promise<string> {
+  return runTimeline(() => build(s), s, clock);
 }
 
 /** A timeline with the lines of each instant sorted: how `stream_map` scenarios are compared. */

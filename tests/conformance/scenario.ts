@@ -153,14 +153,28 @@ export interface Clock {
  * Runs `scenario` under `clock` (installed, at virtual 0) and returns the
  * timeline text, one `<ms>\t<text>\n` line per item.
  */
-export async function runScenario(scenario: Scenario, clock: Clock): Promise<string> {
-  const endMs = scenario.end_ms ?? 120_000;
+export function runScenario(scenario: Scenario, clock: Clock): Promise<string> {
+  return runTimeline(() => build(scenario), scenario, clock);
+}
+
+/**
+ * Reads the stream `build()` makes inside `run()` as tokio's runner does,
+ * until it ends or `end_ms` (default 120,000) passes, and returns the
+ * timeline text; `trailer` adds `<END>` or `<CUTOFF>`. Every kind of
+ * scenario (the published ones, the generator's streams kinds) runs here.
+ */
+export async function runTimeline(
+  build: () => Stream<string>,
+  options: { end_ms?: number; trailer?: boolean },
+  clock: Clock,
+): Promise<string> {
+  const endMs = options.end_ms ?? 120_000;
   const lines: string[] = [];
   const done = run(async () => {
     // Set in the very poll in which the pipeline ends (chain polls its
     // second stream at once), before any code awaiting that result runs.
     let ended = false;
-    const stream = build(scenario).chain(fromSource<string>({
+    const stream = build().chain(fromSource<string>({
       poll: () => {
         ended = true;
         return DONE;
@@ -181,7 +195,7 @@ export async function runScenario(scenario: Scenario, clock: Clock): Promise<str
       if (item === undefined) break;
       lines.push(`${clock.elapsed}\t${item}`);
     }
-    if (scenario.trailer) lines.push(`${clock.elapsed}\t${cutoff ? "<CUTOFF>" : "<END>"}`);
+    if (options.trailer) lines.push(`${clock.elapsed}\t${cutoff ? "<CUTOFF>" : "<END>"}`);
   });
   await clock.tick(endMs);
   await done;
