@@ -13,36 +13,23 @@
  *   told through shared memory and its worker stays busy until it returns,
  *   unless the cancel terminates the worker (shutdown, the end of a run).
  * - A worker that exits on its own fails its job and is replaced on demand.
- * - Idle workers do not hold the process open (`_pool_worker.ts`) and are
+ * - Idle workers do not hold the process open (`worker.ts`) and are
  *   terminated after `idleTimeout` ms without a job; the timer that does it
  *   is read from `globalThis` when armed, so a fake clock drives it.
  *
  * @module
  */
 import { withResolvers } from "../_runtime/promise.ts";
-import { type Dispatch, hold, letGo, PoolWorker, type WorkerEvents } from "./worker.ts";
+import { hold, letGo, PoolWorker, type WorkerEvents } from "./worker.ts";
 import type { ResourceLimits } from "../_worker/limits.ts";
 import type { Scope } from "../_runtime/task_state.ts";
 import { currentTask, onRunEnd } from "../_runtime/task_state.ts";
 import { rebuildError } from "../_worker/errors.ts";
 import { Cancelled } from "../task.ts";
+import { IdleTimer } from "./idle_timer.ts";
+import { ENDED, type Job, QUEUED, RUNNING, snapshot, WAITING } from "./job.ts";
 
-/** The job waits for room in the queue. */
-export const WAITING = 0;
-/** The job is in a deque. */
-export const QUEUED = 1;
-/** The job runs on a worker. */
-export const RUNNING = 2;
-/** The job has settled. */
-export const ENDED = 3;
-
-/** Told when a job settles (the job's handle). */
-export interface JobListener {
-  /** The job ended: `ok` with its result, or failed with `outcome`; `report` if unobserved failures should be reported. */
-  jobSettled(ok: boolean, outcome: unknown, report: boolean): void;
-}
-
-/** The errors the scheduler makes, supplied by the public module. */
+/** The errors the scheduler makes, supplied by `errors.ts` (they are public classes). */
 export interface PoolErrors {
   /** The reason a job of a `run()` that has finished is cancelled with. */
   runEnded(): unknown;
@@ -72,60 +59,8 @@ export interface PoolCounters {
   started: number;
 }
 
-/** The last job id given; ids stay in 1..2^31-1 (0 in a control block means "none"). */
-let lastId = 0;
-
-function nextId(): number {
-  lastId = lastId === 0x7fffffff ? 1 : lastId + 1;
-  return lastId;
-}
-
-/** One job, from spawn to settlement. */
-export class Job implements Dispatch {
-  /** Its id (> 0). */
-  readonly id: number = nextId();
-  /** The key of its code. */
-  readonly key: number;
-  /** The inline function's source, or undefined. */
-  readonly source: string | undefined;
-  /** The module's URL, or undefined. */
-  readonly url: string | undefined;
-  /** The module export's name, or undefined. */
-  readonly exportName: string | undefined;
-  /** Arguments; dropped once posted. */
-  args: unknown[];
-  /** What to move; dropped once posted. */
-  transfer: Transferable[];
-  /** WAITING, QUEUED, RUNNING or ENDED. */
-  state = WAITING;
-  /** The slot whose deque holds it, or that runs it. */
-  slot: Slot | null = null;
-  /** The run() it was spawned in, if any. */
-  scope: Scope | null = null;
-  /** Its handle. */
-  listener: JobListener | null = null;
-  /** Where it was spawned (its stack names the caller), added to its error. */
-  readonly site: Error | undefined;
-
-  /** Makes a job; `code` says what to run. */
-  constructor(
-    code: { key: number; source?: string; url?: string; exportName?: string },
-    args: unknown[],
-    transfer: Transferable[],
-    site?: Error,
-  ) {
-    this.site = site;
-    this.key = code.key;
-    this.source = code.source;
-    this.url = code.url;
-    this.exportName = code.exportName;
-    this.args = args;
-    this.transfer = transfer;
-  }
-}
-
 /** A worker's place in the pool: its deque, its worker (once started), its job. */
-interface Slot {
+export interface Slot {
   /** Its index. */
   readonly index: number;
   /** Jobs waiting for this worker; others steal from the back. */
@@ -139,9 +74,6 @@ interface Slot {
 }
 
 const EMPTY: never[] = [];
-
-/** The host's setTimeout, to tell a real timer (which may be unref'd) from a fake one. */
-const hostSetTimeout = globalThis.setTimeout;
 
 /** The scheduler; see the module doc. */
 export class PoolCore implements WorkerEvents {
@@ -161,12 +93,8 @@ export class PoolCore implements WorkerEvents {
   #queued = 0;
   /** Slots running a job. */
   #running = 0;
-  /** The idle-release timer, if armed. */
-  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  /** The setTimeout that armed it. */
-  #armedWith: typeof setTimeout = setTimeout;
-  /** The clearTimeout matching it. */
-  #clearTimer: typeof clearTimeout = clearTimeout;
+  /** Releases idle workers. */
+  readonly #timer = new IdleTimer(() => this.#releaseIdle());
   /** Set by shutdown. */
   #closed = false;
   /** Whether jobs not started hold the process open (see `#holdForQueue`). */
@@ -285,7 +213,7 @@ export class PoolCore implements WorkerEvents {
   shutdown(reason: unknown): Promise<void> {
     if (this.#shutdown !== null) return this.#shutdown;
     this.#closed = true;
-    this.#disarm();
+    this.#timer.disarm();
     for (const reader of this.#readers) reader.reject(reason);
     this.#readers.clear();
     this.#cancelWhere(() => true, reason);
@@ -352,7 +280,7 @@ export class PoolCore implements WorkerEvents {
       if (job !== null && job.scope === scope) this.#abandon(slot, job);
     }
     for (const slot of this.#slots) if (slot.job === null) this.#release(slot);
-    if (this.workers === 0) this.#disarm();
+    if (this.workers === 0) this.#timer.disarm();
     this.#holdForQueue();
   }
 
@@ -509,27 +437,12 @@ export class PoolCore implements WorkerEvents {
   /** Arms the idle timer to fire in `ms`, unless it is armed already. */
   #arm(ms: number): void {
     if (ms === Infinity || this.#closed) return;
-    // A timer set under a clock since replaced (a fake clock installed or
-    // uninstalled) may never fire: it is set again on the clock of now.
-    if (this.#timer !== undefined && this.#armedWith === globalThis.setTimeout) return;
-    this.#disarm();
-    // Looked up at call time, so a fake clock controls idle release.
-    this.#armedWith = globalThis.setTimeout;
-    this.#clearTimer = globalThis.clearTimeout;
-    const timer = globalThis.setTimeout(() => this.#releaseIdle(), ms);
-    this.#timer = timer;
-    unrefTimer(timer);
-  }
-
-  #disarm(): void {
-    if (this.#timer === undefined) return;
-    this.#clearTimer(this.#timer);
-    this.#timer = undefined;
+    this.#timer.arm(ms);
   }
 
   /** Releases the workers idle for `idleTimeout`; re-arms for the next one due. */
   #releaseIdle(): void {
-    this.#timer = undefined;
+    this.#timer.fired();
     const timeout = this.#settings.idleTimeout;
     const now = Date.now();
     let next = Infinity;
@@ -549,40 +462,5 @@ export class PoolCore implements WorkerEvents {
     const listener = job.listener;
     job.listener = null;
     listener?.jobSettled(ok, outcome, report);
-  }
-}
-
-/**
- * A copy of the job's arguments taken at spawn, for a job that does not
- * start at once: later changes by the caller do not reach it, and what it
- * transfers is moved now (detached on the caller's side), as Rust moves a
- * closure's captures into `spawn_blocking`.
- *
- * @throws {DOMException} A `DataCloneError` if they cannot be cloned.
- */
-function snapshot(job: Job): Job {
-  if (job.transfer.length === 0 && job.args.every(isPrimitive)) return job;
-  const copy = structuredClone({ args: job.args, transfer: job.transfer }, {
-    transfer: job.transfer,
-  });
-  job.args = copy.args;
-  job.transfer = copy.transfer;
-  return job;
-}
-
-/** Whether `value` needs no copy: a primitive structured clone accepts (not a symbol). */
-function isPrimitive(value: unknown): boolean {
-  const type = typeof value;
-  return value === null || (type !== "object" && type !== "function" && type !== "symbol");
-}
-
-/** Lets the process exit while a real idle timer is pending; a fake timer is left alone. */
-function unrefTimer(timer: unknown): void {
-  if (globalThis.setTimeout !== hostSetTimeout) return;
-  if (typeof timer === "number") {
-    const deno = (globalThis as { Deno?: { unrefTimer?: (id: number) => void } }).Deno;
-    deno?.unrefTimer?.(timer);
-  } else if (typeof (timer as { unref?: unknown })?.unref === "function") {
-    (timer as { unref(): void }).unref();
   }
 }
