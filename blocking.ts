@@ -12,7 +12,11 @@
  *   new job goes to an idle worker, else starts a worker (lazily, up to the
  *   pool's size), else joins the shortest deque. A worker that finishes takes
  *   the front of its own deque, or else steals from the back of the longest
- *   other deque: one long job does not hold short ones behind it.
+ *   other deque: one long job does not hold short ones behind it. The front
+ *   of a busy worker's deque is sent to it ahead of time (taken back if
+ *   stolen or cancelled before it starts), and jobs spawned together travel
+ *   together, so that tiny jobs cost little more than a hand-written
+ *   `postMessage` each way.
  * - Backpressure: with `maxQueued`, jobs beyond the limit wait before they
  *   are queued (`whenFull: "wait"`, the handle is returned at once), or the
  *   spawn throws {@linkcode QueueFull} (`whenFull: "reject"`).
@@ -77,124 +81,27 @@
  *
  * @module
  */
-import { Job, PoolCore, type PoolErrors } from "./_pool/scheduler.ts";
-import { checkLimits, type ResourceLimits } from "./_worker/limits.ts";
-import { Outcome } from "./_runtime/outcome.ts";
-import { functionSource, moduleHref, typeName } from "./_worker/code.ts";
-import { Cancelled, type WaitOptions } from "./task.ts";
+import { Job } from "./_pool/job.ts";
+import { PoolCore } from "./_pool/scheduler.ts";
+import { type BlockingJob, jobSpec } from "./_pool/job_spec.ts";
+import { checkPoolOptions } from "./_pool/options.ts";
+import { POOL_ERRORS, PoolShutDown, QueueFull } from "./_pool/errors.ts";
+import { type BlockingHandle, newHandle, settleHandle } from "./_pool/handle.ts";
+import type { ResourceLimits } from "./_worker/limits.ts";
+import type { WaitOptions } from "./task.ts";
 
 export type { ResourceLimits, WaitOptions };
-
-/**
- * What a job receives as its first argument, in the worker.
- *
- * Cancellation is seen through shared memory: `cancelled()` is an atomic
- * read, cheap enough to call in a hot loop every few thousand iterations.
- */
-export interface BlockingContext {
-  /** The index of the worker (its deque) running the job, from 0. */
-  readonly worker: number;
-  /** Whether the job has been cancelled (aborted, or its pool shut down). */
-  cancelled(): boolean;
-  /**
-   * Throws if the job has been cancelled: a way to unwind. The handle has
-   * already rejected with `Cancelled`; what the job throws then is dropped.
-   *
-   * @throws {Error} An error named `"Cancelled"` once the job is cancelled.
-   */
-  throwIfCancelled(): void;
-  /**
-   * Blocks the worker for `ms` milliseconds (real time); returns at once
-   * when the job is cancelled.
-   *
-   * @param ms How long, in ms (>= 0).
-   * @throws {RangeError} If `ms` is negative, NaN or infinite.
-   */
-  sleepSync(ms: number): void;
-  /**
-   * Moves `items` to the main thread with the result instead of copying
-   * them; they are detached in the worker once the job returns.
-   *
-   * @param items What the result holds and the job gives up: ArrayBuffers, typed arrays or DataViews (their buffer moves; one over shared memory is left alone), or other transferables.
-   */
-  transfer(...items: Movable[]): void;
-  /**
-   * Aborted when the job is cancelled, once the worker's event loop runs
-   * (for async jobs; synchronous code reads `cancelled()`).
-   */
-  readonly signal: AbortSignal;
-}
-
-/**
- * A job's code: called in a worker with its context and the arguments given
- * to the spawn; it may be async.
- *
- * @typeParam A The arguments after `ctx`.
- * @typeParam R The result.
- */
-export type BlockingFunction<A extends unknown[] = unknown[], R = unknown> = (
-  ctx: BlockingContext,
-  ...args: A
-) => R | PromiseLike<R>;
-
-/**
- * What can be moved between threads rather than copied: an `ArrayBuffer`, a
- * typed array or `DataView` (its whole buffer moves; one over a
- * `SharedArrayBuffer` is shared anyway and is left alone), or another
- * transferable object (a `MessagePort`, ...).
- */
-export type Movable = Transferable | ArrayBufferView;
-
-/** Options of one job, beside its code. */
-export interface JobOptions {
-  /**
-   * Values among the arguments to move to the worker rather than copy. They
-   * are detached on the caller's side at the spawn.
-   * @default {[]}
-   */
-  transfer?: Movable[];
-  /** Aborts the job, as `handle.abort(signal.reason)`. */
-  signal?: AbortSignal;
-}
-
-/**
- * An inline job with options. The function must be self-contained: it is
- * sent as source, so it cannot use variables or imports of the module around
- * it (pass data as arguments), and `this` is not bound.
- *
- * @typeParam A The arguments after `ctx`.
- * @typeParam R The result.
- */
-export interface InlineJob<A extends unknown[] = unknown[], R = unknown> extends JobOptions {
-  /** The function. */
-  fn: BlockingFunction<A, R>;
-}
-
-/**
- * A job that is a module's export, called as `fn(ctx, ...args)`. Each worker
- * imports the module once, on its first job from it.
- */
-export interface ModuleJob extends JobOptions {
-  /** The module: a `URL` or an absolute URL string (`import.meta.resolve("./x.ts")`). */
-  module: URL | string;
-  /**
-   * The export's name.
-   * @default {"default"}
-   */
-  export?: string;
-}
-
-/**
- * What {@linkcode spawnBlocking} and {@linkcode BlockingPool.spawn} run: a
- * self-contained function, an {@linkcode InlineJob} or a {@linkcode ModuleJob}.
- *
- * @typeParam A The arguments after `ctx`.
- * @typeParam R The result.
- */
-export type BlockingJob<A extends unknown[] = unknown[], R = unknown> =
-  | BlockingFunction<A, R>
-  | InlineJob<A, R>
-  | ModuleJob;
+export type {
+  BlockingContext,
+  BlockingFunction,
+  BlockingJob,
+  InlineJob,
+  JobOptions,
+  ModuleJob,
+  Movable,
+} from "./_pool/job_spec.ts";
+export { PoolShutDown, QueueFull, WorkerExited } from "./_pool/errors.ts";
+export { BlockingHandle } from "./_pool/handle.ts";
 
 /** Options of {@linkcode BlockingPool}. */
 export interface BlockingPoolOptions {
@@ -251,235 +158,8 @@ export interface BlockingPoolStats {
   started: number;
 }
 
-/**
- * Thrown by a spawn on a pool whose queue is full, with `whenFull: "reject"`.
- *
- * @example Refuse work when the queue is full
- * ```ts
- * import { BlockingPool, QueueFull } from "@weft/weft/blocking";
- * import assert from "node:assert/strict";
- *
- * await using pool = new BlockingPool({ size: 1, maxQueued: 0, whenFull: "reject" });
- * const running = pool.spawn((ctx) => ctx.sleepSync(60_000));
- * assert.throws(() => pool.spawn(() => 1), QueueFull);
- * running.abort();
- * ```
- */
-export class QueueFull extends Error {
-  /** The pool's `maxQueued`. */
-  readonly maxQueued: number;
-  /** Creates the error for a pool that queues at most `maxQueued` jobs. */
-  constructor(maxQueued: number) {
-    super(`Cannot spawn the job: the pool's queue is full (maxQueued: ${maxQueued})`);
-    this.name = "QueueFull";
-    this.maxQueued = maxQueued;
-  }
-}
-
-/**
- * Why a pool refuses work once shut down; also the `reason` of the
- * `Cancelled` error that the handles of unfinished jobs reject with.
- *
- * @example A job running at shutdown is cancelled
- * ```ts
- * import { BlockingPool, PoolShutDown } from "@weft/weft/blocking";
- * import { Cancelled } from "@weft/weft/task";
- * import assert from "node:assert/strict";
- *
- * const pool = new BlockingPool({ size: 1 });
- * const spinning = pool.spawn(() => {
- *   for (;;); // never returns, never looks at ctx.cancelled()
- * });
- * await pool.shutdown();
- * const error = await spinning.then(() => null, (e) => e);
- * assert.ok(error instanceof Cancelled && error.reason instanceof PoolShutDown);
- * assert.throws(() => pool.spawn(() => 1), PoolShutDown);
- * ```
- */
-export class PoolShutDown extends Error {
-  /** Creates the error; `message` says what could not be done. */
-  constructor(message = "Cannot finish the job: the pool was shut down") {
-    super(message);
-    this.name = "PoolShutDown";
-  }
-}
-
-/**
- * The error of a job whose worker exited under it (the job called
- * `process.exit()`, or the worker crashed). The pool starts another worker.
- *
- * @example A job that ends its worker
- * ```ts
- * import { BlockingPool, WorkerExited } from "@weft/weft/blocking";
- * import assert from "node:assert/strict";
- *
- * await using pool = new BlockingPool({ size: 1 });
- * const error = await pool.spawn(() => Deno.exit(3)).then(() => null, (e) => e);
- * assert.ok(error instanceof WorkerExited && error.code === 3);
- * assert.equal(await pool.spawn(() => "still serving"), "still serving");
- * ```
- */
-export class WorkerExited extends Error {
-  /** The worker's exit code. */
-  readonly code: number;
-  /** Creates the error for a worker that exited with `code`; `message` says why, if known. */
-  constructor(code: number, cause?: unknown, message?: string) {
-    super(message ?? `Cannot finish the job: its worker exited (code ${code})`, { cause });
-    this.name = "WorkerExited";
-    this.code = code;
-  }
-}
-
-/** Makes handles; set by BlockingHandle's static block. */
-let makeHandle: <T>(job: Job, core: PoolCore, signal: AbortSignal | undefined) => BlockingHandle<T>;
-
-/**
- * A job on a pool, as {@linkcode spawnBlocking} returns it: awaitable and
- * abortable like `spawnTask`'s `JoinHandle`.
- *
- * - It resolves with the job's result (a structured clone, or what the job
- *   moved with `ctx.transfer`).
- * - It rejects with:
- *   - the job's error, rebuilt (same class name, `name`, `message`,
- *     `stack`, `cause` and own fields), or the value it threw;
- *   - the loader's error (a `TypeError` in Deno) if the job's module cannot
- *     be loaded, a `TypeError` if it has no such export;
- *   - a `DOMException` named `DataCloneError` if the result cannot be cloned;
- *   - {@linkcode WorkerExited} if the worker exited under the job;
- *   - `Cancelled` (from the task module) if the job was cancelled: its
- *     `reason` is the reason given to `abort()`, a {@linkcode PoolShutDown}
- *     when its pool was shut down, or a `Cancelled` when the `run()` it was
- *     spawned in finished.
- * - `abort(reason)` rejects it with `Cancelled` at once: a job not yet
- *   started never runs; a running one sees `ctx.cancelled()` turn true and
- *   its result is dropped.
- * - `using` disposal aborts it. A job that fails while nothing awaits its
- *   handle is reported on stderr.
- *
- * @typeParam T The job's result.
- *
- * @example Abort a job that has not started
- * ```ts
- * import { BlockingPool } from "@weft/weft/blocking";
- * import { Cancelled } from "@weft/weft/task";
- * import assert from "node:assert/strict";
- *
- * await using pool = new BlockingPool({ size: 1 });
- * const first = pool.spawn((ctx) => ctx.sleepSync(60_000));
- * const second = pool.spawn(() => "never runs");
- * second.abort("not needed");
- * const error = await second.then(() => null, (e) => e);
- * assert.ok(error instanceof Cancelled && error.reason === "not needed");
- * first.abort();
- * ```
- */
-export class BlockingHandle<T> implements PromiseLike<T>, Disposable {
-  static {
-    makeHandle = <T>(job: Job, core: PoolCore, signal: AbortSignal | undefined) =>
-      new BlockingHandle<T>(job, core, signal);
-  }
-
-  /** The job. */
-  readonly #job: Job;
-  /** Its pool. */
-  readonly #core: PoolCore;
-  /** The spawn's signal, while it is listened to. */
-  #signal: AbortSignal | undefined;
-  /** The job's result or error, settled once. */
-  readonly #outcome: Outcome<T> = new Outcome<T>();
-  /** Created when somebody reads `signal`. */
-  #controller: AbortController | null = null;
-  /** The spawn's signal's listener. */
-  readonly #onAbort = (): void => this.abort(this.#signal?.reason);
-
-  private constructor(job: Job, core: PoolCore, signal: AbortSignal | undefined) {
-    this.#job = job;
-    this.#core = core;
-    job.listener = { jobSettled: (ok, outcome, report) => this.#finish(ok, outcome, report) };
-    if (signal === undefined) return;
-    this.#signal = signal;
-    signal.addEventListener("abort", this.#onAbort, { once: true });
-  }
-
-  /** Aborted when the job is cancelled, with the cancel's reason. */
-  get signal(): AbortSignal {
-    if (this.#controller === null) {
-      this.#controller = new AbortController();
-      const outcome = this.#outcome.value;
-      if (outcome instanceof Cancelled) this.#controller.abort(outcome.reason);
-    }
-    return this.#controller.signal;
-  }
-
-  /** Whether the job has settled (returned, thrown, or been cancelled). */
-  get isFinished(): boolean {
-    return this.#outcome.settled;
-  }
-
-  /**
-   * Cancels the job with `reason`; does nothing once it has settled.
-   *
-   * @param reason Kept as the `reason` of the `Cancelled` error.
-   */
-  abort(reason?: unknown): void {
-    if (this.#outcome.settled) return;
-    this.#core.cancel(this.#job, reason, false);
-  }
-
-  /** Aborts the job, as `abort()`. */
-  [Symbol.dispose](): void {
-    this.abort();
-  }
-
-  /**
-   * Settles like the job: resolved with its result, or rejected.
-   *
-   * @typeParam R1 What `onFulfilled` returns.
-   * @typeParam R2 What `onRejected` returns.
-   * @param onFulfilled Called with the result.
-   * @param onRejected Called with the error.
-   * @returns A promise for what the callback returns.
-   */
-  then<R1 = T, R2 = never>(
-    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
-    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
-  ): Promise<R1 | R2> {
-    return this.#outcome.observe().then(onFulfilled, onRejected);
-  }
-
-  #finish(ok: boolean, outcome: unknown, report: boolean): void {
-    this.#signal?.removeEventListener("abort", this.#onAbort);
-    this.#signal = undefined;
-    if (outcome instanceof Cancelled) this.#controller?.abort(outcome.reason);
-    this.#outcome.settle(ok, outcome, report ? UNOBSERVED : undefined);
-  }
-}
-
-/** What the report of a failure nobody awaited says. */
-const UNOBSERVED = "a blocking job failed and nothing awaited its handle";
-
 /** The shared pool behind spawnBlocking, made on first use. */
 let shared: BlockingPool | null = null;
-
-/** Errors the scheduler makes. */
-const ERRORS: PoolErrors = {
-  runEnded: () => new Cancelled("the run() it belonged to has finished"),
-  workerExited: (code, cause) =>
-    new WorkerExited(
-      code,
-      cause,
-      outOfMemory(cause)
-        ? `Cannot finish the job: its worker ran out of memory (resourceLimits), code ${code}`
-        : undefined,
-    ),
-};
-
-/** Whether a worker's exit error says it reached its heap limit. */
-function outOfMemory(cause: unknown): boolean {
-  const error = cause as { code?: unknown; message?: unknown } | null;
-  return error?.code === "ERR_WORKER_OUT_OF_MEMORY" ||
-    (typeof error?.message === "string" && error.message.includes("memory limit"));
-}
 
 /**
  * A pool of worker threads for compute-bound jobs, with a deque per worker
@@ -529,22 +209,11 @@ export class BlockingPool implements AsyncDisposable {
    * @throws {TypeError} If an option has the wrong type, or `whenFull` is not `"wait"` or `"reject"`.
    */
   constructor(options: BlockingPoolOptions = {}) {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError("Cannot create the pool: options must be an object");
-    }
-    checkKnown(options, POOL_OPTIONS, "create the pool", "options");
-    this.#size = checkCount(options.size ?? defaultSize(), 1, "size");
-    if (this.#size > MAX_SIZE) {
-      throw new RangeError(
-        `Cannot create the pool: size must be at most ${MAX_SIZE}, got ${this.#size}`,
-      );
-    }
-    this.#maxQueued = checkCount(options.maxQueued ?? Infinity, 0, "maxQueued");
-    this.#whenFull = checkWhenFull(options.whenFull ?? "wait");
-    const idleTimeout = checkIdleTimeout(options.idleTimeout ?? 10_000);
-    const resourceLimits = checkLimits(options.resourceLimits, "create the pool");
-    const settings = { size: this.#size, idleTimeout, maxQueued: this.#maxQueued, resourceLimits };
-    this.#core = new PoolCore(settings, ERRORS);
+    const settings = checkPoolOptions(options);
+    this.#size = settings.size;
+    this.#maxQueued = settings.maxQueued;
+    this.#whenFull = settings.whenFull;
+    this.#core = new PoolCore(settings, POOL_ERRORS);
   }
 
   /** The most workers the pool runs at once. */
@@ -608,7 +277,7 @@ export class BlockingPool implements AsyncDisposable {
       throw new QueueFull(this.#maxQueued);
     }
     const created = new Job(spec.code, args, spec.transfer, new Error("spawned here"));
-    const handle = makeHandle<R>(created, this.#core, spec.signal);
+    const handle = newHandle<R>(created, this.#core, spec.signal);
     if (spec.signal?.aborted) {
       this.#core.cancel(created, spec.signal.reason, false);
       return handle;
@@ -617,7 +286,7 @@ export class BlockingPool implements AsyncDisposable {
       this.#core.submit(created);
     } catch (error) {
       // The handle is dropped: it settles unobserved, and lets go of the signal.
-      created.listener?.jobSettled(false, error, false);
+      if (created.listener !== null) settleHandle(created.listener, false, error, false);
       throw new TypeError("Cannot spawn the job: its arguments cannot be cloned", {
         cause: error,
       });
@@ -727,158 +396,4 @@ export function spawnBlocking<A extends unknown[], R>(
   ...args: A
 ): BlockingHandle<R> {
   return BlockingPool.shared.spawn(job, ...args);
-}
-
-/** A checked job: its code, key and options. */
-interface JobSpec {
-  code: { key: number; source?: string; url?: string; exportName?: string };
-  transfer: Transferable[];
-  signal: AbortSignal | undefined;
-}
-
-/** Keys of the code seen so far: a worker compiles or imports each once. */
-const codeKeys = new Map<string, number>();
-
-function codeKey(text: string): number {
-  let key = codeKeys.get(text);
-  if (key === undefined) {
-    key = codeKeys.size + 1;
-    codeKeys.set(text, key);
-  }
-  return key;
-}
-
-function jobSpec(job: unknown): JobSpec {
-  if (typeof job === "function") return { code: inlineCode(job), transfer: [], signal: undefined };
-  if (typeof job !== "object" || job === null) {
-    throw new TypeError(
-      `Cannot spawn the job: expected a function, { fn } or { module, export }, got ${
-        job === null ? "null" : typeof job
-      }`,
-    );
-  }
-  const spec = job as Partial<InlineJob & ModuleJob>;
-  const hasFn = spec.fn !== undefined;
-  if (hasFn === (spec.module !== undefined)) {
-    throw new TypeError("Cannot spawn the job: give either fn or module, not both or neither");
-  }
-  checkKnown(spec, hasFn ? INLINE_KEYS : MODULE_KEYS, "spawn the job", "job");
-  const code = hasFn ? inlineCode(spec.fn) : moduleCode(spec.module, spec.export);
-  return { code, transfer: checkTransfer(spec.transfer), signal: checkSignal(spec.signal) };
-}
-
-/** The code of each function seen, so that spawning it again costs a lookup. */
-const functionCode = new WeakMap<object, JobSpec["code"]>();
-
-function inlineCode(fn: unknown): JobSpec["code"] {
-  if (typeof fn !== "function") {
-    throw new TypeError(`Cannot spawn the job: fn must be a function, got ${typeof fn}`);
-  }
-  let code = functionCode.get(fn);
-  if (code === undefined) {
-    code = checkedSource(fn);
-    functionCode.set(fn, code);
-  }
-  return code;
-}
-
-function checkedSource(fn: object): JobSpec["code"] {
-  const source = functionSource(fn, "spawn the job");
-  return { key: codeKey(`f:${source}`), source };
-}
-
-function moduleCode(module: unknown, name: unknown = "default"): JobSpec["code"] {
-  const url = moduleHref(module);
-  if (url === undefined) {
-    throw new TypeError(
-      `Cannot spawn the job: module must be a URL or an absolute URL string, got ${
-        typeName(module)
-      }`,
-    );
-  }
-  if (typeof name !== "string") {
-    throw new TypeError(`Cannot spawn the job: export must be a string, got ${typeName(name)}`);
-  }
-  return { key: codeKey(`m:${url}\n${name}`), url, exportName: name };
-}
-
-function checkTransfer(transfer: unknown): Transferable[] {
-  if (transfer === undefined) return [];
-  if (!Array.isArray(transfer)) {
-    throw new TypeError("Cannot spawn the job: transfer must be an array");
-  }
-  const moved: Transferable[] = [];
-  for (const item of transfer as Movable[]) {
-    if (!ArrayBuffer.isView(item)) moved.push(item);
-    else if (!(item.buffer instanceof SharedArrayBuffer)) moved.push(item.buffer);
-  }
-  return moved;
-}
-
-function checkSignal(signal: unknown): AbortSignal | undefined {
-  if (signal === undefined || signal instanceof AbortSignal) return signal;
-  throw new TypeError("Cannot spawn the job: signal must be an AbortSignal");
-}
-
-function defaultSize(): number {
-  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
-    ?.hardwareConcurrency;
-  return typeof cores === "number" && cores >= 1 ? Math.floor(cores) : 1;
-}
-
-function checkCount(value: unknown, min: number, name: string): number {
-  if (typeof value !== "number") {
-    throw new TypeError(`Cannot create the pool: ${name} must be a number, got ${typeof value}`);
-  }
-  const whole = Number.isInteger(value) || (name === "maxQueued" && value === Infinity);
-  if (!whole || value < min) {
-    throw new RangeError(
-      `Cannot create the pool: ${name} must be a whole number >= ${min}, got ${value}`,
-    );
-  }
-  return value;
-}
-
-function checkIdleTimeout(value: unknown): number {
-  if (typeof value !== "number") {
-    throw new TypeError(
-      `Cannot create the pool: idleTimeout must be a number, got ${typeof value}`,
-    );
-  }
-  // Above 2^31 - 1 ms a timer fires at once: such a timeout means "never".
-  if (Number.isNaN(value) || value < 0 || (value > MAX_TIMER_MS && value !== Infinity)) {
-    throw new RangeError(
-      `Cannot create the pool: idleTimeout must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, or Infinity, got ${value}`,
-    );
-  }
-  return value;
-}
-
-/** The most workers a pool may have (far beyond any machine's cores). */
-const MAX_SIZE = 1024;
-/** The longest delay a timer takes (2^31 - 1 ms, about 24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-/** The keys of an inline job. */
-const INLINE_KEYS = ["fn", "transfer", "signal"];
-/** The keys of a module job. */
-const MODULE_KEYS = ["module", "export", "transfer", "signal"];
-/** The options a pool understands. */
-const POOL_OPTIONS = ["size", "idleTimeout", "maxQueued", "whenFull", "resourceLimits"];
-
-/** Refuses keys of `object` that are not in `known` (a misspelt option is not ignored). */
-function checkKnown(object: object, known: readonly string[], action: string, what: string): void {
-  for (const key of Object.keys(object)) {
-    if (!known.includes(key)) {
-      throw new TypeError(
-        `Cannot ${action}: unknown ${what} key ${JSON.stringify(key)} (known: ${known.join(", ")})`,
-      );
-    }
-  }
-}
-
-function checkWhenFull(value: unknown): "wait" | "reject" {
-  if (value === "wait" || value === "reject") return value;
-  throw new TypeError(
-    `Cannot create the pool: whenFull must be "wait" or "reject", got ${JSON.stringify(value)}`,
-  );
 }

@@ -1,5 +1,5 @@
 /**
- * Internal: the state of a `Barrier` (tokio `sync::Barrier`).
+ * Internal: `Barrier` and its state (tokio `sync::Barrier`).
  *
  * Callers of `wait()` queue until `size` of them wait; the one that completes
  * the group is its leader, and the barrier starts its next generation empty.
@@ -9,7 +9,8 @@
  * @module
  */
 import type { WaitOptions } from "../_runtime/task_state.ts";
-import { QueuedWait, WaitList } from "./wait_list.ts";
+import { checkPermits } from "./batch_semaphore.ts";
+import { checkWaitOptions, QueuedWait, WaitList } from "./wait_list.ts";
 
 /** What a barrier's `wait()` resolves with. */
 export interface BarrierWaitResult {
@@ -58,5 +59,66 @@ export class BarrierState {
     const promise = wait.begin(options);
     if (!wait.done) this.waiters.push(wait);
     return promise;
+  }
+}
+
+/**
+ * Lets `n` tasks wait until all of them have reached the same point
+ * (tokio's `sync::Barrier`).
+ *
+ * - `wait()` resolves for everyone once the `n`th caller arrives; that
+ *   caller's result has `isLeader: true`, everyone else's `false`. The
+ *   barrier is then empty again and the next `n` callers form the next
+ *   generation.
+ * - `new Barrier(0)` and `new Barrier(1)` never block; every caller leads.
+ * - Aborting a waiting `wait()` (its signal or its task) withdraws that
+ *   caller: the group still needs `n` callers. (tokio's `wait` is not
+ *   cancel safe: a dropped one still counts there.)
+ *
+ * @example Three tasks meet
+ * ```ts
+ * import { Barrier } from "@weft/weft/sync";
+ * import { joinAll } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * const barrier = new Barrier(3);
+ * const results = await joinAll([1, 2, 3].map(() => barrier.wait()));
+ * assert.equal(results.filter((r) => r.isLeader).length, 1);
+ * ```
+ */
+export class Barrier {
+  /** The waiting callers of this generation. */
+  readonly #state: BarrierState;
+
+  /**
+   * Creates a barrier for groups of `n`.
+   *
+   * @param n How many callers make a group.
+   * @throws {RangeError} If `n` is negative, fractional or above `Semaphore.MAX_PERMITS`.
+   */
+  constructor(n: number) {
+    this.#state = new BarrierState(checkPermits(n, "create a barrier"));
+  }
+
+  /**
+   * Waits until `n` callers wait.
+   *
+   * @param options `signal` to stop waiting; the promise then rejects with `signal.reason`.
+   * @returns A promise of `{ isLeader }`.
+   *
+   * @example The last to arrive leads
+   * ```ts
+   * import { Barrier } from "@weft/weft/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const barrier = new Barrier(2);
+   * const first = barrier.wait();
+   * const second = await barrier.wait();
+   * assert.equal(second.isLeader, true);
+   * assert.equal((await first).isLeader, false);
+   * ```
+   */
+  wait(options?: WaitOptions): Promise<BarrierWaitResult> {
+    return this.#state.wait(checkWaitOptions(options, "wait at the barrier"));
   }
 }

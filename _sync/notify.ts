@@ -1,5 +1,5 @@
 /**
- * Internal: the state of a `Notify` (tokio `sync::Notify`).
+ * Internal: `Notify` and its state (tokio `sync::Notify`).
  *
  * `notified()` joins the queue when it is called (tokio's `Notified` after
  * `enable()`). `notifyOne()` wakes the oldest waiter, or stores one permit
@@ -10,7 +10,7 @@
  * @module
  */
 import type { WaitOptions } from "../_runtime/task_state.ts";
-import { QueuedWait, WaitList } from "./wait_list.ts";
+import { checkWaitOptions, QueuedWait, WaitList } from "./wait_list.ts";
 
 /** A `notified()` waiting. */
 class NotifiedWait extends QueuedWait<void> {
@@ -58,5 +58,129 @@ export class NotifyState {
   /** Wakes every waiter there is now, oldest first. */
   notifyWaiters(): void {
     for (const wait of this.waiters.takeAll()) wait.resolve(undefined);
+  }
+}
+
+/**
+ * Wakes tasks waiting for an event (tokio's `sync::Notify`), without data.
+ *
+ * - `notified()` starts waiting when it is called (tokio's `Notified` once
+ *   enabled): a notification made after the call reaches it even if nothing
+ *   awaits the promise yet.
+ * - `notifyOne()` wakes the oldest waiter; when nobody waits it stores one
+ *   permit (never more than one) that the next `notified()` takes at once.
+ * - `notifyLast()` is the same but wakes the newest waiter.
+ * - `notifyWaiters()` wakes every waiter there is now, oldest first, and
+ *   stores nothing (a permit already stored stays).
+ * - Aborting a waiting `notified()` (its signal or its task) withdraws it; a
+ *   later `notifyOne()` goes to the next waiter.
+ *
+ * @example A permit stored before anyone waits
+ * ```ts
+ * import { Notify } from "@weft/weft/sync";
+ * import assert from "node:assert/strict";
+ *
+ * const notify = new Notify();
+ * notify.notifyOne();
+ * notify.notifyOne(); // still one permit
+ * await notify.notified();
+ * let woken = false;
+ * notify.notified().then(() => (woken = true));
+ * await Promise.resolve();
+ * assert.equal(woken, false);
+ * notify.notifyWaiters();
+ * ```
+ */
+export class Notify {
+  /** The waiters and the stored permit. */
+  readonly #state: NotifyState = new NotifyState();
+
+  /**
+   * Waits for a notification; resolves at once by taking a stored permit.
+   *
+   * @param options `signal` to stop waiting; the promise then rejects with `signal.reason`.
+   * @returns A promise that resolves when notified.
+   *
+   * @example Wait for a notification
+   * ```ts
+   * import { Notify } from "@weft/weft/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const notify = new Notify();
+   * const seen: string[] = [];
+   * const waiting = notify.notified().then(() => seen.push("notified"));
+   * notify.notifyOne();
+   * await waiting;
+   * assert.deepStrictEqual(seen, ["notified"]);
+   * ```
+   */
+  notified(options?: WaitOptions): Promise<void> {
+    return this.#state.notified(checkWaitOptions(options, "wait for a notification"));
+  }
+
+  /**
+   * Wakes the oldest waiter, or stores one permit if nobody waits.
+   *
+   * @example The first waiter is woken
+   * ```ts
+   * import { Notify } from "@weft/weft/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const notify = new Notify();
+   * const woken: number[] = [];
+   * notify.notified().then(() => woken.push(1));
+   * notify.notified().then(() => woken.push(2));
+   * notify.notifyOne();
+   * await Promise.resolve();
+   * assert.deepStrictEqual(woken, [1]);
+   * notify.notifyOne();
+   * ```
+   */
+  notifyOne(): void {
+    this.#state.notifyOne(false);
+  }
+
+  /**
+   * Wakes the newest waiter, or stores one permit if nobody waits.
+   *
+   * @example The last waiter is woken
+   * ```ts
+   * import { Notify } from "@weft/weft/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const notify = new Notify();
+   * const woken: number[] = [];
+   * notify.notified().then(() => woken.push(1));
+   * notify.notified().then(() => woken.push(2));
+   * notify.notifyLast();
+   * await Promise.resolve();
+   * assert.deepStrictEqual(woken, [2]);
+   * notify.notifyLast();
+   * ```
+   */
+  notifyLast(): void {
+    this.#state.notifyOne(true);
+  }
+
+  /**
+   * Wakes every current waiter, oldest first; stores no permit.
+   *
+   * @example Nothing is stored for later waiters
+   * ```ts
+   * import { Notify } from "@weft/weft/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const notify = new Notify();
+   * const first = notify.notified();
+   * notify.notifyWaiters();
+   * await first;
+   * const controller = new AbortController();
+   * const later = notify.notified({ signal: controller.signal });
+   * controller.abort("not notified");
+   * await assert.rejects(later, (reason) => reason === "not notified");
+   * ```
+   */
+  notifyWaiters(): void {
+    this.#state.notifyWaiters();
   }
 }

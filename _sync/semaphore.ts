@@ -1,145 +1,319 @@
 /**
- * Internal: tokio's batch semaphore, the core of `Semaphore`, `Mutex` and
- * `RwLock`.
- *
- * Waiters queue strictly FIFO. Released permits go to the head of the queue
- * first, even part of what it asks for (it keeps them while it waits for the
- * rest), so a large request at the head blocks later small ones, and a
- * writer of an `RwLock` (which asks for every reader permit) is never starved.
- * Consequence: while anyone waits, no permit is available. A waiter that is
- * aborted gives back what it was assigned, which may serve the ones behind it.
+ * Internal: the public `Semaphore`, its `SemaphorePermit` and `AcquireError`
+ * (tokio's `sync/semaphore.rs`), built on the batch semaphore.
  *
  * @module
  */
 import type { WaitOptions } from "../_runtime/task_state.ts";
-import { QueuedWait, WaitList } from "./wait_list.ts";
+import { checkPermits, MAX_PERMITS, SemaphoreState } from "./batch_semaphore.ts";
+import { checkWaitOptions } from "./wait_list.ts";
 
-/** The largest number of permits a semaphore holds (the largest safe integer). */
-export const MAX_PERMITS: number = Number.MAX_SAFE_INTEGER;
-
-/** Checks a permit count: an integer from 0 to `MAX_PERMITS`. */
-export function checkPermits(n: unknown, action: string): number {
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > MAX_PERMITS) {
-    throw new RangeError(
-      `Cannot ${action}: the count must be an integer from 0 to MAX_PERMITS, got ${String(n)}`,
-    );
-  }
-  return n;
-}
-
-/** An `acquire` waiting for permits; resolves with the handle made for it. */
-class AcquireWait extends QueuedWait<unknown> {
-  /** The semaphore. */
-  readonly state: SemaphoreState;
-  /** What the acquire resolves with (a permit or a guard, made up front). */
-  readonly result: unknown;
-  /** Permits asked for. */
-  readonly requested: number;
-  /** Permits still missing. */
-  needed: number;
-
-  constructor(state: SemaphoreState, requested: number, result: unknown) {
-    super();
-    this.state = state;
-    this.requested = requested;
-    this.needed = requested;
-    this.result = result;
-  }
-
-  protected detach(): void {
-    this.state.waiters.remove(this);
-    const assigned = this.requested - this.needed;
-    if (assigned > 0) this.state.release(assigned);
+/**
+ * The error an `acquire` rejects with, and `tryAcquire` throws, once the
+ * semaphore is closed (tokio's `AcquireError`).
+ *
+ * @example A closed semaphore refuses acquires
+ * ```ts
+ * import { AcquireError, Semaphore } from "@weft/weft/sync";
+ * import assert from "node:assert/strict";
+ *
+ * const semaphore = new Semaphore(1);
+ * semaphore.close();
+ * await assert.rejects(semaphore.acquire(), AcquireError);
+ * ```
+ */
+export class AcquireError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param message The message.
+   */
+  constructor(message = "Cannot acquire permits: the semaphore is closed") {
+    super(message);
+    this.name = "AcquireError";
   }
 }
 
-/** The shared state of one semaphore. */
-export class SemaphoreState {
-  /** Permits nobody holds or waits on. */
-  permits: number;
-  /** Set by `close()`: acquires fail from then on. */
-  closed = false;
-  /** Acquires waiting, oldest first. */
-  readonly waiters: WaitList<AcquireWait> = new WaitList();
-  /** Makes the error a refused acquire rejects with. */
-  readonly closedError: () => Error;
+/** The error a closed semaphore refuses with (a lock's semaphore is never closed). */
+export function closedError(): Error {
+  return new AcquireError();
+}
 
-  constructor(permits: number, closedError: () => Error) {
-    this.permits = permits;
-    this.closedError = closedError;
+let makePermit: (state: SemaphoreState, count: number) => SemaphorePermit;
+
+/**
+ * Permits held from a {@linkcode Semaphore} (tokio's `SemaphorePermit`).
+ * `release()`, or `using` disposal, gives them back; `forget()` drops them
+ * for good. Once released or forgotten, a permit holds 0 and releasing it
+ * again does nothing.
+ *
+ * @example Split a permit and give part of it back
+ * ```ts
+ * import { Semaphore } from "@weft/weft/sync";
+ * import assert from "node:assert/strict";
+ *
+ * const semaphore = new Semaphore(5);
+ * const permit = semaphore.tryAcquire(3)!;
+ * const part = permit.split(1)!;
+ * assert.equal(permit.count, 2);
+ * part.release();
+ * assert.equal(semaphore.availablePermits, 3);
+ * permit.release();
+ * assert.equal(semaphore.availablePermits, 5);
+ * ```
+ */
+export class SemaphorePermit implements Disposable {
+  static {
+    makePermit = (state, count) => new SemaphorePermit(state, count);
   }
 
-  /** Takes `n` permits if they are free now (never while others wait for theirs). */
-  tryTake(n: number): boolean {
-    if (this.closed) throw this.closedError();
-    if (this.permits < n) return false;
-    this.permits -= n;
-    return true;
+  /** The semaphore the permits belong to. */
+  readonly #state: SemaphoreState;
+  /** Permits held. */
+  #count: number;
+
+  private constructor(state: SemaphoreState, count: number) {
+    this.#state = state;
+    this.#count = count;
+  }
+
+  /** How many permits this holds (tokio's `num_permits()`). */
+  get count(): number {
+    return this.#count;
   }
 
   /**
-   * Takes `n` permits, waiting in line if they are not all free; resolves
-   * with `result` once they are held.
+   * Gives the permits back to the semaphore: waiting acquires are served
+   * first, oldest first.
    */
-  acquire<R>(n: number, result: R, options: WaitOptions | undefined): Promise<R> {
-    if (this.closed) return Promise.reject(this.closedError());
-    const signal = options?.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    // While anyone waits no permit is free, so this never jumps the queue.
-    if (this.permits >= n) {
-      this.permits -= n;
-      return Promise.resolve(result);
+  release(): void {
+    const count = this.#count;
+    if (count === 0) return;
+    this.#count = 0;
+    this.#state.release(count);
+  }
+
+  /** Drops the permits without giving them back: the semaphore has that many fewer. */
+  forget(): void {
+    this.#count = 0;
+  }
+
+  /**
+   * Moves the permits of `other` into this one; `other` then holds none.
+   *
+   * @param other A permit of the same semaphore.
+   * @throws {TypeError} If `other` belongs to another semaphore.
+   */
+  merge(other: SemaphorePermit): void {
+    if (!(other instanceof SemaphorePermit) || other.#state !== this.#state) {
+      throw new TypeError("Cannot merge the permits: they belong to different semaphores");
     }
-    const wait = new AcquireWait(this, n, result);
-    const promise = wait.begin(options) as Promise<R>;
-    if (wait.done) return promise;
-    wait.needed -= this.permits;
-    this.permits = 0;
-    this.waiters.push(wait);
-    return promise;
+    if (other === this) return;
+    this.#count += other.#count;
+    other.#count = 0;
   }
 
-  /** Gives `n` permits back: to the waiters first, oldest first, the rest to the pool. */
-  release(n: number): void {
-    const waiters = this.waiters;
-    let head = waiters.head;
-    while (head !== null && n > 0) {
-      if (head.needed > n) {
-        head.needed -= n;
-        return;
-      }
-      n -= head.needed;
-      head.needed = 0;
-      waiters.shift();
-      head.resolve(head.result);
-      head = waiters.head;
-    }
-    if (n > 0) this.#refill(n);
+  /**
+   * Moves `n` of these permits into a new permit.
+   *
+   * @param n How many permits to split off.
+   * @returns The new permit, or `undefined` if this holds fewer than `n`.
+   * @throws {RangeError} If `n` is negative, fractional or above `Semaphore.MAX_PERMITS`.
+   */
+  split(n: number): SemaphorePermit | undefined {
+    checkPermits(n, "split the permit");
+    if (n > this.#count) return undefined;
+    this.#count -= n;
+    return makePermit(this.#state, n);
   }
 
-  /** Decreases the free permits by up to `n`; returns how many were removed. */
-  forget(n: number): number {
-    const removed = Math.min(n, this.permits);
-    this.permits -= removed;
-    return removed;
+  /** Releases the permits (`using`). */
+  [Symbol.dispose](): void {
+    this.release();
+  }
+}
+
+/**
+ * A counting semaphore (tokio's `sync::Semaphore`): a pool of permits that
+ * callers acquire, hold across `await`s, and release.
+ *
+ * - Strictly fair: acquires are served in the order they were made. Permits
+ *   given back go to the oldest waiter first, even part of what it asks for,
+ *   so a large request at the head of the queue blocks later small ones
+ *   until it is served (as tokio: it is never starved). While anyone waits,
+ *   `availablePermits` is 0.
+ * - Aborting a waiting acquire (its signal or its task) withdraws it: the
+ *   permits it had been assigned go to the waiters behind it.
+ * - `close()` rejects every waiting acquire and every later one with
+ *   {@linkcode AcquireError}; permits already held stay valid and can still
+ *   be released.
+ *
+ * @example Acquire, hold across an await, release with `using`
+ * ```ts
+ * import { Semaphore } from "@weft/weft/sync";
+ * import assert from "node:assert/strict";
+ *
+ * const semaphore = new Semaphore(3);
+ * {
+ *   using permit = await semaphore.acquire(2);
+ *   assert.equal(permit.count, 2);
+ *   assert.equal(semaphore.availablePermits, 1);
+ * }
+ * assert.equal(semaphore.availablePermits, 3);
+ * ```
+ */
+export class Semaphore {
+  /** The largest number of permits a semaphore can hold: `Number.MAX_SAFE_INTEGER`. */
+  static readonly MAX_PERMITS: number = MAX_PERMITS;
+
+  /** The permits and the queue. */
+  readonly #state: SemaphoreState;
+
+  /**
+   * Creates a semaphore.
+   *
+   * @param permits How many permits it starts with.
+   * @throws {RangeError} If `permits` is negative, fractional or above `Semaphore.MAX_PERMITS`.
+   */
+  constructor(permits: number) {
+    this.#state = new SemaphoreState(checkPermits(permits, "create a semaphore"), closedError);
   }
 
-  /** Refuses every waiting and later acquire; assigned permits return to the pool. */
+  /** Permits free now (0 while anyone waits). */
+  get availablePermits(): number {
+    return this.#state.permits;
+  }
+
+  /** Whether `close()` was called. */
+  get isClosed(): boolean {
+    return this.#state.closed;
+  }
+
+  /**
+   * Acquires `n` permits, waiting in line until they are all free
+   * (tokio's `acquire` and `acquire_many`).
+   *
+   * @param n How many permits.
+   * @param options `signal` to stop waiting; the promise then rejects with `signal.reason`.
+   * @returns A promise of the permit, holding `n`.
+   * @throws {RangeError} If `n` is negative, fractional or above `Semaphore.MAX_PERMITS`.
+   * @throws {AcquireError} (as a rejection) If the semaphore is or gets closed first.
+   *
+   * @example A large request at the head is served first
+   * ```ts
+   * import { Semaphore } from "@weft/weft/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const semaphore = new Semaphore(2);
+   * const held = await semaphore.acquire(2);
+   * const order: string[] = [];
+   * const big = semaphore.acquire(2).then((p) => (order.push("big"), p));
+   * const small = semaphore.acquire(1).then((p) => (order.push("small"), p));
+   * held.release();
+   * (await big).release();
+   * (await small).release();
+   * assert.deepStrictEqual(order, ["big", "small"]);
+   * ```
+   */
+  acquire(n = 1, options?: WaitOptions): Promise<SemaphorePermit> {
+    checkPermits(n, "acquire permits");
+    checkWaitOptions(options, "acquire permits");
+    const state = this.#state;
+    return state.acquire(n, makePermit(state, n), options);
+  }
+
+  /**
+   * Acquires `n` permits only if they are free now (tokio's `try_acquire`,
+   * `try_acquire_many`).
+   *
+   * @param n How many permits.
+   * @returns The permit, or `undefined` if fewer than `n` are free (or others wait).
+   * @throws {RangeError} If `n` is negative, fractional or above `Semaphore.MAX_PERMITS`.
+   * @throws {AcquireError} If the semaphore is closed.
+   *
+   * @example Take a permit without waiting
+   * ```ts
+   * import { Semaphore } from "@weft/weft/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const semaphore = new Semaphore(1);
+   * const permit = semaphore.tryAcquire();
+   * assert.ok(permit !== undefined);
+   * assert.equal(semaphore.tryAcquire(), undefined);
+   * permit.release();
+   * ```
+   */
+  tryAcquire(n = 1): SemaphorePermit | undefined {
+    checkPermits(n, "acquire permits");
+    const state = this.#state;
+    return state.tryTake(n) ? makePermit(state, n) : undefined;
+  }
+
+  /**
+   * Adds `n` permits: waiting acquires are served first, oldest first. Works
+   * on a closed semaphore too (the permits are counted, nobody gets them).
+   *
+   * @param n How many permits.
+   * @throws {RangeError} If `n` is negative or fractional, or the semaphore
+   * would hold more than `Semaphore.MAX_PERMITS`.
+   *
+   * @example Add a permit for a waiter
+   * ```ts
+   * import { Semaphore } from "@weft/weft/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const semaphore = new Semaphore(0);
+   * const waiting = semaphore.acquire();
+   * semaphore.addPermits(1);
+   * assert.equal((await waiting).count, 1);
+   * ```
+   */
+  addPermits(n: number): void {
+    checkPermits(n, "add permits");
+    this.#state.release(n);
+  }
+
+  /**
+   * Removes up to `n` of the free permits (never ones held or assigned to a
+   * waiter).
+   *
+   * @param n How many permits to remove at most.
+   * @returns How many were removed.
+   * @throws {RangeError} If `n` is negative, fractional or above `Semaphore.MAX_PERMITS`.
+   *
+   * @example Forget fewer than asked when fewer are free
+   * ```ts
+   * import { Semaphore } from "@weft/weft/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const semaphore = new Semaphore(3);
+   * assert.equal(semaphore.forgetPermits(5), 3);
+   * assert.equal(semaphore.availablePermits, 0);
+   * ```
+   */
+  forgetPermits(n: number): number {
+    checkPermits(n, "forget permits");
+    return this.#state.forget(n);
+  }
+
+  /**
+   * Closes the semaphore: every waiting acquire rejects with
+   * {@linkcode AcquireError} (oldest first) and so does every later one.
+   * Permits held stay valid; releasing them still counts.
+   *
+   * @example Waiting acquires are refused
+   * ```ts
+   * import { AcquireError, Semaphore } from "@weft/weft/sync";
+   * import assert from "node:assert/strict";
+   *
+   * const semaphore = new Semaphore(0);
+   * const waiting = semaphore.acquire();
+   * semaphore.close();
+   * await assert.rejects(waiting, AcquireError);
+   * assert.ok(semaphore.isClosed);
+   * ```
+   */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const wait of this.waiters.takeAll()) {
-      this.permits += wait.requested - wait.needed;
-      wait.reject(this.closedError());
-    }
-  }
-
-  #refill(n: number): void {
-    if (n > MAX_PERMITS - this.permits) {
-      throw new RangeError(
-        `Cannot add ${n} permits: the semaphore would hold more than MAX_PERMITS`,
-      );
-    }
-    this.permits += n;
+    this.#state.close();
   }
 }

@@ -1,0 +1,231 @@
+/**
+ * Internal: what a job is (its context, function, options, the job objects a
+ * spawn accepts; re-exported by `blocking.ts`), and how a spawn checks one
+ * and turns its code into a key that each worker compiles or imports once.
+ *
+ * @module
+ */
+import { functionSource, moduleHref, typeName } from "../_worker/code.ts";
+import { checkKnown } from "./options.ts";
+
+/**
+ * What a job receives as its first argument, in the worker.
+ *
+ * Cancellation is seen through shared memory: `cancelled()` is an atomic
+ * read, cheap enough to call in a hot loop every few thousand iterations.
+ */
+export interface BlockingContext {
+  /** The index of the worker (its deque) running the job, from 0. */
+  readonly worker: number;
+  /** Whether the job has been cancelled (aborted, or its pool shut down). */
+  cancelled(): boolean;
+  /**
+   * Throws if the job has been cancelled: a way to unwind. The handle has
+   * already rejected with `Cancelled`; what the job throws then is dropped.
+   *
+   * @throws {Error} An error named `"Cancelled"` once the job is cancelled.
+   */
+  throwIfCancelled(): void;
+  /**
+   * Blocks the worker for `ms` milliseconds (real time); returns at once
+   * when the job is cancelled.
+   *
+   * @param ms How long, in ms (>= 0).
+   * @throws {RangeError} If `ms` is negative, NaN or infinite.
+   */
+  sleepSync(ms: number): void;
+  /**
+   * Moves `items` to the main thread with the result instead of copying
+   * them; they are detached in the worker once the job returns.
+   *
+   * @param items What the result holds and the job gives up: ArrayBuffers, typed arrays or DataViews (their buffer moves; one over shared memory is left alone), or other transferables.
+   */
+  transfer(...items: Movable[]): void;
+  /**
+   * Aborted when the job is cancelled, once the worker's event loop runs
+   * (for async jobs; synchronous code reads `cancelled()`).
+   */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A job's code: called in a worker with its context and the arguments given
+ * to the spawn; it may be async.
+ *
+ * @typeParam A The arguments after `ctx`.
+ * @typeParam R The result.
+ */
+export type BlockingFunction<A extends unknown[] = unknown[], R = unknown> = (
+  ctx: BlockingContext,
+  ...args: A
+) => R | PromiseLike<R>;
+
+/**
+ * What can be moved between threads rather than copied: an `ArrayBuffer`, a
+ * typed array or `DataView` (its whole buffer moves; one over a
+ * `SharedArrayBuffer` is shared anyway and is left alone), or another
+ * transferable object (a `MessagePort`, ...).
+ */
+export type Movable = Transferable | ArrayBufferView;
+
+/** Options of one job, beside its code. */
+export interface JobOptions {
+  /**
+   * Values among the arguments to move to the worker rather than copy. They
+   * are detached on the caller's side at the spawn.
+   * @default {[]}
+   */
+  transfer?: Movable[];
+  /** Aborts the job, as `handle.abort(signal.reason)`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * An inline job with options. The function must be self-contained: it is
+ * sent as source, so it cannot use variables or imports of the module around
+ * it (pass data as arguments), and `this` is not bound.
+ *
+ * @typeParam A The arguments after `ctx`.
+ * @typeParam R The result.
+ */
+export interface InlineJob<A extends unknown[] = unknown[], R = unknown> extends JobOptions {
+  /** The function. */
+  fn: BlockingFunction<A, R>;
+}
+
+/**
+ * A job that is a module's export, called as `fn(ctx, ...args)`. Each worker
+ * imports the module once, on its first job from it.
+ */
+export interface ModuleJob extends JobOptions {
+  /** The module: a `URL` or an absolute URL string (`import.meta.resolve("./x.ts")`). */
+  module: URL | string;
+  /**
+   * The export's name.
+   * @default {"default"}
+   */
+  export?: string;
+}
+
+/**
+ * What {@linkcode spawnBlocking} and {@linkcode BlockingPool.spawn} run: a
+ * self-contained function, an {@linkcode InlineJob} or a {@linkcode ModuleJob}.
+ *
+ * @typeParam A The arguments after `ctx`.
+ * @typeParam R The result.
+ */
+export type BlockingJob<A extends unknown[] = unknown[], R = unknown> =
+  | BlockingFunction<A, R>
+  | InlineJob<A, R>
+  | ModuleJob;
+
+/** A checked job: its code, key and options. */
+export interface JobSpec {
+  code: { key: number; source?: string; url?: string; exportName?: string };
+  transfer: Transferable[];
+  signal: AbortSignal | undefined;
+}
+
+/** Keys of the code seen so far: a worker compiles or imports each once. */
+const codeKeys = new Map<string, number>();
+
+function codeKey(text: string): number {
+  let key = codeKeys.get(text);
+  if (key === undefined) {
+    key = codeKeys.size + 1;
+    codeKeys.set(text, key);
+  }
+  return key;
+}
+
+export function jobSpec(job: unknown): JobSpec {
+  if (typeof job === "function") return functionSpec(job);
+  if (typeof job !== "object" || job === null) {
+    throw new TypeError(
+      `Cannot spawn the job: expected a function, { fn } or { module, export }, got ${
+        job === null ? "null" : typeof job
+      }`,
+    );
+  }
+  const spec = job as Partial<InlineJob & ModuleJob>;
+  const hasFn = spec.fn !== undefined;
+  if (hasFn === (spec.module !== undefined)) {
+    throw new TypeError("Cannot spawn the job: give either fn or module, not both or neither");
+  }
+  checkKnown(spec, hasFn ? INLINE_KEYS : MODULE_KEYS, "spawn the job", "job");
+  const code = hasFn ? inlineCode(spec.fn) : moduleCode(spec.module, spec.export);
+  return { code, transfer: checkTransfer(spec.transfer), signal: checkSignal(spec.signal) };
+}
+
+/** Nothing to move (shared: never written to). */
+const NOTHING: Transferable[] = Object.freeze([]) as unknown as Transferable[];
+
+/** The spec of each function spawned bare, so that spawning it again costs a lookup. */
+const functionSpecs = new WeakMap<object, JobSpec>();
+
+function functionSpec(fn: object): JobSpec {
+  let spec = functionSpecs.get(fn);
+  if (spec === undefined) {
+    spec = { code: inlineCode(fn), transfer: NOTHING, signal: undefined };
+    functionSpecs.set(fn, spec);
+  }
+  return spec;
+}
+
+/** The code of each function seen, so that spawning it again costs a lookup. */
+const functionCode = new WeakMap<object, JobSpec["code"]>();
+
+function inlineCode(fn: unknown): JobSpec["code"] {
+  if (typeof fn !== "function") {
+    throw new TypeError(`Cannot spawn the job: fn must be a function, got ${typeof fn}`);
+  }
+  let code = functionCode.get(fn);
+  if (code === undefined) {
+    code = checkedSource(fn);
+    functionCode.set(fn, code);
+  }
+  return code;
+}
+
+function checkedSource(fn: object): JobSpec["code"] {
+  const source = functionSource(fn, "spawn the job");
+  return { key: codeKey(`f:${source}`), source };
+}
+
+function moduleCode(module: unknown, name: unknown = "default"): JobSpec["code"] {
+  const url = moduleHref(module);
+  if (url === undefined) {
+    throw new TypeError(
+      `Cannot spawn the job: module must be a URL or an absolute URL string, got ${
+        typeName(module)
+      }`,
+    );
+  }
+  if (typeof name !== "string") {
+    throw new TypeError(`Cannot spawn the job: export must be a string, got ${typeName(name)}`);
+  }
+  return { key: codeKey(`m:${url}\n${name}`), url, exportName: name };
+}
+
+function checkTransfer(transfer: unknown): Transferable[] {
+  if (transfer === undefined) return [];
+  if (!Array.isArray(transfer)) {
+    throw new TypeError("Cannot spawn the job: transfer must be an array");
+  }
+  const moved: Transferable[] = [];
+  for (const item of transfer as Movable[]) {
+    if (!ArrayBuffer.isView(item)) moved.push(item);
+    else if (!(item.buffer instanceof SharedArrayBuffer)) moved.push(item.buffer);
+  }
+  return moved;
+}
+
+function checkSignal(signal: unknown): AbortSignal | undefined {
+  if (signal === undefined || signal instanceof AbortSignal) return signal;
+  throw new TypeError("Cannot spawn the job: signal must be an AbortSignal");
+}
+
+/** The keys of an inline job. */
+const INLINE_KEYS = ["fn", "transfer", "signal"];
+/** The keys of a module job. */
+const MODULE_KEYS = ["module", "export", "transfer", "signal"];

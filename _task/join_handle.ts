@@ -1,0 +1,297 @@
+/**
+ * Internal: a task's life: `spawnTask` starts it, its `JoinHandle` awaits or
+ * aborts it, and `run` cancels what a run left running. Re-exported by
+ * `task.ts`.
+ *
+ * @module
+ */
+import { microtask } from "../_runtime/host.ts";
+import { Outcome } from "../_runtime/outcome.ts";
+import { joinUntil } from "../_runtime/outcome.ts";
+import { resumeTask } from "../_runtime/scheduler.ts";
+import { checkFunction } from "../_runtime/checks.ts";
+import {
+  type AbortListener,
+  currentTask,
+  runAs,
+  Scope,
+  TaskState,
+  type WaitOptions,
+} from "../_runtime/task_state.ts";
+import { Cancelled } from "./errors.ts";
+import { isThenable } from "./race.ts";
+
+/** What a spawned task's function receives. */
+export interface TaskContext {
+  /** Aborted when the task is aborted, with the abort reason. */
+  readonly signal: AbortSignal;
+}
+
+/** Makes a task's handle; set by JoinHandle's static block (its constructor is private). */
+let makeJoinHandle: <T>(task: TaskState, outcome: TaskOutcome<T>) => JoinHandle<T>;
+
+/**
+ * A handle to a spawned task: await it for the task's result, `abort()` it to
+ * cancel the task. Disposing it (`using`) aborts the task.
+ *
+ * - It resolves with what the task's function returned, or rejects with what it
+ *   threw.
+ * - `abort(reason)` fires the task's signal, rejects the weft waits the task is
+ *   blocked on with `reason`, and rejects the handle with {@linkcode Cancelled}.
+ * - A task that fails while nothing awaits its handle is reported on stderr.
+ *
+ * @typeParam T The task's result.
+ *
+ * @example Abort a sleeping task
+ * ```ts
+ * import { Cancelled, sleep, spawnTask } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * const handle = spawnTask(async () => {
+ *   await sleep(60_000);
+ * });
+ * handle.abort();
+ * await handle.then(() => assert.fail(), (e) => assert.ok(e instanceof Cancelled));
+ * ```
+ */
+export class JoinHandle<T> implements PromiseLike<T>, TaskContext, Disposable {
+  static {
+    makeJoinHandle = <T>(task: TaskState, outcome: TaskOutcome<T>) =>
+      new JoinHandle<T>(task, outcome);
+  }
+
+  /** Shared state, reachable from the task's own waits. */
+  readonly #task: TaskState;
+  /** The task's result or error, settled once. */
+  readonly #outcome: TaskOutcome<T>;
+
+  private constructor(task: TaskState, outcome: TaskOutcome<T>) {
+    this.#task = task;
+    this.#outcome = outcome;
+  }
+
+  /** The task's signal: aborted when the task is. */
+  get signal(): AbortSignal {
+    return this.#task.signal;
+  }
+
+  /** Whether the task has finished (returned, thrown or been aborted). */
+  get isFinished(): boolean {
+    return this.#outcome.settled;
+  }
+
+  /**
+   * Cancels the task with `reason`; does nothing once it has finished. The
+   * signal fires and the task's weft waits reject at once; the handle settles
+   * with {@linkcode Cancelled} a microtask later, as tokio's abort takes
+   * effect when the task is next polled: a function that had already returned
+   * by then keeps its result.
+   */
+  abort(reason?: unknown): void {
+    if (this.#outcome.settled) return;
+    this.#task.abort(reason, false);
+  }
+
+  /** Aborts the task, as `abort()`. */
+  [Symbol.dispose](): void {
+    this.abort();
+  }
+
+  /**
+   * Waits for the task, as awaiting the handle does, but stops waiting when
+   * `signal` aborts (rejecting with `signal.reason`); the task itself runs on.
+   *
+   * @param options `signal` to stop waiting.
+   * @returns The task's result.
+   *
+   * @example Stop waiting without stopping the task
+   * ```ts
+   * import { sleep, spawnTask } from "@weft/weft/task";
+   * import assert from "node:assert/strict";
+   *
+   * const handle = spawnTask(() => sleep(5).then(() => "done"));
+   * const controller = new AbortController();
+   * const waiting = handle.join({ signal: controller.signal });
+   * controller.abort("impatient");
+   * assert.equal(await waiting.catch((reason) => reason), "impatient");
+   * assert.equal(await handle, "done");
+   * ```
+   */
+  join(options?: WaitOptions): Promise<T> {
+    return joinUntil(this.#outcome.observe(), options?.signal);
+  }
+
+  /** Settles like the task: resolved with its result, or rejected. */
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.#outcome.observe().then(onFulfilled, onRejected);
+  }
+}
+
+/** What the report of a failure nobody awaited says. */
+const UNOBSERVED = "a task failed and nothing awaited its JoinHandle";
+
+/** A task's outcome: settled by its function, or by an abort (it is the task's abort listener). */
+class TaskOutcome<T> extends Outcome<T> implements AbortListener {
+  /** The task was aborted: the handle rejects with `Cancelled`. */
+  taskAborted(reason: unknown, report: boolean): void {
+    // A finished task can still be aborted for work it left running; its
+    // handle keeps the outcome it had. As in tokio, where an abort takes
+    // effect when the task is next polled, the handle settles a microtask
+    // later: a function that had already returned when the abort came (its
+    // completion is queued) keeps its result.
+    if (this.settled) return;
+    microtask(() => {
+      this.settle(false, new Cancelled(reason), report ? UNOBSERVED : undefined);
+    });
+  }
+
+  /** The task's function settled: `ok` with `value`, or failed with it. */
+  complete(task: TaskState, ok: boolean, value: unknown): void {
+    if (this.settled) return;
+    task.finish();
+    // The abort's own rejection, ending a function that returned a weft
+    // wait: the abort settles the handle.
+    if (!ok && task.aborted && value === task.reason) return;
+    this.settle(ok, value, ok ? undefined : UNOBSERVED);
+  }
+}
+
+/**
+ * Starts `fn` as a task and returns its {@linkcode JoinHandle}, trpl's
+ * `spawn_task`.
+ *
+ * The task starts once the caller yields (in a microtask), as a tokio task
+ * runs once its spawner awaits. Inside `run()`, it belongs to that run and is
+ * cancelled when the run's main function settles; outside, it runs until it
+ * ends or is aborted.
+ *
+ * @typeParam T The task's result.
+ * @param fn The task's code; it receives the task's `{ signal }`.
+ * @returns The handle: await it, abort it, or dispose it.
+ * @throws {TypeError} If `fn` is not a function.
+ *
+ * @example Tasks interleave at their awaits
+ * ```ts
+ * import { run, sleep, spawnTask } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * const lines: string[] = [];
+ * await run(async () => {
+ *   const a = spawnTask(async () => {
+ *     for (const i of [1, 2]) {
+ *       lines.push(`a${i}`);
+ *       await sleep(2);
+ *     }
+ *   });
+ *   for (const i of [1, 2]) {
+ *     lines.push(`main${i}`);
+ *     await sleep(1);
+ *   }
+ *   await a;
+ * });
+ * assert.deepStrictEqual(lines, ["main1", "a1", "main2", "a2"]);
+ * ```
+ */
+export function spawnTask<T>(fn: (task: TaskContext) => T | PromiseLike<T>): JoinHandle<T> {
+  checkFunction(fn, "spawn a task");
+  const scope = currentTask()?.scope ?? null;
+  const task = new TaskState(scope);
+  const outcome = new TaskOutcome<T>();
+  task.onAbort = outcome;
+  const handle = makeJoinHandle(task, outcome);
+  if (scope?.closed) {
+    // Spawned during shutdown (say, from a cancelled task's `finally`): it
+    // would outlive its run(), so it is cancelled before it starts.
+    task.abort(new Cancelled("the run() it belonged to has finished"), false);
+  } else if (scope !== null) {
+    scope.tasks.add(task);
+  }
+  microtask(() => resumeTask(() => start(task, outcome, handle, fn)));
+  return handle;
+}
+
+/**
+ * Starts the task's function. Not an async function: one that awaited `fn`'s
+ * promise would keep a second suspended frame per task (about 500 B); a
+ * `then` on the promise costs a third of that.
+ */
+function start<T>(
+  task: TaskState,
+  outcome: TaskOutcome<T>,
+  handle: JoinHandle<T>,
+  fn: (task: TaskContext) => T | PromiseLike<T>,
+): void {
+  if (task.aborted) return;
+  let result: T | PromiseLike<T>;
+  try {
+    result = runAs(task, fn, handle);
+  } catch (error) {
+    outcome.complete(task, false, error);
+    return;
+  }
+  if (!isThenable(result)) return outcome.complete(task, true, result);
+  // A foreign thenable is adopted as `await` would adopt it.
+  const promise = result instanceof Promise ? result : Promise.resolve(result);
+  promise.then(
+    (value: T) => outcome.complete(task, true, value),
+    (error: unknown) => outcome.complete(task, false, error),
+  );
+}
+
+/**
+ * Runs `main` to completion and returns its result, trpl's `run` (tokio's
+ * `block_on`).
+ *
+ * When `main` settles, every task spawned during the run that is still alive
+ * is aborted, so their timers are cleared and the process exits by itself, as
+ * tokio's runtime shuts down its tasks. Threads started in the run are
+ * stopped too.
+ *
+ * @typeParam T What `main` returns.
+ * @param main The async entry point.
+ * @returns `main`'s result.
+ * @throws {TypeError} If `main` is not a function.
+ *
+ * @example Leftover tasks are cancelled
+ * ```ts
+ * import { run, sleep, spawnTask } from "@weft/weft/task";
+ * import { TestClock } from "@weft/weft/testing";
+ * import assert from "node:assert/strict";
+ *
+ * using clock = TestClock.install();
+ * let ticks = 0;
+ * const done = run(async () => {
+ *   spawnTask(async () => {
+ *     for (;;) {
+ *       await sleep(1);
+ *       ticks++;
+ *     }
+ *   });
+ *   await sleep(5);
+ * });
+ * await clock.tick(100);
+ * await done;
+ * assert.deepStrictEqual([ticks, clock.pendingTimers], [5, 0]);
+ * ```
+ */
+export function run<T>(main: () => T | PromiseLike<T>): Promise<T> {
+  // Checked here, not in the async body, so a bad argument throws at the call.
+  checkFunction(main, "run");
+  return runScoped(main);
+}
+
+async function runScoped<T>(main: () => T | PromiseLike<T>): Promise<T> {
+  const scope = new Scope();
+  const task = new TaskState(scope);
+  try {
+    return await runAs(task, main, undefined);
+  } finally {
+    const reason = new Cancelled("the run() it belonged to has finished");
+    scope.shutdown(reason);
+    // What main left running (a promise chain nobody awaits) ends with it.
+    task.abort(reason, false);
+  }
+}
