@@ -32,8 +32,8 @@ import {
   type Waker,
 } from "../_runtime/poll.ts";
 import { Friends } from "../_runtime/friends.ts";
-import { broadcastSource } from "../_channel/broadcast.ts";
-import { watchSource } from "../_channel/watch.ts";
+import { broadcastSource } from "../_channel/broadcast_stream.ts";
+import { watchSource } from "../_channel/watch_stream.ts";
 import { type JoinResult, JoinSet, pollJoinSet } from "../_task/join_set.ts";
 import { receiverState } from "../_channel/state.ts";
 
