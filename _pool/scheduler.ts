@@ -34,6 +34,7 @@ import { currentTask, onRunEnd } from "../_runtime/task_state.ts";
 import { rebuildError } from "../_worker/errors.ts";
 import { Cancelled } from "../task.ts";
 import { IdleTimer } from "./idle_timer.ts";
+import { Deque } from "./deque.ts";
 import { settleHandle } from "./handle.ts";
 import { ENDED, type Job, QUEUED, RUNNING, snapshot, WAITING } from "./job.ts";
 
@@ -72,7 +73,7 @@ export interface Slot {
   /** Its index. */
   readonly index: number;
   /** Jobs waiting for this worker; others steal from the back. */
-  readonly deque: Job[];
+  readonly deque: Deque<Job>;
   /** The worker, or null before it starts or after it is released. */
   worker: PoolWorker | null;
   /** The running job, or null when idle. */
@@ -130,7 +131,7 @@ export class PoolCore implements WorkerEvents {
     this.#errors = errors;
     this.#slots = Array.from({ length: settings.size }, (_, index) => ({
       index,
-      deque: [],
+      deque: new Deque<Job>(),
       worker: null,
       job: null,
       idleSince: 0,
@@ -283,7 +284,7 @@ export class PoolCore implements WorkerEvents {
    */
   #recall(slot: Slot, worker: PoolWorker, code: number, error: unknown): void {
     if (slot.posted === 0) return;
-    const front = slot.deque.splice(0, slot.posted);
+    const front = slot.deque.takeFront(slot.posted);
     slot.posted = 0;
     const kept: Job[] = [];
     for (const job of front) {
@@ -296,7 +297,7 @@ export class PoolCore implements WorkerEvents {
       job.slot = null;
       this.#settle(job, false, this.#errors.workerExited(code, error), true);
     }
-    slot.deque.unshift(...kept);
+    slot.deque.putFront(kept);
   }
 
   /**
@@ -310,7 +311,7 @@ export class PoolCore implements WorkerEvents {
     if (worker === null || slot.job === null) return;
     const deque = slot.deque;
     while (slot.posted < deque.length && slot.posted < PREFETCH && worker.hasRoom) {
-      const job = deque[slot.posted]!;
+      const job = deque.at(slot.posted)!;
       if (job.transfer.length > 0) return;
       worker.prefetch(job);
       slot.posted++;
@@ -471,7 +472,7 @@ export class PoolCore implements WorkerEvents {
       if (!slot.worker!.revoke(job)) return false;
       slot.posted--;
     }
-    deque.splice(deque.indexOf(job), 1);
+    deque.remove(job);
     job.slot = null;
     this.#queued--;
     return true;
@@ -521,7 +522,7 @@ export class PoolCore implements WorkerEvents {
       }
       if (victim === null) return undefined;
       const deque = victim.deque;
-      const job = deque[deque.length - 1]!;
+      const job = deque.at(deque.length - 1)!;
       if (job.state === ENDED || (job.claim >= 0 && !victim.worker!.revoke(job))) {
         // Its worker has started every job of that deque: the next longest.
         (skipped ??= []).push(victim);
