@@ -26,27 +26,31 @@ export const REJECTED = 2;
 /** Where an outcome stands. */
 export type OutcomeStatus = typeof UNSETTLED | typeof RESOLVED | typeof REJECTED;
 
-/** The settle-once, observe-lazily, report-if-unobserved result of a handle. */
+/** Set in `#state` once somebody awaited the outcome (a failure is then not reported). */
+const OBSERVED = 4;
+/** The bits of `#state` that hold the status. */
+const STATUS = 3;
+
+/**
+ * The settle-once, observe-lazily, report-if-unobserved result of a handle.
+ * Three fields, as a task's state extends it: one object per task.
+ */
 export class Outcome<T> {
-  /** UNSETTLED, RESOLVED or REJECTED. */
-  #status: OutcomeStatus = UNSETTLED;
+  /** UNSETTLED, RESOLVED or REJECTED, plus OBSERVED once somebody awaited it. */
+  #state = UNSETTLED;
   /** The value or the error, once settled. */
   #value: unknown = undefined;
-  /** Made when somebody waits, settled or not. */
-  #promise: Promise<T> | null = null;
-  /** Its settle functions, while unsettled. */
+  /** The promise handed to whoever waited while it was unsettled, with its settle functions. */
   #pending: PromiseWithResolvers<T> | null = null;
-  /** Whether somebody awaited it (a failure is then not reported). */
-  #observed = false;
 
   /** UNSETTLED, RESOLVED or REJECTED. */
   get status(): OutcomeStatus {
-    return this.#status;
+    return (this.#state & STATUS) as OutcomeStatus;
   }
 
   /** Whether it has settled. */
   get settled(): boolean {
-    return this.#status !== UNSETTLED;
+    return (this.#state & STATUS) !== UNSETTLED;
   }
 
   /** The value or the error (undefined while unsettled). */
@@ -56,13 +60,13 @@ export class Outcome<T> {
 
   /** The promise of the outcome; from now on it counts as observed. */
   observe(): Promise<T> {
-    this.#observed = true;
+    this.#state |= OBSERVED;
     return this.#promiseOf();
   }
 
   /** Resolves once settled, however; does not count as observing it. */
   whenSettled(): Promise<void> {
-    if (this.#status !== UNSETTLED) return Promise.resolve();
+    if (this.settled) return Promise.resolve();
     return this.#promiseOf().then(ignore, ignore);
   }
 
@@ -73,34 +77,36 @@ export class Outcome<T> {
    * somebody observes it by the next macrotask.
    */
   settle(ok: boolean, value: unknown, report?: string): boolean {
-    if (this.#status !== UNSETTLED) return false;
-    this.#status = ok ? RESOLVED : REJECTED;
+    if (this.settled) return false;
+    this.#state |= ok ? RESOLVED : REJECTED;
     this.#value = value;
     const pending = this.#pending;
-    this.#pending = null;
     if (pending !== null) {
       if (ok) pending.resolve(value as T);
       else pending.reject(value);
     }
-    if (!ok && report !== undefined && !this.#observed) {
+    if (!ok && report !== undefined && (this.#state & OBSERVED) === 0) {
       macrotask(() => this.#reportIfUnobserved(report));
     }
     return true;
   }
 
+  /**
+   * The promise made while it was unsettled, or, once settled, a promise
+   * settled like it (a fresh one per call: none is kept for an outcome
+   * nobody awaited before it settled).
+   */
   #promiseOf(): Promise<T> {
-    if (this.#promise !== null) return this.#promise;
-    if (this.#status === RESOLVED) this.#promise = Promise.resolve(this.#value as T);
-    else if (this.#status === REJECTED) this.#promise = Promise.reject(this.#value);
-    else {
-      this.#pending = withResolvers<T>();
-      this.#promise = this.#pending.promise;
-    }
-    return this.#promise;
+    if (this.#pending !== null) return this.#pending.promise;
+    const status = this.#state & STATUS;
+    if (status === RESOLVED) return Promise.resolve(this.#value as T);
+    if (status === REJECTED) return Promise.reject(this.#value);
+    this.#pending = withResolvers<T>();
+    return this.#pending.promise;
   }
 
   #reportIfUnobserved(what: string): void {
-    if (this.#observed) return;
+    if ((this.#state & OBSERVED) !== 0) return;
     console.error(`weft: ${what}:`, this.#value);
   }
 }
