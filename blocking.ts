@@ -12,7 +12,11 @@
  *   new job goes to an idle worker, else starts a worker (lazily, up to the
  *   pool's size), else joins the shortest deque. A worker that finishes takes
  *   the front of its own deque, or else steals from the back of the longest
- *   other deque: one long job does not hold short ones behind it.
+ *   other deque: one long job does not hold short ones behind it. The front
+ *   of a busy worker's deque is sent to it ahead of time (taken back if
+ *   stolen or cancelled before it starts), and jobs spawned together travel
+ *   together, so that tiny jobs cost little more than a hand-written
+ *   `postMessage` each way.
  * - Backpressure: with `maxQueued`, jobs beyond the limit wait before they
  *   are queued (`whenFull: "wait"`, the handle is returned at once), or the
  *   spawn throws {@linkcode QueueFull} (`whenFull: "reject"`).
@@ -82,7 +86,7 @@ import { PoolCore } from "./_pool/scheduler.ts";
 import { type BlockingJob, jobSpec } from "./_pool/job_spec.ts";
 import { checkPoolOptions } from "./_pool/options.ts";
 import { POOL_ERRORS, PoolShutDown, QueueFull } from "./_pool/errors.ts";
-import { type BlockingHandle, newHandle } from "./_pool/handle.ts";
+import { type BlockingHandle, newHandle, settleHandle } from "./_pool/handle.ts";
 import type { ResourceLimits } from "./_worker/limits.ts";
 import type { WaitOptions } from "./task.ts";
 
@@ -282,7 +286,7 @@ export class BlockingPool implements AsyncDisposable {
       this.#core.submit(created);
     } catch (error) {
       // The handle is dropped: it settles unobserved, and lets go of the signal.
-      created.listener?.jobSettled(false, error, false);
+      if (created.listener !== null) settleHandle(created.listener, false, error, false);
       throw new TypeError("Cannot spawn the job: its arguments cannot be cloned", {
         cause: error,
       });

@@ -46,26 +46,24 @@
  *
  * @module
  */
-import { receiverState } from "./_channel/state.ts";
 import { Consumer } from "./_runtime/consumer.ts";
 import { DONE, now, PENDING, type Source } from "./_runtime/poll.ts";
 import { checkCount, checkDuration, checkFunction } from "./_runtime/checks.ts";
 import type { BroadcastReceiver, Lagged, Receiver, WatchReceiver } from "./channel.ts";
 import { ChainSource } from "./stream/chain.ts";
+import { checkChunk, checkPeriod, spent } from "./stream/checks.ts";
 import { ChunksTimeoutSource } from "./stream/chunks_timeout.ts";
+import { drive, ended, ignore, pullOnce, STOP } from "./stream/drive.ts";
 import { FilterSource } from "./stream/filter.ts";
 import { FilterMapSource } from "./stream/filter_map.ts";
-import {
-  AsyncIterSource,
-  channelSource,
-  IterSource,
-  JoinSetSource,
-  ReaderSource,
-  stageOf,
-} from "./stream/from.ts";
-import { JoinSet } from "./_task/join_set.ts";
+import { inputSource, IterSource } from "./stream/from.ts";
 import { FuseSource } from "./stream/fuse.ts";
-import { IntervalSource, type MissedTickBehavior } from "./stream/interval.ts";
+import {
+  type IntervalOptions,
+  intervalSource,
+  type MissedTickBehavior,
+} from "./stream/interval.ts";
+import { StreamIterator } from "./stream/iterator.ts";
 import { MapSource } from "./stream/map.ts";
 import { type AsyncMapper, mapAsyncSource } from "./stream/map_async.ts";
 import { BufferUnorderedSource } from "./stream/buffer_unordered.ts";
@@ -94,7 +92,7 @@ import { TimeoutRepeatingSource } from "./stream/timeout_repeating.ts";
 import { Elapsed, type WaitOptions } from "./task.ts";
 
 export { Elapsed };
-export type { AsyncMapper, MissedTickBehavior, Result, Work, WorkResult };
+export type { AsyncMapper, IntervalOptions, MissedTickBehavior, Result, Work, WorkResult };
 export type { MapAsyncContext } from "./stream/map_async.ts";
 
 /** Options of `mapAsync`. */
@@ -166,8 +164,6 @@ export interface Peekable<T> extends Stream<T> {
    */
   nextIf(predicate: (item: T) => unknown, options?: WaitOptions): Promise<T | undefined>;
 }
-
-const END: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 /**
  * A lazy, single-use stream of `T` with tokio-stream's combinators.
@@ -1456,18 +1452,6 @@ export class Stream<T> implements AsyncIterable<T>, AsyncDisposable {
   }
 }
 
-/** Options of `interval` and `intervalAt`. */
-export interface IntervalOptions {
-  /**
-   * What happens after a tick taken more than 5 ms late (tokio's
-   * `MissedTickBehavior`): `"burst"` yields the missed ticks back to back
-   * until caught up; `"delay"` schedules the next tick `ms` after now;
-   * `"skip"` drops the missed ticks and keeps the original schedule.
-   * @default {"burst"}
-   */
-  missedTickBehavior?: MissedTickBehavior;
-}
-
 /**
  * A stream of ticks every `ms`, tokio's `IntervalStream`: the first tick is
  * immediate; each item is the tick's due time in ms since the epoch
@@ -1512,9 +1496,7 @@ export interface IntervalOptions {
  * ```
  */
 export function interval(ms: number, options?: IntervalOptions): Stream<number> {
-  checkPeriod(ms, "make an interval");
-  const behavior = checkBehavior(options?.missedTickBehavior);
-  return makeStream(new IntervalSource(now(), ms, behavior));
+  return makeStream(intervalSource(now(), ms, options));
 }
 
 /**
@@ -1541,34 +1523,7 @@ export function interval(ms: number, options?: IntervalOptions): Stream<number> 
  * ```
  */
 export function intervalAt(start: number, ms: number, options?: IntervalOptions): Stream<number> {
-  if (typeof start !== "number" || !Number.isFinite(start)) {
-    throw new RangeError(
-      `Cannot make an interval: the start must be a finite timestamp in ms, got ${String(start)}`,
-    );
-  }
-  checkPeriod(ms, "make an interval");
-  const behavior = checkBehavior(options?.missedTickBehavior);
-  return makeStream(new IntervalSource(start, ms, behavior));
-}
-
-function checkBehavior(behavior: unknown): MissedTickBehavior {
-  if (behavior === undefined) return "burst";
-  if (behavior === "burst" || behavior === "delay" || behavior === "skip") return behavior;
-  throw new RangeError(
-    `Cannot make an interval: missedTickBehavior must be "burst", "delay" or "skip", got ${
-      String(behavior)
-    }`,
-  );
-}
-
-/** Pulls one item of `source` (which is not closed at its end). */
-async function pullOnce<T>(source: Source<T>, options?: WaitOptions): Promise<T | undefined> {
-  let out: T | undefined;
-  await drive(new Consumer(source), options?.signal, (item) => {
-    out = item;
-    return STOP;
-  });
-  return out;
+  return makeStream(intervalSource(start, ms, options));
 }
 
 /** Makes the source a stream of a `StreamMap` reads (module-private). */
@@ -1607,7 +1562,7 @@ let streamMapSource: <K, V>(map: StreamMap<K, V>) => Source<[K, V]>;
  */
 export class StreamMap<K, V> implements AsyncIterable<[K, V]>, Disposable {
   static {
-    streamMapSource = <K, V>(map: StreamMap<K, V>): Source<[K, V]> => map.#open("read");
+    streamMapSource = <K, V>(map: StreamMap<K, V>): Source<[K, V]> => map.#state.open("read");
   }
 
   /** The streams and the poll. */
@@ -1724,17 +1679,7 @@ export class StreamMap<K, V> implements AsyncIterable<[K, V]>, Disposable {
    * ```
    */
   async next(options?: WaitOptions): Promise<[K, V] | undefined> {
-    const state = this.#open("pull the next pair");
-    const view: Source<[K, V]> = {
-      poll: (cx) => state.poll(cx),
-      close: () => void (state.busy = false),
-    };
-    let pair: [K, V] | undefined;
-    await drive(new Consumer(view), options?.signal, (item) => {
-      pair = item;
-      return STOP;
-    });
-    return pair;
+    return await pullOnce(this.#state.openPull("pull the next pair"), options);
   }
 
   /** Iterates the map's pairs as `Stream.from(map)` does. */
@@ -1746,160 +1691,10 @@ export class StreamMap<K, V> implements AsyncIterable<[K, V]>, Disposable {
   [Symbol.dispose](): void {
     this.#state.clear();
   }
-
-  #open(action: string): StreamMapState<K, V> {
-    if (this.#state.busy) throw new TypeError(`Cannot ${action}: the map is already being read`);
-    this.#state.busy = true;
-    return this.#state;
-  }
 }
 
-const STOP: unique symbol = Symbol("stop");
-
-function ignore(): undefined {
-  return undefined;
-}
-
-/** The async iterator of a stream: one pull per `next()`. */
-class StreamIterator<T> implements AsyncIterator<T> {
-  /** The stream's cursor. */
-  readonly #cursor: Consumer<T>;
-
-  constructor(cursor: Consumer<T>) {
-    this.#cursor = cursor;
-  }
-
-  next(): Promise<IteratorResult<T>> {
-    let result;
-    try {
-      result = this.#cursor.pull();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (result === PENDING) {
-      return this.#cursor.wait().then((result) =>
-        result === DONE ? this.#end() : { value: result, done: false }
-      );
-    }
-    return result === DONE ? this.#end() : Promise.resolve({ value: result, done: false });
-  }
-
-  /** Leaving the loop early: the pipeline closes; resolves once its cleanups have. */
-  return(): Promise<IteratorResult<T>> {
-    this.#cursor.close();
-    return this.#end();
-  }
-
-  #end(): Promise<IteratorResult<T>> {
-    const cleanup = this.#cursor.cleanedUp();
-    return cleanup === undefined ? Promise.resolve(END) : cleanup.then(() => END);
-  }
-}
-
-function checkChunk(n: number, action: string): void {
-  checkCount(n, action);
-  if (n < 1) throw new RangeError(`Cannot ${action}: the chunk size must be at least 1, got 0`);
-}
-
-function checkPeriod(ms: number, action: string): void {
-  checkDuration(ms, action);
-  if (ms === 0) throw new RangeError(`Cannot ${action}: the period must be greater than 0, got 0`);
-}
-
-function spent(action: string): TypeError {
-  return new TypeError(
-    `Cannot ${action}: this stream was already consumed or moved into another stream`,
-  );
-}
-
-/** A pull's result as `Stream.next()` gives it: undefined at the end, once cleanups have settled. */
-function ended<T>(
-  cursor: Consumer<T>,
-  result: T | typeof DONE,
-): T | undefined | Promise<T | undefined> {
-  if (result !== DONE) return result;
-  const cleanup = cursor.cleanedUp();
-  return cleanup === undefined ? undefined : cleanup.then(() => undefined);
-}
-
+/** The stage of an input: a `StreamMap` here, anything else by its adapter. */
 function toSource<T>(input: StreamInput<T>): Source<T> {
-  const stage = stageOf<T>(input);
-  if (stage !== undefined) return stage;
   if (input instanceof StreamMap) return streamMapSource(input) as Source<T>;
-  const channelStage = channelSource<T>(input);
-  if (channelStage !== undefined) return channelStage;
-  const state = receiverState<T>(input);
-  if (state !== undefined) {
-    if (state.hasConsumer) {
-      throw new TypeError("Cannot make a stream: this receiver already has a consumer");
-    }
-    state.hasConsumer = true;
-    return state;
-  }
-  if (typeof ReadableStream !== "undefined" && input instanceof ReadableStream) {
-    return new ReaderSource(input);
-  }
-  if (input instanceof JoinSet) return new JoinSetSource(input) as Source<T>;
-  if (typeof (input as AsyncIterable<T> | null)?.[Symbol.asyncIterator] === "function") {
-    return new AsyncIterSource(input as AsyncIterable<T>);
-  }
-  if (typeof (input as Iterable<T> | null)?.[Symbol.iterator] === "function") {
-    return new IterSource(input as Iterable<T>);
-  }
-  throw new TypeError(
-    "Cannot make a stream: expected an iterable, an async iterable, a ReadableStream or a Receiver",
-  );
-}
-
-async function drive<T>(
-  cursor: Consumer<T>,
-  signal: AbortSignal | undefined,
-  onItem: (item: T) => unknown,
-): Promise<void> {
-  if (signal?.aborted) {
-    cursor.close();
-    throw signal.reason;
-  }
-  const abort = () => cursor.close();
-  signal?.addEventListener("abort", abort);
-  // What the last item's callback asked for: go on, stop, or wait for a promise.
-  let stop = false;
-  let awaiting: PromiseLike<unknown> | null = null;
-  const sink = (item: T): boolean => {
-    const outcome = onItem(item);
-    if (outcome === undefined) return true;
-    if (outcome === STOP) stop = true;
-    else if (typeof (outcome as PromiseLike<unknown> | null)?.then === "function") {
-      awaiting = outcome as PromiseLike<unknown>;
-    }
-    return !stop && awaiting === null;
-  };
-  try {
-    for (;;) {
-      let status: unknown = cursor.drain(sink);
-      if (status === PENDING) {
-        status = await cursor.wait();
-        if (status !== DONE) sink(status as T);
-      }
-      if (stop || status === DONE) break;
-      if (awaiting !== null) {
-        const pending: PromiseLike<unknown> = awaiting;
-        awaiting = null;
-        await pending;
-      }
-    }
-    if (signal?.aborted) throw signal.reason;
-  } catch (error) {
-    finish(cursor, signal, abort);
-    // As `for await`: a failure of the cleanup does not hide the first one.
-    await cursor.cleanedUp()?.catch(() => {});
-    throw error;
-  }
-  finish(cursor, signal, abort);
-  await cursor.cleanedUp();
-}
-
-function finish<T>(cursor: Consumer<T>, signal: AbortSignal | undefined, abort: () => void) {
-  signal?.removeEventListener("abort", abort);
-  cursor.close();
+  return inputSource(input);
 }

@@ -1,7 +1,9 @@
 /**
  * Internal: tokio's `sync::watch`, one value that senders replace and
  * receivers look at, each knowing whether it has seen the latest version.
- * Re-exported by `channel.ts`.
+ * `watch()` and its handles, re-exported by `channel.ts`; the state is
+ * `watch_state.ts`, the stage `Stream.from` makes of a receiver
+ * `watch_stream.ts`.
  *
  * A waiting `changed()` is woken by a send and checks the version when the
  * scheduler polls it, after the sending task has gone on to its own next
@@ -9,120 +11,11 @@
  *
  * @module
  */
-import { Friends } from "../_runtime/friends.ts";
-import { DONE, PENDING, type Source, type Waker } from "../_runtime/poll.ts";
+import { PENDING } from "../_runtime/poll.ts";
 import { checkFunction } from "../_runtime/checks.ts";
 import type { WaitOptions } from "../_runtime/task_state.ts";
 import { RecvError, SendError } from "./errors.ts";
-import { PolledWait } from "./wait.ts";
-
-/** The state every sender and receiver shares. */
-class WatchShared<T> {
-  /** The current value. */
-  value: T;
-  /** Bumped by every send that notifies. */
-  version = 0;
-  /** Senders alive. */
-  senders = 1;
-  /** Receivers alive. */
-  receivers = 1;
-  /** Set once the last sender is gone. */
-  closed = false;
-  /** Whom to wake on a change or the close, in the order they began to wait. */
-  rxWaiters: Set<Waker> = new Set();
-  /** Whom to wake when the last receiver is gone. */
-  txWaiters: Set<Waker> = new Set();
-
-  constructor(value: T) {
-    this.value = value;
-  }
-
-  /** A new version: every waiting receiver is woken. */
-  changed(): void {
-    this.version++;
-    this.wakeReceivers();
-  }
-
-  wakeReceivers(): void {
-    wakeAll(this.rxWaiters);
-  }
-
-  dropReceiver(): void {
-    if (--this.receivers === 0) wakeAll(this.txWaiters);
-  }
-}
-
-function wakeAll(waiters: Set<Waker>): void {
-  if (waiters.size === 0) return;
-  const woken = [...waiters];
-  waiters.clear();
-  for (const waker of woken) waker.wake();
-}
-
-/** One receiver's view: the version it has seen. */
-class View<T> {
-  /** The channel, until the receiver is closed. */
-  shared: WatchShared<T> | null;
-  /** The version last seen. */
-  version: number;
-
-  constructor(shared: WatchShared<T>, version: number) {
-    this.shared = shared;
-    this.version = version;
-  }
-
-  /** tokio's `maybe_changed`: true (and seen), a RecvError, or PENDING (then `cx` waits). */
-  changed(cx: Waker | null): true | RecvError | typeof PENDING {
-    const shared = this.shared;
-    if (shared === null) return new RecvError("Cannot wait for a change: this receiver is closed");
-    if (this.version !== shared.version) {
-      this.version = shared.version;
-      return true;
-    }
-    if (shared.closed) {
-      return new RecvError("Cannot wait for a change: the sender is gone and the value was seen");
-    }
-    if (cx !== null) shared.rxWaiters.add(cx);
-    return PENDING;
-  }
-}
-
-/** A pending `changed()`. */
-class ChangedWait<T> extends PolledWait<void> {
-  readonly #view: View<T>;
-  constructor(view: View<T>) {
-    super();
-    this.#view = view;
-  }
-  protected poll(): void {
-    const result = this.#view.changed(this);
-    if (result === PENDING) return;
-    if (result === true) this.resolve();
-    else this.reject(result);
-  }
-  protected detach(): void {
-    this.#view.shared?.rxWaiters.delete(this);
-  }
-}
-
-/** A pending `tx.closed()`: resolves once no receiver is left. */
-class ClosedWait<T> extends PolledWait<void> {
-  readonly #shared: WatchShared<T>;
-  constructor(shared: WatchShared<T>) {
-    super();
-    this.#shared = shared;
-  }
-  protected poll(): void {
-    if (this.#shared.receivers === 0) this.resolve();
-    else this.#shared.txWaiters.add(this);
-  }
-  protected detach(): void {
-    this.#shared.txWaiters.delete(this);
-  }
-}
-
-/** The view behind each receiver handle (for `Stream.from`). */
-const views = new Friends<View<unknown>>();
+import { ChangedWait, ClosedWait, View, views, WatchShared } from "./watch_state.ts";
 
 /** Make the handles; set by their classes' static blocks (their constructors are private). */
 let makeWatchSender: <T>(shared: WatchShared<T>) => WatchSender<T>;
@@ -468,52 +361,6 @@ export class WatchReceiver<T> implements Disposable {
     if (shared === null) throw new TypeError(`Cannot ${action}: this receiver is closed`);
     return shared;
   }
-}
-
-/** tokio-stream's `WatchStream`: the current value, then the value after each change. */
-class WatchSource<T> implements Source<T> {
-  /** The receiver's view, until the stream is closed. */
-  readonly #view: View<T>;
-  /** Whether the current value was yielded yet. */
-  #started = false;
-  /** The consumer's waker, once registered. */
-  #waker: Waker | null = null;
-  constructor(view: View<T>) {
-    this.#view = view;
-  }
-  poll(cx: Waker): T | typeof PENDING | typeof DONE {
-    const view = this.#view;
-    const shared = view.shared;
-    if (shared === null) return DONE;
-    if (this.#started) {
-      const result = view.changed(cx);
-      if (result === PENDING) {
-        this.#waker = cx;
-        return PENDING;
-      }
-      if (result !== true) return DONE;
-    }
-    this.#started = true;
-    view.version = shared.version;
-    return shared.value;
-  }
-  close(): void {
-    const shared = this.#view.shared;
-    if (shared === null) return;
-    this.#view.shared = null;
-    if (this.#waker !== null) shared.rxWaiters.delete(this.#waker);
-    this.#waker = null;
-    shared.dropReceiver();
-  }
-}
-
-/** The stream stage for a watch receiver, or undefined for anything else. */
-export function watchSource<T>(input: unknown): Source<T> | undefined {
-  if (typeof input !== "object" || input === null) return undefined;
-  const view = views.stateOf(input) as View<T> | undefined;
-  if (view === undefined) return undefined;
-  if (view.shared === null) throw new TypeError("Cannot make a stream: this receiver is closed");
-  return new WatchSource(view);
 }
 
 /**

@@ -8,6 +8,27 @@ import type { PoolCore } from "./scheduler.ts";
 import { Outcome } from "../_runtime/outcome.ts";
 import { Cancelled } from "../task.ts";
 
+/** Settles a handle; set by BlockingHandle's static block. */
+let finishHandle: (
+  handle: BlockingHandle<unknown>,
+  ok: boolean,
+  outcome: unknown,
+  report: boolean,
+) => void;
+
+/**
+ * Settles `handle` like its job: `ok` with its result, or failed with
+ * `outcome`; `report` if a failure nobody awaits should be reported.
+ */
+export function settleHandle(
+  handle: BlockingHandle<unknown>,
+  ok: boolean,
+  outcome: unknown,
+  report: boolean,
+): void {
+  finishHandle(handle, ok, outcome, report);
+}
+
 /** Makes handles; set by BlockingHandle's static block. */
 let makeHandle: <T>(job: Job, core: PoolCore, signal: AbortSignal | undefined) => BlockingHandle<T>;
 
@@ -68,6 +89,7 @@ export class BlockingHandle<T> implements PromiseLike<T>, Disposable {
   static {
     makeHandle = <T>(job: Job, core: PoolCore, signal: AbortSignal | undefined) =>
       new BlockingHandle<T>(job, core, signal);
+    finishHandle = (handle, ok, outcome, report) => handle.#finish(ok, outcome, report);
   }
 
   /** The job. */
@@ -80,15 +102,16 @@ export class BlockingHandle<T> implements PromiseLike<T>, Disposable {
   readonly #outcome: Outcome<T> = new Outcome<T>();
   /** Created when somebody reads `signal`. */
   #controller: AbortController | null = null;
-  /** The spawn's signal's listener. */
-  readonly #onAbort = (): void => this.abort(this.#signal?.reason);
+  /** The spawn's signal's listener, if it has a signal. */
+  #onAbort: (() => void) | null = null;
 
   private constructor(job: Job, core: PoolCore, signal: AbortSignal | undefined) {
     this.#job = job;
     this.#core = core;
-    job.listener = { jobSettled: (ok, outcome, report) => this.#finish(ok, outcome, report) };
+    job.listener = this as BlockingHandle<unknown>;
     if (signal === undefined) return;
     this.#signal = signal;
+    this.#onAbort = () => this.abort(this.#signal?.reason);
     signal.addEventListener("abort", this.#onAbort, { once: true });
   }
 
@@ -139,7 +162,7 @@ export class BlockingHandle<T> implements PromiseLike<T>, Disposable {
   }
 
   #finish(ok: boolean, outcome: unknown, report: boolean): void {
-    this.#signal?.removeEventListener("abort", this.#onAbort);
+    if (this.#onAbort !== null) this.#signal?.removeEventListener("abort", this.#onAbort);
     this.#signal = undefined;
     if (outcome instanceof Cancelled) this.#controller?.abort(outcome.reason);
     this.#outcome.settle(ok, outcome, report ? UNOBSERVED : undefined);

@@ -8,6 +8,7 @@
 import type { Scope } from "../_runtime/task_state.ts";
 import type { Slot } from "./scheduler.ts";
 import type { Dispatch } from "./worker.ts";
+import type { BlockingHandle } from "./handle.ts";
 
 /** The job waits for room in the queue. */
 export const WAITING = 0;
@@ -17,12 +18,6 @@ export const QUEUED = 1;
 export const RUNNING = 2;
 /** The job has settled. */
 export const ENDED = 3;
-
-/** Told when a job settles (the job's handle). */
-export interface JobListener {
-  /** The job ended: `ok` with its result, or failed with `outcome`; `report` if unobserved failures should be reported. */
-  jobSettled(ok: boolean, outcome: unknown, report: boolean): void;
-}
 
 /** The last job id given; ids stay in 1..2^31-1 (0 in a control block means "none"). */
 let lastId = 0;
@@ -54,8 +49,12 @@ export class Job implements Dispatch {
   slot: Slot | null = null;
   /** The run() it was spawned in, if any. */
   scope: Scope | null = null;
-  /** Its handle. */
-  listener: JobListener | null = null;
+  /** Its handle, until it settles. */
+  listener: BlockingHandle<unknown> | null = null;
+  /** Its claim word's index while it is prefetched to a worker, else -1. */
+  claim = -1;
+  /** A cancelled job its worker had started: end that worker when its turn comes. */
+  abandon = false;
   /** Where it was spawned (its stack names the caller), added to its error. */
   readonly site: Error | undefined;
 

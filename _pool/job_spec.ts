@@ -139,7 +139,7 @@ function codeKey(text: string): number {
 }
 
 export function jobSpec(job: unknown): JobSpec {
-  if (typeof job === "function") return { code: inlineCode(job), transfer: [], signal: undefined };
+  if (typeof job === "function") return functionSpec(job);
   if (typeof job !== "object" || job === null) {
     throw new TypeError(
       `Cannot spawn the job: expected a function, { fn } or { module, export }, got ${
@@ -155,6 +155,21 @@ export function jobSpec(job: unknown): JobSpec {
   checkKnown(spec, hasFn ? INLINE_KEYS : MODULE_KEYS, "spawn the job", "job");
   const code = hasFn ? inlineCode(spec.fn) : moduleCode(spec.module, spec.export);
   return { code, transfer: checkTransfer(spec.transfer), signal: checkSignal(spec.signal) };
+}
+
+/** Nothing to move (shared: never written to). */
+const NOTHING: Transferable[] = Object.freeze([]) as unknown as Transferable[];
+
+/** The spec of each function spawned bare, so that spawning it again costs a lookup. */
+const functionSpecs = new WeakMap<object, JobSpec>();
+
+function functionSpec(fn: object): JobSpec {
+  let spec = functionSpecs.get(fn);
+  if (spec === undefined) {
+    spec = { code: inlineCode(fn), transfer: NOTHING, signal: undefined };
+    functionSpecs.set(fn, spec);
+  }
+  return spec;
 }
 
 /** The code of each function seen, so that spawning it again costs a lookup. */

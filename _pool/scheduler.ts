@@ -7,6 +7,13 @@
  * - A worker that finishes a job takes the front of its own deque; when that
  *   is empty it steals from the back of the longest other deque. So a job
  *   queued behind a long one runs on the first worker that is free.
+ * - The front of a busy worker's deque (up to PREFETCH jobs, refilled by
+ *   halves) is posted to it ahead of time, so that a worker with tiny jobs
+ *   never waits for a round trip to the main thread. Such a job stays in
+ *   its deque until its turn: a steal or a cancel takes it back through its
+ *   claim word, unless the worker has started it (then it is that worker's,
+ *   and a cancelled one waits in the deque, settled, for its turn). A job
+ *   that moves something is not posted ahead: its transfer would detach it.
  * - `maxQueued` bounds the jobs in deques; jobs beyond it wait in a FIFO and
  *   are admitted as room appears (the facade throws instead when told to).
  * - A cancelled job that has not started leaves its deque; a running one is
@@ -27,6 +34,7 @@ import { currentTask, onRunEnd } from "../_runtime/task_state.ts";
 import { rebuildError } from "../_worker/errors.ts";
 import { Cancelled } from "../task.ts";
 import { IdleTimer } from "./idle_timer.ts";
+import { settleHandle } from "./handle.ts";
 import { ENDED, type Job, QUEUED, RUNNING, snapshot, WAITING } from "./job.ts";
 
 /** The errors the scheduler makes, supplied by `errors.ts` (they are public classes). */
@@ -71,9 +79,19 @@ export interface Slot {
   job: Job | null;
   /** When it went idle (Date.now()). */
   idleSince: number;
+  /** How many jobs at the front of the deque are posted to the worker already. */
+  posted: number;
 }
 
 const EMPTY: never[] = [];
+
+/** Jobs posted ahead of time to a worker, besides the one it runs. */
+const PREFETCH = 64;
+
+/** Why a job its worker had started behind a cancelled one failed when that worker was ended. */
+const TERMINATED = new Error(
+  "its worker was terminated to end the cancelled job before it, after it had started this one",
+);
 
 /** The scheduler; see the module doc. */
 export class PoolCore implements WorkerEvents {
@@ -116,6 +134,7 @@ export class PoolCore implements WorkerEvents {
       worker: null,
       job: null,
       idleSince: 0,
+      posted: 0,
     }));
   }
 
@@ -200,7 +219,7 @@ export class PoolCore implements WorkerEvents {
         return this.#holdForQueue();
       }
       case QUEUED:
-        this.#unqueue(job);
+        if (!this.#unqueue(job)) return this.#cancelStarted(job, reason, terminate);
         this.#settle(job, false, new Cancelled(reason), false);
         this.#admitWaiting();
         return this.#holdForQueue();
@@ -228,6 +247,7 @@ export class PoolCore implements WorkerEvents {
     const slot = this.#slots[worker.index]!;
     const job = slot.job;
     if (slot.worker !== worker || job === null || job.id !== id) return;
+    worker.release(job);
     this.counters.completed++;
     this.#running--;
     slot.job = null;
@@ -250,8 +270,51 @@ export class PoolCore implements WorkerEvents {
       job.slot = null;
       this.#settle(job, false, this.#errors.workerExited(code, error), true);
     }
+    this.#recall(slot, worker, code, error);
     if (!this.#closed) this.#next(slot);
     this.#holdForQueue();
+  }
+
+  /**
+   * Takes back the jobs prefetched to `slot`'s `worker`, which has exited or
+   * is being terminated: those it had not started go back to being plain
+   * queued jobs; one it had started (its answer lost with the worker) fails
+   * with WorkerExited, and the zombies of cancelled ones are dropped.
+   */
+  #recall(slot: Slot, worker: PoolWorker, code: number, error: unknown): void {
+    if (slot.posted === 0) return;
+    const front = slot.deque.splice(0, slot.posted);
+    slot.posted = 0;
+    const kept: Job[] = [];
+    for (const job of front) {
+      if (job.state === ENDED) continue;
+      if (job.claim < 0 || worker.revoke(job)) {
+        kept.push(job);
+        continue;
+      }
+      this.#queued--;
+      job.slot = null;
+      this.#settle(job, false, this.#errors.workerExited(code, error), true);
+    }
+    slot.deque.unshift(...kept);
+  }
+
+  /**
+   * Posts the front of `slot`'s deque to its worker ahead of time, up to
+   * PREFETCH jobs, so that a worker with tiny jobs never waits for the main
+   * thread. A job that moves something is not prefetched (nor those behind
+   * it): its transfer would detach it now.
+   */
+  #prefetch(slot: Slot): void {
+    const worker = slot.worker;
+    if (worker === null || slot.job === null) return;
+    const deque = slot.deque;
+    while (slot.posted < deque.length && slot.posted < PREFETCH && worker.hasRoom) {
+      const job = deque[slot.posted]!;
+      if (job.transfer.length > 0) return;
+      worker.prefetch(job);
+      slot.posted++;
+    }
   }
 
   /**
@@ -275,6 +338,11 @@ export class PoolCore implements WorkerEvents {
     if (this.#closed) return;
     this.#cancelWhere((job) => job.scope === scope, this.#errors.runEnded());
     for (const slot of this.#slots) {
+      // A started job of the run, cancelled before its turn came in the
+      // main side's view: its worker goes when its turn comes.
+      for (const job of slot.deque) {
+        if (job.state === ENDED && job.scope === scope) job.abandon = true;
+      }
       const job = slot.job;
       // A job of the run cancelled earlier (aborted, timed out) that still runs.
       if (job !== null && job.scope === scope) this.#abandon(slot, job);
@@ -316,6 +384,22 @@ export class PoolCore implements WorkerEvents {
     }
   }
 
+  /**
+   * Cancels a prefetched `job` that its worker started before the main side
+   * saw the jobs ahead of it end: it stays in its deque (a zombie, settled)
+   * until its turn, when it is treated as a cancelled running job.
+   */
+  #cancelStarted(job: Job, reason: unknown, terminate: boolean): void {
+    const slot = job.slot!;
+    slot.worker?.cancel(job.id);
+    this.#queued--;
+    job.abandon = terminate;
+    this.#settle(job, false, new Cancelled(reason), false);
+    job.slot = slot;
+    this.#admitWaiting();
+    this.#holdForQueue();
+  }
+
   #cancelRunning(job: Job, reason: unknown, terminate: boolean): void {
     const slot = job.slot!;
     slot.worker?.cancel(job.id);
@@ -355,12 +439,17 @@ export class PoolCore implements WorkerEvents {
       this.counters.started++;
     }
     slot.worker.run(job);
+    this.#running++;
+    this.#take(slot, job);
+  }
+
+  /** `job` is `slot`'s running job now (its worker has it). */
+  #take(slot: Slot, job: Job): void {
     job.args = EMPTY;
     job.transfer = EMPTY;
     job.state = RUNNING;
     job.slot = slot;
     slot.job = job;
-    this.#running++;
   }
 
   /** Puts `job` at the back of the shortest deque. */
@@ -371,34 +460,78 @@ export class PoolCore implements WorkerEvents {
     job.state = QUEUED;
     job.slot = target;
     this.#queued++;
+    if (target.posted === target.deque.length - 1) this.#prefetch(target);
   }
 
-  #unqueue(job: Job): void {
-    const deque = job.slot!.deque;
+  /** Takes `job` out of its deque; false if its worker has started it (it stays). */
+  #unqueue(job: Job): boolean {
+    const slot = job.slot!;
+    const deque = slot.deque;
+    if (job.claim >= 0) {
+      if (!slot.worker!.revoke(job)) return false;
+      slot.posted--;
+    }
     deque.splice(deque.indexOf(job), 1);
     job.slot = null;
     this.#queued--;
+    return true;
   }
 
   /** `slot` is free: it takes its own deque's front, else steals, else goes idle. */
   #next(slot: Slot): void {
-    const job = slot.deque.shift() ?? this.#steal(slot);
+    let job = slot.deque.shift();
+    if (job !== undefined && slot.posted > 0) {
+      // Posted already: the worker runs it now, or has run it.
+      slot.posted--;
+      this.#running++;
+      if (job.state === ENDED) return this.#reachZombie(slot, job);
+      this.#queued--;
+      this.#take(slot, job);
+      slot.worker!.busy();
+      // Refilled by halves, so that the posts carry many jobs each.
+      if (slot.posted <= PREFETCH / 2) this.#prefetch(slot);
+      return this.#admitWaiting();
+    }
+    job ??= this.#steal(slot);
     if (job === undefined) return this.#idle(slot);
     this.#queued--;
     this.#dispatch(slot, job);
+    this.#prefetch(slot);
     this.#admitWaiting();
   }
 
-  /** The back of the longest other deque, or undefined when every deque is empty. */
+  /** A cancelled job that its worker had started is `slot`'s running job now. */
+  #reachZombie(slot: Slot, job: Job): void {
+    slot.job = job;
+    if (job.abandon) this.#abandon(slot, job);
+    else slot.worker!.idle();
+  }
+
+  /**
+   * The back of the longest other deque, unless its worker has started it
+   * (then the next longest); undefined when there is none.
+   */
   #steal(thief: Slot): Job | undefined {
-    let victim: Slot | null = null;
-    for (const slot of this.#slots) {
-      if (slot === thief || slot.deque.length === 0) continue;
-      if (victim === null || slot.deque.length > victim.deque.length) victim = slot;
+    let skipped: Slot[] | null = null;
+    for (;;) {
+      let victim: Slot | null = null;
+      for (const slot of this.#slots) {
+        if (slot === thief || slot.deque.length === 0 || skipped?.includes(slot)) continue;
+        if (victim === null || slot.deque.length > victim.deque.length) victim = slot;
+      }
+      if (victim === null) return undefined;
+      const deque = victim.deque;
+      const job = deque[deque.length - 1]!;
+      if (job.state === ENDED || (job.claim >= 0 && !victim.worker!.revoke(job))) {
+        // Its worker has started every job of that deque: the next longest.
+        (skipped ??= []).push(victim);
+        continue;
+      }
+      if (deque.length <= victim.posted) victim.posted--;
+      deque.pop();
+      this.counters.stolen++;
+      return job;
     }
-    if (victim === null) return undefined;
-    this.counters.stolen++;
-    return victim.deque.pop();
   }
 
   /** Moves waiting jobs into the deques while there is room, then wakes `ready()` callers. */
@@ -429,6 +562,7 @@ export class PoolCore implements WorkerEvents {
     const worker = slot.worker;
     if (worker === null) return;
     slot.worker = null;
+    this.#recall(slot, worker, 1, TERMINATED);
     const exit = worker.terminate();
     this.#exiting.add(exit);
     exit.then(() => this.#exiting.delete(exit));
@@ -461,6 +595,6 @@ export class PoolCore implements WorkerEvents {
     job.transfer = EMPTY;
     const listener = job.listener;
     job.listener = null;
-    listener?.jobSettled(ok, outcome, report);
+    if (listener !== null) settleHandle(listener, ok, outcome, report);
   }
 }

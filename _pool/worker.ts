@@ -15,11 +15,15 @@
  * matters when jobs are tiny; it is cleared when the last worker exits, so
  * no timer outlives the pools.
  *
- * - `run(job)` writes the job's id and code key into the control block and
- *   posts (on the worker's jobs port) its arguments (with its code the first time this worker sees it),
- *   and holds the process open until the owner calls `idle()`.
- * - The worker's answer is the job's result or its error's description, as
- *   the control block's STATUS word says.
+ * - `run(job)` posts the job the worker runs next (on its jobs port, with
+ *   its code the first time this worker sees it: alone, through the control
+ *   block, when the worker has read every earlier message, else in the
+ *   batch) and holds the process open until the owner calls `idle()`;
+ *   `prefetch(job)` adds a job to run after it, with a claim word, and
+ *   `revoke(job)` takes such a job back unless the worker has started it.
+ *   Jobs posted in the same task go in one message (see `protocol.ts`).
+ * - The worker's answers are results or errors' descriptions, one or a
+ *   batch per message, their ids read from the answers ring.
  * - `cancel(id)` stores the id in the control block (what the job's
  *   `cancelled()` reads) and wakes what waits on it: a `sleepSync`, or the
  *   watch behind an async job's `signal`.
@@ -59,6 +63,14 @@ export interface Dispatch {
   args: unknown[];
   /** What to move rather than copy. */
   transfer: Transferable[];
+  /** Its claim word's index while it is posted in a batch, else -1. */
+  claim: number;
+}
+
+/** Whether `value` needs no copy: a primitive structured clone accepts (not a symbol). */
+function isPrimitive(value: unknown): boolean {
+  const type = typeof value;
+  return value === null || (type !== "object" && type !== "function" && type !== "symbol");
 }
 
 /** Workers started and not yet exited. */
@@ -116,8 +128,24 @@ export class PoolWorker {
   readonly #jobs: MessagePort;
   /** The port answers arrive on (see `PoolWorkerData.answers`). */
   readonly #answers: MessagePort;
-  /** Keys of the code this worker has compiled or imported. */
+  /** Keys of the code this worker has been sent. */
   readonly #known = new Set<number>();
+  /** The batch being gathered, posted at the end of the current task (a microtask). */
+  #batch: unknown[] = [];
+  /** What the batch moves. */
+  #moving: Transferable[] = [];
+  /** Whether a flush of the batch is scheduled. */
+  #flushing = false;
+  /** Messages posted (the worker counts those it has read in READ). */
+  #posted = 0;
+  /** Answers read from the ring. */
+  #read = 0;
+  /** Answer messages read. */
+  #messages = 0;
+  /** Free claim words. */
+  readonly #claims: number[] = Array.from({ length: POOL_LAYOUT.CAP }, (_, i) => i);
+  /** Posts the batch; bound once. */
+  readonly #flush = (): void => this.#post();
   /** Whether it holds the process open (it has a job). */
   #holding = false;
   /** Whether it has exited. */
@@ -163,8 +191,21 @@ export class PoolWorker {
     // (a job does, through the keep-alive).
     this.#answers.onmessage = (event: MessageEvent) => {
       const control = this.#control;
-      const ok = Atomics.load(control, POOL_LAYOUT.STATUS) === POOL_LAYOUT.DONE;
-      events.message(this, Atomics.load(control, POOL_LAYOUT.ANSWER), ok, event.data);
+      const count = Atomics.load(
+        control,
+        POOL_LAYOUT.COUNTS + (this.#messages++ % POOL_LAYOUT.CAP),
+      );
+      if (count === 0) {
+        const id = Atomics.load(control, POOL_LAYOUT.ANSWERS + (this.#read++ % POOL_LAYOUT.CAP));
+        return events.message(this, id < 0 ? -id : id, id > 0, event.data);
+      }
+      // A batch of results (a worker's tiny jobs run back to back).
+      const values = event.data as unknown[];
+      for (let i = 0; i < count; i++) {
+        const id = Atomics.load(control, POOL_LAYOUT.ANSWERS + (this.#read++ % POOL_LAYOUT.CAP));
+        if (this.#exited) return;
+        events.message(this, id, true, values[i]);
+      }
     };
     (this.#answers as unknown as { unref(): void }).unref();
     this.#worker.on("error", (error: unknown) => {
@@ -183,15 +224,70 @@ export class PoolWorker {
     return this.#exit.promise;
   }
 
+  /** Whether the worker can take another prefetched job (a claim word is free). */
+  get hasRoom(): boolean {
+    return this.#claims.length > 0;
+  }
+
   /**
-   * Posts `job`; its code goes along the first time.
+   * Posts `job` as the one this worker runs next, once what it was posted
+   * before is done; its code goes along the first time. Alone (no batch)
+   * when the worker has read every earlier message, as a round trip does.
    *
    * @throws {DOMException} A `DataCloneError` if the arguments cannot be cloned.
    */
   run(job: Dispatch): void {
+    if (
+      this.#batch.length === 0 && Atomics.load(this.#control, POOL_LAYOUT.READ) === this.#posted
+    ) {
+      this.#alone(job);
+    } else {
+      // Checked now: a batch is posted later, and one job's bad arguments must not sink it.
+      if (!job.args.every(isPrimitive)) structuredClone(job.args);
+      this.#add(job, -1);
+    }
+    this.busy();
+  }
+
+  /** The worker has a job: it holds the process open until `idle()`. */
+  busy(): void {
+    if (this.#holding) return;
+    this.#holding = true;
+    hold();
+  }
+
+  /**
+   * Posts `job` to run after those posted before, unless taken back first
+   * with {@linkcode PoolWorker.revoke}. The caller checks `hasRoom`.
+   */
+  prefetch(job: Dispatch): void {
+    const claim = this.#claims.pop()!;
+    job.claim = claim;
+    Atomics.store(this.#control, POOL_LAYOUT.CLAIMS + claim, job.id);
+    this.#add(job, claim);
+  }
+
+  /**
+   * Takes a prefetched `job` back before the worker starts it; false if the
+   * worker has started it (or run it) already.
+   */
+  revoke(job: Dispatch): boolean {
+    const claim = job.claim;
+    const at = POOL_LAYOUT.CLAIMS + claim;
+    const taken = Atomics.compareExchange(this.#control, at, job.id, 0) === job.id;
+    this.release(job);
+    return taken;
+  }
+
+  /** Frees the claim word of a prefetched `job`, started or taken back. */
+  release(job: Dispatch): void {
+    if (job.claim < 0) return;
+    this.#claims.push(job.claim);
+    job.claim = -1;
+  }
+
+  #alone(job: Dispatch): void {
     const control = this.#control;
-    control[POOL_LAYOUT.JOB] = job.id;
-    control[POOL_LAYOUT.KEY] = job.key;
     let form: number = POOL_LAYOUT.CODE;
     let message: PoolMessage;
     if (!this.#known.has(job.key)) {
@@ -205,12 +301,69 @@ export class PoolWorker {
       form = POOL_LAYOUT.ARGS;
       message = job.args;
     }
+    control[POOL_LAYOUT.KEY] = job.key;
     control[POOL_LAYOUT.FORM] = form;
-    this.#jobs.postMessage(message, job.transfer);
+    Atomics.store(control, POOL_LAYOUT.SINGLE, job.id);
+    try {
+      this.#jobs.postMessage(message, job.transfer);
+    } catch (error) {
+      Atomics.store(control, POOL_LAYOUT.SINGLE, 0);
+      throw error;
+    }
+    this.#posted++;
     this.#known.add(job.key);
-    if (this.#holding) return;
-    this.#holding = true;
-    hold();
+  }
+
+  /**
+   * Adds `job` to the batch: `id, claim, key, argc, ...args`, the key
+   * negated and followed by the code the first time.
+   *
+   * @throws {DOMException} A `DataCloneError` if the arguments cannot be cloned (checked now, if it moves something).
+   */
+  #add(job: Dispatch, claim: number): void {
+    if (job.transfer.length > 0) {
+      // A job that moves something goes in a batch of its own, posted now:
+      // what it moves must not be detached before its turn.
+      this.#post();
+      this.#push(job, claim);
+      this.#moving = job.transfer;
+      try {
+        this.#post();
+      } catch (error) {
+        this.release(job);
+        throw error;
+      }
+      return;
+    }
+    this.#push(job, claim);
+    if (this.#flushing) return;
+    this.#flushing = true;
+    queueMicrotask(this.#flush);
+  }
+
+  #push(job: Dispatch, claim: number): void {
+    const batch = this.#batch;
+    const known = this.#known.has(job.key);
+    batch.push(job.id, claim, known ? job.key : -job.key);
+    if (!known) {
+      batch.push({ source: job.source, url: job.url, exportName: job.exportName });
+      this.#known.add(job.key);
+    }
+    const args = job.args;
+    batch.push(args.length);
+    for (let i = 0; i < args.length; i++) batch.push(args[i]);
+  }
+
+  /** Posts the batch gathered so far, if any. */
+  #post(): void {
+    this.#flushing = false;
+    const batch = this.#batch;
+    if (batch.length === 0 || this.#exited) return;
+    const moving = this.#moving;
+    this.#batch = [];
+    this.#moving = [];
+    this.#jobs.postMessage(batch, moving);
+    this.#posted++;
   }
 
   /** Tells job `id` (running here) that it is cancelled. */

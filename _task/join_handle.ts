@@ -71,7 +71,13 @@ export class JoinHandle<T> implements PromiseLike<T>, TaskContext, Disposable {
     return this.#task.settled;
   }
 
-  /** Cancels the task with `reason`; does nothing once it has finished. */
+  /**
+   * Cancels the task with `reason`; does nothing once it has finished. The
+   * signal fires and the task's weft waits reject at once; the handle settles
+   * with {@linkcode Cancelled} a microtask later, as tokio's abort takes
+   * effect when the task is next polled: a function that had already returned
+   * by then keeps its result.
+   */
   abort(reason?: unknown): void {
     if (this.#task.settled) return;
     this.#task.abort(reason, false);
@@ -132,14 +138,23 @@ class SpawnedTask extends TaskState {
   protected override taskAborted(reason: unknown, report: boolean): void {
     this.fn = null;
     // A finished task can still be aborted for work it left running; its
-    // handle keeps the outcome it had.
-    if (!this.settled) this.settle(false, new Cancelled(reason), report ? UNOBSERVED : undefined);
+    // handle keeps the outcome it had. As in tokio, where an abort takes
+    // effect when the task is next polled, the handle settles a microtask
+    // later: a function that had already returned when the abort came (its
+    // completion is queued) keeps its result.
+    if (this.settled) return;
+    microtask(() => {
+      this.settle(false, new Cancelled(reason), report ? UNOBSERVED : undefined);
+    });
   }
 
   /** The task's function settled: `ok` with `value`, or failed with it. */
   complete(ok: boolean, value: unknown): void {
     if (this.settled) return;
     this.finish();
+    // The abort's own rejection, ending a function that returned a weft
+    // wait: the abort settles the handle.
+    if (!ok && this.aborted && value === this.reason) return;
     this.settle(ok, value, ok ? undefined : UNOBSERVED);
   }
 }

@@ -222,7 +222,12 @@ export class JoinSet<T> implements Disposable, AsyncDisposable, AsyncIterable<Jo
       if (isThenable(result)) {
         result.then(
           (value) => this.#ended(member, handle, { ok: true, value, id: member.id }),
-          (error) => this.#ended(member, handle, { ok: false, error, id: member.id }),
+          (error) => {
+            // The abort's own rejection, ending a function that returned a
+            // weft wait: the handle settles with `Cancelled` and reports it.
+            if (task.signal.aborted && error === task.signal.reason) return;
+            this.#ended(member, handle, { ok: false, error, id: member.id });
+          },
         );
       } else this.#ended(member, handle, { ok: true, value: result, id: member.id });
       return result;

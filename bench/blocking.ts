@@ -1,66 +1,86 @@
 /**
- * Benchmark of `spawnBlocking`'s pool (issue 8), separate from `bench/run.ts`:
+ * Benchmark of `spawnBlocking`'s pool beside its peers (issues 8 and 17),
+ * separate from `bench/run.ts`, in one process and one run:
  *
- * 1. Speed-up: the same CPU-bound jobs (a hand-written hash loop) on pools of
- *    1, 2 and all cores, against the time on one worker. Aim: at least 0.9x
- *    the number of workers. A hand-written split over web Workers (one
- *    message per worker, no scheduling) is the limit beside it.
- * 2. Round trip: a tiny job (`x + 1`) spawned and awaited one at a time, on a
- *    pool of one, against a hand-written `postMessage` round trip to one web
- *    Worker (and to one `node:worker_threads` Worker, the kind the pool uses).
- *    Aim: within 1.5x of the web Worker.
+ * - weft's `BlockingPool` (inline functions, as `spawnBlocking` takes them);
+ * - piscina, tinypool, workerpool and poolifier-web-worker, from the npm
+ *   registry, each in its fastest documented setup for Deno: a worker module
+ *   with named task functions (`bench/_pool_jobs.ts` and the two
+ *   `_pool_*_worker.ts` files). tinypool runs with `useAtomics: false`: with
+ *   its default (`true`), its first `run()` never settles on Deno 2.9.6 (the
+ *   process hangs; checked with a 20 s timeout);
+ * - a hand-written floor: N `node:worker_threads` workers, each job one
+ *   `postMessage` of `[id, x]` answered with `[id, x + 1]` (dealt round-robin).
  *
- * Contenders of a table run in the same process, interleaved round-robin,
- * after a warm-up; each is checked (the hash, the sum of the answers); the
- * table gives the median and the range of the runs (and, for round trips,
- * the ratio of the best runs, which other processes on the cores disturb
- * least).
+ * Rows, each on pools whose workers are all started and warm:
+ *
+ * 1. Round trip: one tiny job (`x + 1`) spawned and awaited at a time, on a
+ *    pool of one worker: µs per job (lower is better). Aim: weft at or below
+ *    piscina.
+ * 2. Throughput: 20,000 tiny jobs spawned at once and awaited together, on a
+ *    pool of two: jobs/s (higher is better). Aim: weft >= 0.8x the
+ *    hand-written `postMessage` floor.
+ * 3. Speed-up: 16 CPU-bound jobs (a hash loop) on a pool of two, against the
+ *    same jobs run one after another on the main thread, in the same run
+ *    (the bound is the number of cores, 2).
+ *
+ * Contenders run interleaved round-robin within a row; each run is checked
+ * (the sum of the answers); tables give medians and ranges over the runs,
+ * and the load average (`/proc/loadavg`) before and after.
  *
  * ```sh
- * deno run bench/blocking.ts              # 5 runs
- * deno run bench/blocking.ts --runs=9
- * deno run bench/blocking.ts --quick      # 1 run, small sizes: proves it still runs
+ * deno task bench:blocking               # 5 runs
+ * deno task bench:blocking --runs=9
+ * deno task bench:blocking --quick       # 1 run, small sizes: proves it still runs
  * ```
- *
- * No permission is needed; with `--allow-sys` the load average is printed
- * too. Other processes on the cores lower the speed-up: the "cores got"
- * columns (this process's CPU time over wall time) show how much of the
- * machine each measurement had.
- *
- * Measured on the development machine (2 vCPUs, Deno 2.9.6, `--runs=7`, in
- * a quiet moment of a shared machine: cores got 1.00 and 1.92):
- *
- * | workers | weft ms | speed-up | efficiency | hand-written split ms | split speed-up |
- * |---------|---------|----------|------------|-----------------------|----------------|
- * | 1       | 787     | 1.00x    | 1.00       | 826                   | 1.00x          |
- * | 2       | 411     | 1.92x    | 0.96       | 405                   | 2.04x          |
- *
- * | round trip of `x + 1`                    | us (median) | vs web Worker | best vs best |
- * |------------------------------------------|-------------|---------------|--------------|
- * | hand-written postMessage, web Worker     | 40.8        | 1.00x         | 1.00x        |
- * | hand-written postMessage, node Worker    | 39.5        | 0.97x         | 0.88x        |
- * | weft `spawn` + await, pool of 1          | 46.7        | 1.14x         | 1.09x        |
  *
  * @module
  */
-import process from "node:process";
 import { Worker as NodeWorker } from "node:worker_threads";
+import { Piscina } from "npm:piscina@5.3.2";
+import { Tinypool } from "npm:tinypool@2.2.0";
+import workerpool from "npm:workerpool@10.0.3";
+import { FixedThreadPool } from "npm:poolifier-web-worker@0.5.15";
 import { type BlockingContext, BlockingPool } from "../blocking.ts";
+import { hashRounds } from "./_pool_jobs.ts";
 
 const args = new Map(
   Deno.args.map((arg) => arg.replace(/^--/, "").split("=") as [string, string | undefined]),
 );
 const QUICK = args.has("quick");
 const RUNS = Number(args.get("runs") ?? (QUICK ? 1 : 5));
-const CORES = navigator.hardwareConcurrency;
+/** Sequential round trips per measurement. */
+const TRIPS = QUICK ? 200 : 5_000;
+/** Tiny jobs at once per throughput measurement. */
+const BURST = QUICK ? 2_000 : 20_000;
 /** CPU-bound jobs per measurement, and the hash rounds of each. */
-const JOBS = QUICK ? 4 : 8 * CORES;
-const ROUNDS = QUICK ? 200_000 : 20_000_000;
-/** Round trips per measurement. */
-const TRIPS = QUICK ? 200 : 10_000;
+const JOBS = QUICK ? 4 : 16;
+const ROUNDS = QUICK ? 200_000 : 10_000_000;
+/** Workers of the throughput and speed-up pools. */
+const WORKERS = 2;
 
-/** The CPU-bound job: xorshift and FNV-1a, `rounds` times; self-contained. */
-function hashJob(_ctx: BlockingContext | null, seed: number, rounds: number): number {
+const JOBS_URL = new URL("./_pool_jobs.ts", import.meta.url);
+
+/** A started pool, as every contender offers it. */
+interface Runner {
+  tiny(x: number): PromiseLike<number>;
+  hash(seed: number, rounds: number): PromiseLike<number>;
+  close(): Promise<void>;
+}
+
+/** A contender: starts a pool of `size` workers. */
+interface Contender {
+  name: string;
+  start(size: number): Promise<Runner>;
+}
+
+/** weft's tiny job, sent as source. */
+function weftTiny(_ctx: BlockingContext, x: number): number {
+  return x + 1;
+}
+
+/** weft's CPU-bound job, sent as source: `hashRounds` again, self-contained. */
+function weftHash(_ctx: BlockingContext, seed: number, rounds: number): number {
   let x = seed | 1;
   let h = 0x811c9dc5;
   for (let i = 0; i < rounds; i++) {
@@ -72,176 +92,202 @@ function hashJob(_ctx: BlockingContext | null, seed: number, rounds: number): nu
   return h >>> 0;
 }
 
-/** The expected answer of the CPU-bound jobs: computed here once. */
-function expectedHashes(): number {
-  let sum = 0;
-  for (let j = 0; j < JOBS; j++) sum = (sum + hashJob(null, j + 1, ROUNDS)) >>> 0;
-  return sum;
-}
-
-/** One contender: measures once, returns its check value and its time. */
-interface Contender {
-  name: string;
-  setUp(): Promise<void>;
-  measure(): Promise<{ check: number; ms: number }>;
-  tearDown(): Promise<void>;
-}
-
-function poolContender(size: number): Contender {
-  let pool: BlockingPool;
-  return {
-    name: `weft BlockingPool, ${size} worker${size === 1 ? "" : "s"}`,
-    async setUp() {
-      pool = new BlockingPool({ size });
-      // Starts every worker and compiles the job in each.
-      await Promise.all(Array.from({ length: size * 2 }, (_, j) => pool.spawn(hashJob, j, 1000)));
-    },
-    async measure() {
-      const started = performance.now();
-      const hashes = await Promise.all(
-        Array.from({ length: JOBS }, (_, j) => pool.spawn(hashJob, j + 1, ROUNDS)),
-      );
-      const ms = performance.now() - started;
-      return { check: hashes.reduce((a, b) => (a + b) >>> 0, 0), ms };
-    },
-    tearDown: () => pool.shutdown(),
-  };
-}
-
-/** The limit: `size` web Workers, each sent its share of the jobs in one message. */
-function splitContender(size: number): Contender {
-  const source = `const hashJob = ${hashJob.toString()};
-self.onmessage = (e) => {
-  const [seeds, rounds] = e.data;
-  postMessage(seeds.map((seed) => hashJob(null, seed, rounds)));
-};`;
-  let workers: Worker[] = [];
-  const ask = (worker: Worker, seeds: number[], rounds: number) =>
-    new Promise<number[]>((resolve) => {
-      worker.onmessage = (event) => resolve(event.data);
-      worker.postMessage([seeds, rounds]);
+const weft: Contender = {
+  name: "weft BlockingPool",
+  start(size) {
+    const pool = new BlockingPool({ size, idleTimeout: Infinity });
+    return Promise.resolve({
+      tiny: (x) => pool.spawn(weftTiny, x),
+      hash: (seed, rounds) => pool.spawn(weftHash, seed, rounds),
+      close: () => pool.shutdown(),
     });
-  return {
-    name: `hand-written split, ${size} web Worker${size === 1 ? "" : "s"}`,
-    async setUp() {
-      const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-      workers = Array.from({ length: size }, () => new Worker(url, { type: "module" }));
-      await Promise.all(workers.map((worker) => ask(worker, [1, 2], 1000)));
-    },
-    async measure() {
-      const started = performance.now();
-      const shares = workers.map((_, w) =>
-        Array.from({ length: JOBS }, (_, j) => j + 1).filter((_, j) => j % size === w)
-      );
-      const answers = await Promise.all(workers.map((w, i) => ask(w, shares[i]!, ROUNDS)));
-      const ms = performance.now() - started;
-      return { check: answers.flat().reduce((a, b) => (a + b) >>> 0, 0), ms };
-    },
-    tearDown() {
-      for (const worker of workers) worker.terminate();
-      return Promise.resolve();
-    },
-  };
-}
+  },
+};
 
-/** Sequential round trips through `once`, timed. */
-async function trips(once: (x: number) => Promise<number>): Promise<{ check: number; ms: number }> {
+const piscina: Contender = {
+  name: "piscina 5.3.2",
+  start(size) {
+    const pool = new Piscina({ filename: JOBS_URL.href, minThreads: size, maxThreads: size });
+    return Promise.resolve({
+      tiny: (x) => pool.run(x, { name: "tiny" }),
+      hash: (seed, rounds) => pool.run({ seed, rounds }, { name: "hash" }),
+      close: () => pool.destroy(),
+    });
+  },
+};
+
+const tinypool: Contender = {
+  name: "tinypool 2.2.0 (useAtomics: false)",
+  start(size) {
+    // useAtomics: true (the default) hangs on Deno 2.9.6: the first run() never settles.
+    const pool = new Tinypool({
+      filename: JOBS_URL.href,
+      minThreads: size,
+      maxThreads: size,
+      useAtomics: false,
+    });
+    return Promise.resolve({
+      tiny: (x) => pool.run(x, { name: "tiny" }),
+      hash: (seed, rounds) => pool.run({ seed, rounds }, { name: "hash" }),
+      close: () => pool.destroy(),
+    });
+  },
+};
+
+const workerpoolContender: Contender = {
+  name: "workerpool 10.0.3",
+  start(size) {
+    const script = new URL("./_pool_workerpool_worker.ts", import.meta.url).pathname;
+    const pool = workerpool.pool(script, {
+      minWorkers: size,
+      maxWorkers: size,
+      workerType: "thread",
+    });
+    return Promise.resolve({
+      tiny: (x) => pool.exec("tiny", [x]) as PromiseLike<number>,
+      hash: (seed, rounds) => pool.exec("hash", [{ seed, rounds }]) as PromiseLike<number>,
+      close: async () => {
+        await pool.terminate();
+      },
+    });
+  },
+};
+
+const poolifier: Contender = {
+  name: "poolifier-web-worker 0.5.15",
+  start(size) {
+    const url = new URL("./_pool_poolifier_worker.ts", import.meta.url);
+    const pool = new FixedThreadPool<unknown, number>(size, url);
+    return Promise.resolve({
+      tiny: (x) => pool.execute(x, "tiny"),
+      hash: (seed, rounds) => pool.execute({ seed, rounds }, "hash"),
+      close: () => pool.destroy(),
+    });
+  },
+};
+
+/** The floor: `size` node:worker_threads workers, one `postMessage` per job, dealt round-robin. */
+const handWritten: Contender = {
+  name: "hand-written postMessage (node:worker_threads)",
+  start(size) {
+    const url = new URL("./_pool_echo_worker.ts", import.meta.url);
+    const workers = Array.from({ length: size }, () => new NodeWorker(url));
+    const pending = new Map<number, (value: number) => void>();
+    for (const worker of workers) {
+      worker.on("message", ([id, value]: [number, number]) => {
+        const resolve = pending.get(id)!;
+        pending.delete(id);
+        resolve(value);
+      });
+    }
+    let last = 0;
+    const post = (job: number[]) =>
+      new Promise<number>((resolve) => {
+        pending.set(job[0]!, resolve);
+        workers[job[0]! % size]!.postMessage(job);
+      });
+    return Promise.resolve({
+      tiny: (x) => post([++last, x]),
+      hash: (seed, rounds) => post([++last, seed, rounds]),
+      close: async () => {
+        await Promise.all(workers.map((worker) => worker.terminate()));
+      },
+    });
+  },
+};
+
+const CONTENDERS = [weft, piscina, tinypool, workerpoolContender, poolifier, handWritten];
+
+/** A row's measurement on one runner: its check value and its time. */
+type Measure = (runner: Runner) => Promise<{ check: number; ms: number }>;
+
+async function roundTrips(runner: Runner): Promise<{ check: number; ms: number }> {
   let check = 0;
   const started = performance.now();
-  for (let i = 0; i < TRIPS; i++) check += await once(i);
+  for (let i = 0; i < TRIPS; i++) check += await runner.tiny(i);
   return { check, ms: performance.now() - started };
 }
 
-function poolTripContender(): Contender {
-  let pool: BlockingPool;
-  const tiny = (_ctx: BlockingContext, x: number) => x + 1;
-  return {
-    name: "weft spawn + await, pool of 1",
-    async setUp() {
-      pool = new BlockingPool({ size: 1 });
-      for (let i = 0; i < 500; i++) await pool.spawn(tiny, i);
-    },
-    measure: () => trips((x) => Promise.resolve(pool.spawn(tiny, x))),
-    tearDown: () => pool.shutdown(),
-  };
+async function burst(runner: Runner): Promise<{ check: number; ms: number }> {
+  const started = performance.now();
+  const answers = await Promise.all(Array.from({ length: BURST }, (_, i) => runner.tiny(i)));
+  const ms = performance.now() - started;
+  return { check: answers.reduce((a, b) => a + b, 0), ms };
 }
 
-function webTripContender(): Contender {
-  let worker: Worker;
-  let resolve: (value: number) => void = () => {};
-  const once = (x: number) =>
-    new Promise<number>((r) => {
-      resolve = r;
-      worker.postMessage(x);
-    });
-  return {
-    name: "hand-written postMessage, web Worker",
-    async setUp() {
-      const source = "self.onmessage = (e) => postMessage(e.data + 1);";
-      const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-      worker = new Worker(url, { type: "module" });
-      worker.onmessage = (event) => resolve(event.data);
-      for (let i = 0; i < 500; i++) await once(i);
-    },
-    measure: () => trips(once),
-    tearDown() {
-      worker.terminate();
-      return Promise.resolve();
-    },
-  };
+async function hashes(runner: Runner): Promise<{ check: number; ms: number }> {
+  const started = performance.now();
+  const answers = await Promise.all(
+    Array.from({ length: JOBS }, (_, j) => runner.hash(j + 1, ROUNDS)),
+  );
+  const ms = performance.now() - started;
+  return { check: answers.reduce((a, b) => (a + b) >>> 0, 0), ms };
 }
 
-function nodeTripContender(): Contender {
-  let worker: NodeWorker;
-  let resolve: (value: number) => void = () => {};
-  const once = (x: number) =>
-    new Promise<number>((r) => {
-      resolve = r;
-      worker.postMessage(x);
-    });
-  return {
-    name: "hand-written postMessage, node:worker_threads",
-    async setUp() {
-      const source = `const { parentPort } = require("node:worker_threads");
-parentPort.on("message", (x) => parentPort.postMessage(x + 1));`;
-      worker = new NodeWorker(source, { eval: true });
-      worker.on("message", (value: number) => resolve(value));
-      for (let i = 0; i < 500; i++) await once(i);
-    },
-    measure: () => trips(once),
-    async tearDown() {
-      await worker.terminate();
-    },
-  };
+/** The same CPU-bound jobs, one after another on the main thread. */
+function inlineHashes(): { check: number; ms: number } {
+  const started = performance.now();
+  let check = 0;
+  for (let j = 0; j < JOBS; j++) check = (check + hashRounds(j + 1, ROUNDS)) >>> 0;
+  return { check, ms: performance.now() - started };
 }
 
-/** Each contender's times (ms), and the cores this process got while it ran (CPU time / wall time). */
-interface Measured {
-  times: number[][];
-  cores: number[][];
-}
+/** Each contender's times (ms) in a row, or why it could not run. */
+type Outcome = { times: number[] } | { failed: string };
 
-/** Runs the contenders round-robin, each checked on every run. */
-async function race(contenders: Contender[], expected: number): Promise<Measured> {
-  const measured: Measured = { times: contenders.map(() => []), cores: contenders.map(() => []) };
-  for (const contender of contenders) await contender.setUp();
+/**
+ * Runs one row: starts each contender's pool of `size`, warms it up, then
+ * measures them round-robin `RUNS` times; `extra` is measured in the same
+ * rounds (the main thread's own time, for the speed-up).
+ */
+async function row(
+  size: number,
+  measure: Measure,
+  warm: (runner: Runner) => Promise<unknown>,
+  expected: number,
+  extra?: () => { check: number; ms: number },
+): Promise<{ outcomes: Outcome[]; extraTimes: number[] }> {
+  const runners: (Runner | null)[] = [];
+  const outcomes: Outcome[] = [];
+  for (const contender of CONTENDERS) {
+    try {
+      const runner = await contender.start(size);
+      await warm(runner);
+      runners.push(runner);
+      outcomes.push({ times: [] });
+    } catch (error) {
+      runners.push(null);
+      outcomes.push({ failed: `could not run on Deno ${Deno.version.deno}: ${why(error)}` });
+    }
+  }
+  const extraTimes: number[] = [];
   try {
     for (let run = 0; run < RUNS; run++) {
-      for (const [i, contender] of contenders.entries()) {
-        const cpu = process.cpuUsage();
-        const { check, ms } = await contender.measure();
-        const used = process.cpuUsage(cpu);
-        if (check !== expected) {
-          throw new Error(`${contender.name}: wrong answer ${check}, expected ${expected}`);
+      for (const [i, runner] of runners.entries()) {
+        const outcome = outcomes[i]!;
+        if (runner === null || !("times" in outcome)) continue;
+        try {
+          const { check, ms } = await measure(runner);
+          if (check !== expected) throw new Error(`wrong answer ${check}, expected ${expected}`);
+          outcome.times.push(ms);
+        } catch (error) {
+          outcomes[i] = { failed: `failed on Deno ${Deno.version.deno}: ${why(error)}` };
         }
-        measured.times[i]!.push(ms);
-        measured.cores[i]!.push((used.user + used.system) / 1000 / ms);
+      }
+      if (extra !== undefined) {
+        const { check, ms } = extra();
+        if (check !== expected) throw new Error(`inline: wrong answer ${check}`);
+        extraTimes.push(ms);
       }
     }
   } finally {
-    for (const contender of contenders) await contender.tearDown();
+    await Promise.all(runners.map((runner) => runner?.close().catch(() => {})));
   }
-  return measured;
+  return { outcomes, extraTimes };
+}
+
+function why(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 function median(values: number[]): number {
@@ -251,94 +297,157 @@ function median(values: number[]): number {
 }
 
 function range(values: number[], digits: number): string {
-  return `${Math.min(...values).toFixed(digits)}-${Math.max(...values).toFixed(digits)}`;
+  const format = (x: number) => x.toLocaleString("en", { maximumFractionDigits: digits });
+  return `${format(Math.min(...values))}-${format(Math.max(...values))}`;
 }
 
 function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
   const rule = `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`;
   return [line(header), rule, ...rows.map(line)].join("\n");
 }
 
-async function speedUp(): Promise<void> {
-  const sizes = [...new Set([1, 2, CORES])];
-  const contenders = sizes.flatMap((size) => [poolContender(size), splitContender(size)]);
-  const measured = await race(contenders, expectedHashes());
-  const times = measured.times.map(median);
-  const cores = measured.cores.map(median);
-  const [pool1, split1] = [times[0]!, times[1]!];
-  const rows = sizes.map((size, i) => {
-    const [pool, split] = [times[2 * i]!, times[2 * i + 1]!];
-    return [
-      String(size),
-      pool.toFixed(0),
-      `${(pool1 / pool).toFixed(2)}x`,
-      (pool1 / pool / size).toFixed(2),
-      cores[2 * i]!.toFixed(2),
-      split.toFixed(0),
-      `${(split1 / split).toFixed(2)}x`,
-      cores[2 * i + 1]!.toFixed(2),
-      `${(pool / split).toFixed(2)}x`,
-    ];
-  });
-  console.log(
-    `\n${JOBS} CPU-bound jobs of ${ROUNDS.toLocaleString("en")} hash rounds, median ms ` +
-      `(aim: weft's efficiency, speed-up / workers, >= 0.90)\n`,
-  );
-  const header = [
-    "workers",
-    "weft ms",
-    "weft speed-up",
-    "efficiency",
-    "cores got",
-    "hand-written split ms",
-    "split speed-up",
-    "cores got",
-    "weft / split",
-  ];
-  console.log(table(header, rows));
-  const short = sizes.some((size, i) => cores[2 * i]! < 0.9 * size);
-  if (short) {
-    console.log(
-      "\nOther processes held part of the cores (cores got: this process's CPU time / wall " +
-        "time, workers and main thread together): the speed-ups above are bounded by it.",
-    );
+function loadAverage(): string {
+  try {
+    return `load average ${Deno.readTextFileSync("/proc/loadavg").trim()}`;
+  } catch {
+    return `load average ${Deno.loadavg().map((x) => x.toFixed(2)).join(" ")}`;
   }
 }
 
-async function roundTrip(): Promise<void> {
-  const contenders = [webTripContender(), nodeTripContender(), poolTripContender()];
-  const expected = (TRIPS * (TRIPS + 1)) / 2;
-  const { times } = await race(contenders, expected);
-  const perTrip = times.map((ms) => ms.map((t) => (t * 1000) / TRIPS));
-  const [base, baseBest] = [median(perTrip[0]!), Math.min(...perTrip[0]!)];
-  const rows = contenders.map((contender, i) => [
-    contender.name,
-    median(perTrip[i]!).toFixed(1),
-    range(perTrip[i]!, 1),
-    `${(median(perTrip[i]!) / base).toFixed(2)}x`,
-    `${(Math.min(...perTrip[i]!) / baseBest).toFixed(2)}x`,
-  ]);
-  console.log(
-    `\n${TRIPS.toLocaleString("en")} sequential round trips of a tiny job ` +
-      `(aim: weft within 1.50x of the web Worker)\n`,
-  );
-  const header = ["contender", "us/trip (median)", "range", "vs web Worker", "best vs best"];
-  console.log(table(header, rows));
+/** Prints a row's table: `value` turns a time (ms) into the row's unit; higher is better if `up`. */
+function report(
+  title: string,
+  unit: string,
+  outcomes: Outcome[],
+  value: (ms: number) => number,
+  digits: number,
+  up: boolean,
+): (number | null)[] {
+  const medians = outcomes.map((o) => ("times" in o ? median(o.times.map(value)) : null));
+  const base = medians[0]!;
+  const rows = CONTENDERS.map((contender, i) => {
+    const outcome = outcomes[i]!;
+    if (!("times" in outcome)) return [contender.name, outcome.failed, "", ""];
+    const m = medians[i]!;
+    const vs = up ? base / m : m / base;
+    return [
+      contender.name,
+      m.toLocaleString("en", { maximumFractionDigits: digits }),
+      range(outcome.times.map(value), digits),
+      i === 0 ? "1.00x" : `${vs.toFixed(2)}x`,
+    ];
+  });
+  console.log(`\n${title}\n`);
+  console.log(table(["contender", `${unit} (median)`, "range", "weft's lead"], rows));
+  return medians;
 }
 
-function loadAverage(): string {
-  const state = Deno.permissions.querySync({ name: "sys", kind: "loadavg" }).state;
-  if (state !== "granted") return "(load average: run with --allow-sys)";
-  return `load average ${Deno.loadavg().map((x) => x.toFixed(2)).join(" ")}`;
-}
-
-console.log(`deno run bench/blocking.ts${Deno.args.length ? ` ${Deno.args.join(" ")}` : ""}`);
+const format = (x: number) => x.toLocaleString("en");
+console.log(`deno task bench:blocking${Deno.args.length ? ` ${Deno.args.join(" ")}` : ""}`);
 console.log(
-  `Deno ${Deno.version.deno}, ${CORES} cores, ${RUNS} run${RUNS === 1 ? "" : "s"}, ` +
-    loadAverage(),
+  `Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores, ${RUNS} run${
+    RUNS === 1 ? "" : "s"
+  }, ${loadAverage()}`,
 );
-await speedUp();
-await roundTrip();
+console.log(`("weft's lead": how many times better weft is; below 1.00x the peer is ahead)`);
+
+const sum = (n: number) => (n * (n + 1)) / 2;
+const warmTrips = async (runner: Runner) => {
+  for (let i = 0; i < 300; i++) await runner.tiny(i);
+};
+const trips = await row(1, roundTrips, warmTrips, sum(TRIPS));
+const tripUs = report(
+  `1. Round trip: ${
+    format(TRIPS)
+  } tiny jobs one at a time, pool of 1 (µs per job, lower is better)`,
+  "µs/job",
+  trips.outcomes,
+  (ms) => (ms * 1000) / TRIPS,
+  1,
+  false,
+);
+
+const warmBurst = async (runner: Runner) => {
+  for (let k = 0; k < 3; k++) {
+    await Promise.all(Array.from({ length: 500 }, (_, i) => runner.tiny(i)));
+  }
+};
+const bursts = await row(WORKERS, burst, warmBurst, sum(BURST));
+const perSecond = report(
+  `2. Throughput: ${
+    format(BURST)
+  } tiny jobs at once, pool of ${WORKERS} (jobs/s, higher is better)`,
+  "jobs/s",
+  bursts.outcomes,
+  (ms) => (BURST * 1000) / ms,
+  0,
+  true,
+);
+
+const warmHash = (runner: Runner) =>
+  Promise.all(Array.from({ length: WORKERS * 2 }, (_, j) => runner.hash(j, 1000)));
+let expectedHash = 0;
+for (let j = 0; j < JOBS; j++) expectedHash = (expectedHash + hashRounds(j + 1, ROUNDS)) >>> 0;
+const cpu = await row(WORKERS, hashes, warmHash, expectedHash, inlineHashes);
+const inlineMs = median(cpu.extraTimes);
+const speedUps = report(
+  `3. Speed-up: ${JOBS} CPU-bound jobs of ${format(ROUNDS)} hash rounds, pool of ${WORKERS}, ` +
+    `over the main thread alone (median ${
+      inlineMs.toFixed(0)
+    } ms; higher is better, bound ${WORKERS}x)`,
+  "speed-up",
+  cpu.outcomes,
+  (ms) => inlineMs / ms,
+  2,
+  true,
+);
+
+/** The best peer's median (not weft, not the hand-written floor). */
+function bestPeer(medians: (number | null)[], up: boolean): [string, number] | null {
+  let best: [string, number] | null = null;
+  for (let i = 1; i < CONTENDERS.length - 1; i++) {
+    const m = medians[i];
+    if (m == null) continue;
+    if (best === null || (up ? m > best[1] : m < best[1])) best = [CONTENDERS[i]!.name, m];
+  }
+  return best;
+}
+
+console.log("\nGoals (issue 17):");
+const floor = perSecond[CONTENDERS.length - 1];
+if (perSecond[0] != null && floor != null) {
+  const ratio = perSecond[0] / floor;
+  console.log(
+    `- throughput >= 0.80x the hand-written floor: ${ratio.toFixed(2)}x ${
+      ratio >= 0.8 ? "(met)" : "(missed)"
+    }`,
+  );
+}
+if (tripUs[0] != null && tripUs[1] != null) {
+  const ratio = tripUs[0] / tripUs[1];
+  console.log(
+    `- round trip at or below piscina's: ${ratio.toFixed(2)}x piscina's ${
+      ratio <= 1 ? "(met)" : "(missed)"
+    }`,
+  );
+}
+for (
+  const [label, medians, up] of [
+    ["round trip", tripUs, false],
+    ["throughput", perSecond, true],
+    ["speed-up", speedUps, true],
+  ] as const
+) {
+  const best = bestPeer(medians, up);
+  const own = medians[0];
+  if (best === null || own == null) continue;
+  const lead = up ? own / best[1] : best[1] / own;
+  console.log(
+    `- ${label} ahead of every peer: ${lead.toFixed(2)}x the best (${best[0]}) ${
+      lead >= 1 ? "(met)" : "(missed)"
+    }`,
+  );
+}
 console.log(`\n${loadAverage()}`);

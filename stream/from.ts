@@ -15,7 +15,7 @@
  *   current value, then each change).
  *
  * Closing returns the iterator (or cancels the reader) exactly once, and only
- * if it was started.
+ * if it was started. `inputSource` picks the stage for an input.
  *
  * @module
  */
@@ -32,9 +32,10 @@ import {
   type Waker,
 } from "../_runtime/poll.ts";
 import { Friends } from "../_runtime/friends.ts";
-import { broadcastSource } from "../_channel/broadcast.ts";
-import { watchSource } from "../_channel/watch.ts";
-import { type JoinResult, type JoinSet, pollJoinSet } from "../_task/join_set.ts";
+import { broadcastSource } from "../_channel/broadcast_stream.ts";
+import { watchSource } from "../_channel/watch_stream.ts";
+import { type JoinResult, JoinSet, pollJoinSet } from "../_task/join_set.ts";
+import { receiverState } from "../_channel/state.ts";
 
 /** Poll stages wrapped by `pollStage`: `Stream.from` takes them as they are. */
 const stages = new Friends<Source<unknown>>();
@@ -271,4 +272,37 @@ export class JoinSetSource<T> implements Source<JoinResult<T>> {
     this.#set = null;
     set?.[Symbol.dispose]();
   }
+}
+
+/**
+ * The stage for anything `Stream.from` accepts but a stream or a `StreamMap`
+ * (which `stream.ts` handles): a poll stage, a channel receiver (the stage
+ * owns it), a `ReadableStream`, a `JoinSet`, an async or a sync iterable.
+ */
+export function inputSource<T>(input: unknown): Source<T> {
+  const stage = stageOf<T>(input);
+  if (stage !== undefined) return stage;
+  const channelStage = channelSource<T>(input);
+  if (channelStage !== undefined) return channelStage;
+  const state = receiverState<T>(input);
+  if (state !== undefined) {
+    if (state.hasConsumer) {
+      throw new TypeError("Cannot make a stream: this receiver already has a consumer");
+    }
+    state.hasConsumer = true;
+    return state;
+  }
+  if (typeof ReadableStream !== "undefined" && input instanceof ReadableStream) {
+    return new ReaderSource(input);
+  }
+  if (input instanceof JoinSet) return new JoinSetSource(input) as Source<T>;
+  if (typeof (input as AsyncIterable<T> | null)?.[Symbol.asyncIterator] === "function") {
+    return new AsyncIterSource(input as AsyncIterable<T>);
+  }
+  if (typeof (input as Iterable<T> | null)?.[Symbol.iterator] === "function") {
+    return new IterSource(input as Iterable<T>);
+  }
+  throw new TypeError(
+    "Cannot make a stream: expected an iterable, an async iterable, a ReadableStream or a Receiver",
+  );
 }

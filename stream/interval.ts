@@ -12,9 +12,13 @@
  *   after now: missed ticks are dropped.
  * `reset()` moves the next tick to now + `period`.
  *
+ * `intervalSource` checks the arguments of `interval()` and `intervalAt()`
+ * and makes their stage.
+ *
  * @module
  */
 import { Delay, now, PENDING, type Poll, type Source, type Waker } from "../_runtime/poll.ts";
+import { checkPeriod } from "./checks.ts";
 
 /** What an interval does with ticks missed while nobody polled. */
 export type MissedTickBehavior = "burst" | "delay" | "skip";
@@ -86,4 +90,44 @@ export class IntervalSource implements Source<number> {
   close(): void {
     this.#interval.cancel();
   }
+}
+
+/** Options of `interval` and `intervalAt`. */
+export interface IntervalOptions {
+  /**
+   * What happens after a tick taken more than 5 ms late (tokio's
+   * `MissedTickBehavior`): `"burst"` yields the missed ticks back to back
+   * until caught up; `"delay"` schedules the next tick `ms` after now;
+   * `"skip"` drops the missed ticks and keeps the original schedule.
+   * @default {"burst"}
+   */
+  missedTickBehavior?: MissedTickBehavior;
+}
+
+/**
+ * The stage of `interval()` (`start` now) and `intervalAt()`; throws at once
+ * for a bad start, period or behaviour, in that order.
+ */
+export function intervalSource(
+  start: number,
+  ms: number,
+  options: IntervalOptions | undefined,
+): IntervalSource {
+  if (typeof start !== "number" || !Number.isFinite(start)) {
+    throw new RangeError(
+      `Cannot make an interval: the start must be a finite timestamp in ms, got ${String(start)}`,
+    );
+  }
+  checkPeriod(ms, "make an interval");
+  return new IntervalSource(start, ms, checkBehavior(options?.missedTickBehavior));
+}
+
+function checkBehavior(behavior: unknown): MissedTickBehavior {
+  if (behavior === undefined) return "burst";
+  if (behavior === "burst" || behavior === "delay" || behavior === "skip") return behavior;
+  throw new RangeError(
+    `Cannot make an interval: missedTickBehavior must be "burst", "delay" or "skip", got ${
+      String(behavior)
+    }`,
+  );
 }

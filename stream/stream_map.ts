@@ -94,6 +94,23 @@ export class StreamMapState<K, V> implements Source<[K, V]> {
     return entries.length === 0 ? DONE : PENDING;
   }
 
+  /**
+   * Starts a read (a stream of the map, or one `next()`): one at a time.
+   *
+   * @throws {TypeError} If the map is already being read.
+   */
+  open(action: string): this {
+    if (this.busy) throw new TypeError(`Cannot ${action}: the map is already being read`);
+    this.busy = true;
+    return this;
+  }
+
+  /** A read for one pull: ending it leaves the map open (tokio's `map.next().await`). */
+  openPull(action: string): Source<[K, V]> {
+    this.open(action);
+    return { poll: (cx) => this.poll(cx), close: () => void (this.busy = false) };
+  }
+
   /** Dropping the consumer's stream closes every stream in the map. */
   close(): void {
     this.busy = false;

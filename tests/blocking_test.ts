@@ -539,6 +539,81 @@ poolTest("spawnBlocking() uses the shared pool, renewed after a shutdown", async
   await within(BlockingPool.shared.shutdown());
 });
 
+// -- Many jobs at once: prefetched, batched --
+
+/** A job that counts its runs in `runs[index]` and returns `index`. */
+function counted(_ctx: BlockingContext, runs: Int32Array, index: number): number {
+  Atomics.add(runs, index, 1);
+  return index;
+}
+
+poolTest("20,000 tiny jobs spawned at once each settle with their own result", async () => {
+  await using pool = new BlockingPool({ size: 2 });
+  const handles = Array.from(
+    { length: 20_000 },
+    (_, i) => pool.spawn((_ctx, x: number) => x * 2, i),
+  );
+  const results = await within(Promise.all(handles));
+  assert(results.every((result, i) => result === i * 2));
+  assertEquals(pool.stats.completed, 20_000);
+});
+
+poolTest("jobs aborted while queued behind running ones never run; the rest run once", async () => {
+  await using pool = new BlockingPool({ size: 2 });
+  const gate = new Cells();
+  const long = [pool.spawn(gated, gate.cells, 0), pool.spawn(gated, gate.cells, 1)];
+  await gate.reached(2);
+  const runs = new Int32Array(new SharedArrayBuffer(4 * 300));
+  const handles = Array.from({ length: 300 }, (_, i) => pool.spawn(counted, runs, i));
+  for (let i = 0; i < 300; i += 3) handles[i]!.abort("dropped");
+  gate.open();
+  await within(Promise.all(long));
+  const outcomes = await within(Promise.allSettled(handles));
+  for (const [i, outcome] of outcomes.entries()) {
+    const aborted = i % 3 === 0;
+    assertEquals(outcome.status, aborted ? "rejected" : "fulfilled", `job ${i}`);
+    assertEquals(Atomics.load(runs, i), aborted ? 0 : 1, `runs of job ${i}`);
+  }
+});
+
+poolTest("a free worker steals jobs already sent to a busy one; none runs twice", async () => {
+  await using pool = new BlockingPool({ size: 2 });
+  const gate = new Cells();
+  const long = pool.spawn(gated, gate.cells, "long");
+  await gate.reached(1);
+  const runs = new Int32Array(new SharedArrayBuffer(4 * 200));
+  const handles = Array.from({ length: 200 }, (_, i) => pool.spawn(counted, runs, i));
+  const results = await within(Promise.all(handles));
+  assert(results.every((result, i) => result === i));
+  assert(runs.every((n) => n === 1), "every job ran once");
+  assert(pool.stats.stolen > 0, "the free worker stole from the busy one's deque");
+  gate.open();
+  assertEquals(await within(long), "long");
+});
+
+poolTest("jobs queued behind one that ends its worker run on the new worker", async () => {
+  await using pool = new BlockingPool({ size: 1 });
+  const exiting = pool.spawn(() => Deno.exit(3));
+  const after = Array.from({ length: 5 }, (_, i) => pool.spawn((_ctx, x: number) => x + 1, i));
+  assert((await within(rejection(exiting))) instanceof WorkerExited);
+  assertEquals(await within(Promise.all(after)), [1, 2, 3, 4, 5]);
+  assertEquals(pool.stats.started, 2);
+});
+
+poolTest("a quick job's result does not wait for a slower job after it on its worker", async () => {
+  await using pool = new BlockingPool({ size: 1 });
+  const quick = (_ctx: BlockingContext, x: number) => x + 1;
+  assertEquals(await within(pool.spawn(quick, 1)), 2);
+  const gate = new Cells();
+  const first = pool.spawn(quick, 2);
+  const slow = pool.spawn(gated, gate.cells, "slow");
+  assertEquals(await within(first), 3);
+  await gate.reached(1);
+  assertEquals(watch(slow).status, "pending");
+  gate.open();
+  assertEquals(await within(slow), "slow");
+});
+
 // -- Bad input --
 
 poolTest("bad pool options fail at the call", () => {

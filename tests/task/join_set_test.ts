@@ -230,6 +230,43 @@ Deno.test("joinNext() takes results in the order tasks finish, not spawn order",
   assertEquals(timeline.entries, [[10, "a"], [10, "a2"], [20, "b"], [30, "c"]]);
 });
 
+Deno.test("a task that returned before another task's abort at the same instant keeps its result", async () => {
+  // Found by the tokio differential (tools/diff_tokio.ts --joinset): both
+  // timers fire at 500; the task's function returns first, so tokio's abort
+  // finds it complete and changes nothing.
+  using clock = TestClock.install();
+  const results: string[] = [];
+  const done = run(async () => {
+    const set = new JoinSet<string>();
+    const task = set.spawn(async () => {
+      await sleep(500);
+      return "d";
+    });
+    spawnTask(async () => {
+      await sleep(150);
+      await sleep(350);
+      task.abort();
+    });
+    for (let r = await set.joinNext(); r !== undefined; r = await set.joinNext()) {
+      results.push(r.ok ? r.value : "cancelled");
+    }
+  });
+  await clock.tick(500);
+  await done;
+  assertEquals(results, ["d"]);
+});
+
+Deno.test("a task aborted while it waits settles as cancelled, whatever its function does after", async () => {
+  using clock = TestClock.install();
+  const set = new JoinSet<string>();
+  const task = set.spawn(() => sleep(100).then(() => "late", () => "caught"));
+  await clock.tick(1);
+  task.abort("stop");
+  const r = await set.joinNext();
+  assert(r?.ok === false && r.error instanceof Cancelled);
+  assertEquals(r.error.reason, "stop");
+});
+
 Deno.test("joinNext() keeps a failure as a result, with the task's id", async () => {
   const set = new JoinSet<number>();
   const failure = new Error("boom");
@@ -247,6 +284,9 @@ Deno.test("AbortHandle reports isFinished and has a unique id", async () => {
   await drain();
   assertEquals([a.isFinished, b.isFinished], [true, false]);
   b.abort("stop");
+  // As tokio's: the abort takes effect when the task is next run, a
+  // microtask later here.
+  await Promise.resolve();
   assertEquals(b.isFinished, true);
   const first = await set.joinNext();
   const second = await set.joinNext();
