@@ -9,7 +9,7 @@ import {
 import { Cancelled, run, sleep, spawnTask } from "../task.ts";
 import { TestClock } from "../testing.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "./_assert.ts";
-import { poolTest, within } from "./_workers.ts";
+import { poolTest, SpinLatch, within } from "./_workers.ts";
 import { captureConsoleError, drain, rejection, watch } from "./_helpers.ts";
 
 // Real workers run in real time: every wait on one is an event (a result, a
@@ -455,13 +455,19 @@ poolTest("disposing a handle (using) aborts its job", async () => {
 // -- Shutdown --
 
 poolTest("shutdown() terminates a job that never returns and cancels queued ones", async () => {
+  using latch = new SpinLatch();
   const pool = new BlockingPool({ size: 1 });
   const cells = new Cells();
-  const spinning = pool.spawn((_ctx, c: Int32Array) => {
-    Atomics.add(c, 1, 1);
-    Atomics.notify(c, 1);
-    for (;;); // never returns, never reads ctx.cancelled()
-  }, cells.cells);
+  const spinning = pool.spawn(
+    (_ctx, c: Int32Array, spin: Int32Array) => {
+      Atomics.add(c, 1, 1);
+      Atomics.notify(c, 1);
+      // Never returns (until the test is over), never reads ctx.cancelled().
+      while (Atomics.load(spin, 0) === 0);
+    },
+    cells.cells,
+    latch.flag,
+  );
   const queued = pool.spawn(() => "never");
   await cells.reached(1);
   const done = pool.shutdown();
@@ -489,16 +495,21 @@ poolTest("await using shuts the pool down", async () => {
 poolTest(
   "the end of a run() cancels its jobs and ends idle workers; other jobs go on",
   async () => {
+    using latch = new SpinLatch();
     await using pool = new BlockingPool({ size: 2 });
     const [outside, inside] = [new Cells(), new Cells()];
     const before = pool.spawn(gated, outside.cells, "outside");
     let job: PromiseLike<unknown> | undefined;
     await run(async () => {
-      job = pool.spawn((_ctx, c: Int32Array) => {
-        Atomics.add(c, 1, 1);
-        Atomics.notify(c, 1);
-        for (;;);
-      }, inside.cells);
+      job = pool.spawn(
+        (_ctx, c: Int32Array, spin: Int32Array) => {
+          Atomics.add(c, 1, 1);
+          Atomics.notify(c, 1);
+          while (Atomics.load(spin, 0) === 0); // spins until the test is over
+        },
+        inside.cells,
+        latch.flag,
+      );
       await inside.reached(1);
     });
     const error = await within(rejection(job!));

@@ -6,7 +6,7 @@
 import { BlockingPool, spawnBlocking, WorkerExited } from "../blocking.ts";
 import { run, timeout } from "../task.ts";
 import { assert, assertEquals, assertThrows } from "./_assert.ts";
-import { LIMIT_MS, poolTest, within } from "./_workers.ts";
+import { LIMIT_MS, poolTest, SpinLatch, within } from "./_workers.ts";
 import { rejection } from "./_helpers.ts";
 
 const realSetTimeout = globalThis.setTimeout;
@@ -136,10 +136,13 @@ for (const mode of ["inside-run", "aborted"]) {
 }
 
 poolTest("fault 7: the end of run() terminates the worker of a job it timed out", async () => {
-  const spin = () => {
-    for (;;);
+  using latch = new SpinLatch();
+  const spin = (_ctx: unknown, spin: Int32Array) => {
+    while (Atomics.load(spin, 0) === 0); // spins until the test is over
   };
-  const outcome = await within(run(() => timeout(20, spawnBlocking(spin))).catch((e) => e));
+  const outcome = await within(
+    run(() => timeout(20, spawnBlocking(spin, latch.flag))).catch((e) => e),
+  );
   assert(outcome instanceof Error && outcome.name === "Elapsed", String(outcome));
   await BlockingPool.shared.shutdown();
 });

@@ -9,7 +9,7 @@ import { channel } from "../channel.ts";
 import { spawnThread, ThreadExited, ThreadTerminated } from "../worker_producer.ts";
 import { threadWorkersExited } from "../_thread/main.ts";
 import { assert, assertEquals } from "./_assert.ts";
-import { threadTest, within } from "./_workers.ts";
+import { SpinLatch, threadTest, within } from "./_workers.ts";
 import { rejection } from "./_helpers.ts";
 
 // -- Fault 2: error classes named after Object.prototype keys --
@@ -183,11 +183,16 @@ threadTest("fault 5: a thread that runs out of heap fails with ThreadExited", as
 // -- Fault 8: terminate() --
 
 threadTest("fault 8: terminate() ends a thread spinning in synchronous code", async () => {
+  using latch = new SpinLatch();
   const [tx, rx] = channel<number>();
-  const thread = spawnThread((tx) => {
-    tx.send(1);
-    for (;;);
-  }, tx);
+  const thread = spawnThread(
+    (tx, _thread, spin: Int32Array) => {
+      tx.send(1);
+      while (Atomics.load(spin, 0) === 0); // spins until the test is over
+    },
+    tx,
+    { args: [latch.flag] },
+  );
   assertEquals(await within(rx.recv()), 1);
   thread.terminate();
   assert((await rejection(thread.join())) instanceof ThreadTerminated);
