@@ -55,6 +55,13 @@ function denoCore(): AsyncContextCore | undefined {
 const core = denoCore();
 const storage = core === undefined ? new AsyncLocalStorage<Framed>() : undefined;
 
+/**
+ * Whether a promise reaction runs as the code of the task that made it (V8's
+ * continuation-preserved data carries it). An `AsyncLocalStorage` elsewhere
+ * may not: a browser's stand-in keeps its store for synchronous code only.
+ */
+export const reactionsCarryTask: boolean = core !== undefined;
+
 /** The frame that adds `task` to `previous` (`undefined` leaves only the other stores). */
 function frameWith(previous: unknown, task: Framed | undefined): unknown {
   // A task alone: the previous frame held nothing, or only another task.

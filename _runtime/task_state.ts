@@ -9,6 +9,8 @@
  * @module
  */
 import { currentOf, outsideAll, runIn, TASK } from "./context.ts";
+
+export { reactionsCarryTask } from "./context.ts";
 import { Outcome } from "./outcome.ts";
 
 /** Options of calls that can wait. */

@@ -9,7 +9,14 @@ import { microtask } from "../_runtime/host.ts";
 import { joinUntil } from "../_runtime/outcome.ts";
 import { resumeTask, tasksMayResume } from "../_runtime/scheduler.ts";
 import { checkFunction } from "../_runtime/checks.ts";
-import { currentTask, runAs, Scope, TaskState, type WaitOptions } from "../_runtime/task_state.ts";
+import {
+  currentTask,
+  reactionsCarryTask,
+  runAs,
+  Scope,
+  TaskState,
+  type WaitOptions,
+} from "../_runtime/task_state.ts";
 import { Cancelled } from "./errors.ts";
 import { isThenable } from "./race.ts";
 
@@ -243,9 +250,10 @@ function start(handle: JoinHandle<unknown>): void {
 /**
  * Calls the task's function and subscribes to its promise, as the task's
  * code. Not an async function: one that awaited `fn`'s promise would keep a
- * second suspended frame per task (about 500 B). The callbacks are shared by
- * every task: a promise reaction runs in the task context it was made in, so
- * they find their task as `currentTask()`, without two closures per task.
+ * second suspended frame per task (about 500 B). Where a promise reaction
+ * runs in the task context it was made in (on Deno), the callbacks are shared
+ * by every task and find theirs as `currentTask()`, without two closures per
+ * task.
  */
 function startAs(handle: JoinHandle<unknown>): void {
   const task = taskOf(handle);
@@ -261,7 +269,13 @@ function startAs(handle: JoinHandle<unknown>): void {
   if (!isThenable(result)) return task.complete(true, result);
   // A foreign thenable is adopted as `await` would adopt it.
   const promise = result instanceof Promise ? result : Promise.resolve(result);
-  promise.then(fulfilled, failed);
+  if (reactionsCarryTask) promise.then(fulfilled, failed);
+  else {
+    promise.then(
+      (value: unknown) => task.complete(true, value),
+      (error: unknown) => task.complete(false, error),
+    );
+  }
 }
 
 /** The task's promise fulfilled with `value`. */
