@@ -81,7 +81,7 @@
  *
  * @module
  */
-import { Job } from "./_pool/job.ts";
+import { Job, spawnSite } from "./_pool/job.ts";
 import { PoolCore } from "./_pool/scheduler.ts";
 import { type BlockingJob, jobSpec } from "./_pool/job_spec.ts";
 import { checkPoolOptions } from "./_pool/options.ts";
@@ -276,7 +276,7 @@ export class BlockingPool implements AsyncDisposable {
     if (this.#whenFull === "reject" && !this.#core.hasRoom()) {
       throw new QueueFull(this.#maxQueued);
     }
-    const created = new Job(spec.code, args, spec.transfer, new Error("spawned here"));
+    const created = new Job(spec.code, args, spec.transfer, spawnSite(SPAWN));
     const handle = newHandle<R>(created, this.#core, spec.signal);
     if (spec.signal?.aborted) {
       this.#core.cancel(created, spec.signal.reason, false);
@@ -397,3 +397,6 @@ export function spawnBlocking<A extends unknown[], R>(
 ): BlockingHandle<R> {
   return BlockingPool.shared.spawn(job, ...args);
 }
+
+/** The spawn method: a job's site is the frames below it. */
+const SPAWN = BlockingPool.prototype.spawn;

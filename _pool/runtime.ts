@@ -181,6 +181,18 @@ export function poolRuntime(data: PoolWorkerData): void {
   function flush(): void {
     const count = heldIds.length;
     if (count === 0) return;
+    if (count === 1) {
+      // One result goes bare: a round trip's case, where an array would cost its clone.
+      Atomics.store(control, L.ANSWERS + (written % L.CAP), heldIds[0]!);
+      Atomics.store(control, L.COUNTS + (messages % L.CAP), 0);
+      const value = heldValues[0];
+      heldIds.length = 0;
+      heldValues.length = 0;
+      answers.postMessage(value);
+      written++;
+      messages++;
+      return;
+    }
     for (let i = 0; i < count; i++) {
       Atomics.store(control, L.ANSWERS + ((written + i) % L.CAP), heldIds[i]!);
     }

@@ -134,13 +134,19 @@ const MADE_LIMIT = 256;
 /** How deep a chain of causes is rebuilt. */
 const CAUSE_DEPTH = 8;
 
+/** Where a thread or job was spawned: an `Error` made there, or any object with its stack. */
+export interface SpawnSite {
+  /** The stack, as V8 formats it (read only when a rebuilt error needs it). */
+  readonly stack?: string | undefined;
+}
+
 /**
  * Rebuilds the thrown value a worker described. Never throws: a description
  * that is not one becomes an `Error` saying so. `site`, when given, is where
  * the thread or job was spawned: its frames outside weft are added at the
  * end of the rebuilt error's stack.
  */
-export function rebuildError(description: unknown, site?: Error): unknown {
+export function rebuildError(description: unknown, site?: SpawnSite): unknown {
   try {
     const error = rebuild(description, 0);
     if (site !== undefined && error instanceof Error) addSite(error, site);
@@ -240,7 +246,7 @@ function isWeftFrame(line: string): boolean {
  * Adds the user's frame of `site` (the first one outside weft) as the last
  * line of `error.stack`: the place that spawned the thread or job.
  */
-function addSite(error: Error, site: Error): void {
+function addSite(error: Error, site: SpawnSite): void {
   const stack = site.stack;
   if (typeof stack !== "string") return;
   const frame = stack.split("\n").find((line) =>

@@ -230,6 +230,23 @@ poolTest("a job that fails while nothing awaits its handle is reported", async (
   assert(handle.isFinished);
 });
 
+poolTest(
+  "the spawn site of a failing job is its caller's line, through spawnBlocking too",
+  async () => {
+    const fail = () => {
+      throw new RangeError("traced");
+    };
+    await using pool = new BlockingPool({ size: 1 });
+    const direct = await within(rejection(pool.spawn(fail))) as Error;
+    const viaShared = await within(rejection(run(() => spawnBlocking(fail)))) as Error;
+    for (const error of [direct, viaShared]) {
+      const last = error.stack!.split("\n").at(-1)!;
+      assert(last.trimStart().startsWith("at (spawned)"), error.stack);
+      assert(last.includes("blocking_test.ts:"), error.stack);
+    }
+  },
+);
+
 // -- Scheduling and stealing --
 
 poolTest("workers start lazily, up to the pool's size", async () => {
