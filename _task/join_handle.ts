@@ -214,27 +214,44 @@ export function spawnTask<T>(fn: (task: TaskContext) => T | PromiseLike<T>): Joi
   } else if (scope !== null) {
     scope.tasks.add(task);
   }
-  starting.push(handle);
+  queueStart(handle);
   microtask(startNext);
   return handle;
 }
 
+/** Slots of one segment of the queue of tasks to start. */
+const SEGMENT = 1024;
+
+/** A run of handles of tasks to start; full segments chain on to the next. */
+class StartSegment {
+  readonly handles: (JoinHandle<unknown> | undefined)[] = new Array(SEGMENT);
+  /** The first handle not taken. */
+  head = 0;
+  /** One past the last handle put. */
+  tail = 0;
+  next: StartSegment | null = null;
+}
+
 /**
- * Handles of spawned tasks that have not started, in spawn order, from
- * `head` on. Every spawn queues one `startNext` microtask, and microtasks run
- * in order, so the n-th `startNext` starts the n-th task spawned: a task
- * starts exactly where a microtask of its own would, without a closure per task.
+ * Handles of spawned tasks that have not started, in spawn order, in
+ * segments (a burst of spawns copies nothing as it grows). Every spawn
+ * queues one `startNext` microtask, and microtasks run in order, so the n-th
+ * `startNext` starts the n-th task spawned: a task starts exactly where a
+ * microtask of its own would, without a closure per task.
  */
-let starting: (JoinHandle<unknown> | undefined)[] = [];
-let head = 0;
+let first = new StartSegment();
+let last = first;
+
+function queueStart(handle: JoinHandle<unknown>): void {
+  if (last.tail === SEGMENT) last = last.next = new StartSegment();
+  last.handles[last.tail++] = handle;
+}
 
 function startNext(): void {
-  const handle = starting[head]!;
-  starting[head++] = undefined;
-  if (head === starting.length) {
-    starting = [];
-    head = 0;
-  }
+  if (first.head === SEGMENT) first = first.next!;
+  const handle = first.handles[first.head]!;
+  first.handles[first.head++] = undefined;
+  if (first.head === first.tail && first === last) first.head = first.tail = 0;
   // Through the task gate (`resumeTask`) only when it holds tasks back.
   if (tasksMayResume()) start(handle);
   else resumeTask(() => start(handle));
