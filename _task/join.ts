@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { resultOf } from "./join_handle.ts";
 
 /** The results of a tuple of promises, in order. */
 export type Awaited_<T extends readonly unknown[]> = { -readonly [K in keyof T]: Awaited<T[K]> };
@@ -26,7 +27,7 @@ export type Awaited_<T extends readonly unknown[]> = { -readonly [K in keyof T]:
  * ```
  */
 export function join<T extends readonly unknown[]>(...futures: T): Promise<Awaited_<T>> {
-  return Promise.all(futures) as Promise<Awaited_<T>>;
+  return Promise.all(futures.map(resultOf)) as Promise<Awaited_<T>>;
 }
 
 /**
@@ -50,5 +51,13 @@ export function joinAll<T>(futures: Iterable<T | PromiseLike<T>>): Promise<T[]> 
   if (futures === null || typeof (futures as Iterable<T>)[Symbol.iterator] !== "function") {
     throw new TypeError("Cannot join: expected an iterable of futures");
   }
-  return Promise.all(futures);
+  // A handle joins through its outcome's promise, not as a thenable (which
+  // would cost Promise.all a job, a promise and two functions per handle).
+  const results: unknown[] = [];
+  try {
+    for (const future of futures) results.push(resultOf(future));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return Promise.all(results) as Promise<T[]>;
 }

@@ -128,6 +128,14 @@ export class JoinHandle<T> implements PromiseLike<T>, TaskContext, Disposable {
   }
 }
 
+/**
+ * What joining `future` waits for: a handle's outcome as a promise (observed,
+ * as awaiting the handle would), anything else as it is.
+ */
+export function resultOf(future: unknown): unknown {
+  return future instanceof JoinHandle ? taskOf(future).observe() : future;
+}
+
 /** What the report of a failure nobody awaited says. */
 const UNOBSERVED = "a task failed and nothing awaited its JoinHandle";
 
