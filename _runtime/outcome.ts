@@ -31,6 +31,24 @@ const OBSERVED = 4;
 /** The bits of `#state` that hold the status. */
 const STATUS = 3;
 
+/** Told once when the outcome it waits on settles (`Outcome.join`). */
+export abstract class OutcomeWaiter {
+  /** The next waiter of the same outcome, in the order they came. */
+  nextWaiter: OutcomeWaiter | null = null;
+  /** The outcome settled: `ok` with `value`, or failed with the error `value`. */
+  abstract outcomeSettled(ok: boolean, value: unknown): void;
+}
+
+/** A promise that settles like the outcome: what awaiting a handle waits on. */
+class PromiseWaiter<T> extends OutcomeWaiter {
+  readonly resolvers: PromiseWithResolvers<T> = withResolvers<T>();
+
+  outcomeSettled(ok: boolean, value: unknown): void {
+    if (ok) this.resolvers.resolve(value as T);
+    else this.resolvers.reject(value);
+  }
+}
+
 /**
  * The settle-once, observe-lazily, report-if-unobserved result of a handle.
  * Three fields, as a task's state extends it: one object per task.
@@ -40,8 +58,8 @@ export class Outcome<T> {
   #state = UNSETTLED;
   /** The value or the error, once settled. */
   #value: unknown = undefined;
-  /** The promise handed to whoever waited while it was unsettled, with its settle functions. */
-  #pending: PromiseWithResolvers<T> | null = null;
+  /** Who waits while it is unsettled (a promise, joins), first come first. */
+  #waiters: OutcomeWaiter | null = null;
 
   /** UNSETTLED, RESOLVED or REJECTED. */
   get status(): OutcomeStatus {
@@ -64,6 +82,17 @@ export class Outcome<T> {
     return this.#promiseOf();
   }
 
+  /**
+   * Tells `waiter` the outcome once settled (at once if it is), without a
+   * promise; from now on it counts as observed.
+   */
+  join(waiter: OutcomeWaiter): void {
+    this.#state |= OBSERVED;
+    const status = this.#state & STATUS;
+    if (status !== UNSETTLED) return waiter.outcomeSettled(status === RESOLVED, this.#value);
+    this.#add(waiter);
+  }
+
   /** Resolves once settled, however; does not count as observing it. */
   whenSettled(): Promise<void> {
     if (this.settled) return Promise.resolve();
@@ -80,10 +109,13 @@ export class Outcome<T> {
     if (this.settled) return false;
     this.#state |= ok ? RESOLVED : REJECTED;
     this.#value = value;
-    const pending = this.#pending;
-    if (pending !== null) {
-      if (ok) pending.resolve(value as T);
-      else pending.reject(value);
+    let waiter = this.#waiters;
+    this.#waiters = null;
+    while (waiter !== null) {
+      const next = waiter.nextWaiter;
+      waiter.nextWaiter = null;
+      waiter.outcomeSettled(ok, value);
+      waiter = next;
     }
     if (!ok && report !== undefined && (this.#state & OBSERVED) === 0) {
       macrotask(() => this.#reportIfUnobserved(report));
@@ -92,17 +124,31 @@ export class Outcome<T> {
   }
 
   /**
-   * The promise made while it was unsettled, or, once settled, a promise
-   * settled like it (a fresh one per call: none is kept for an outcome
-   * nobody awaited before it settled).
+   * The promise waiting while it is unsettled (one, however many ask), or,
+   * once settled, a promise settled like it (a fresh one per call: none is
+   * kept for an outcome nobody awaited before it settled).
    */
   #promiseOf(): Promise<T> {
-    if (this.#pending !== null) return this.#pending.promise;
     const status = this.#state & STATUS;
     if (status === RESOLVED) return Promise.resolve(this.#value as T);
     if (status === REJECTED) return Promise.reject(this.#value);
-    this.#pending = withResolvers<T>();
-    return this.#pending.promise;
+    for (let waiter = this.#waiters; waiter !== null; waiter = waiter.nextWaiter) {
+      if (waiter instanceof PromiseWaiter) return waiter.resolvers.promise as Promise<T>;
+    }
+    const waiter = new PromiseWaiter<T>();
+    this.#add(waiter);
+    return waiter.resolvers.promise;
+  }
+
+  /** Adds `waiter` last. */
+  #add(waiter: OutcomeWaiter): void {
+    if (this.#waiters === null) {
+      this.#waiters = waiter;
+      return;
+    }
+    let last = this.#waiters;
+    while (last.nextWaiter !== null) last = last.nextWaiter;
+    last.nextWaiter = waiter;
   }
 
   #reportIfUnobserved(what: string): void {

@@ -6,7 +6,7 @@
  * @module
  */
 import { microtask } from "../_runtime/host.ts";
-import { joinUntil } from "../_runtime/outcome.ts";
+import { joinUntil, type Outcome } from "../_runtime/outcome.ts";
 import { resumeTask, tasksMayResume } from "../_runtime/scheduler.ts";
 import { checkFunction } from "../_runtime/checks.ts";
 import {
@@ -134,6 +134,11 @@ export class JoinHandle<T> implements PromiseLike<T>, TaskContext, Disposable {
  */
 export function resultOf(future: unknown): unknown {
   return future instanceof JoinHandle ? taskOf(future).observe() : future;
+}
+
+/** The outcome of `future` if it is a task's handle. */
+export function outcomeOf(future: unknown): Outcome<unknown> | undefined {
+  return future instanceof JoinHandle ? taskOf(future) : undefined;
 }
 
 /** What the report of a failure nobody awaited says. */
