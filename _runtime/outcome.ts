@@ -26,27 +26,49 @@ export const REJECTED = 2;
 /** Where an outcome stands. */
 export type OutcomeStatus = typeof UNSETTLED | typeof RESOLVED | typeof REJECTED;
 
-/** The settle-once, observe-lazily, report-if-unobserved result of a handle. */
+/** Set in `#state` once somebody awaited the outcome (a failure is then not reported). */
+const OBSERVED = 4;
+/** The bits of `#state` that hold the status. */
+const STATUS = 3;
+
+/** Told once when the outcome it waits on settles (`Outcome.join`). */
+export abstract class OutcomeWaiter {
+  /** The next waiter of the same outcome, in the order they came. */
+  nextWaiter: OutcomeWaiter | null = null;
+  /** The outcome settled: `ok` with `value`, or failed with the error `value`. */
+  abstract outcomeSettled(ok: boolean, value: unknown): void;
+}
+
+/** A promise that settles like the outcome: what awaiting a handle waits on. */
+class PromiseWaiter<T> extends OutcomeWaiter {
+  readonly resolvers: PromiseWithResolvers<T> = withResolvers<T>();
+
+  outcomeSettled(ok: boolean, value: unknown): void {
+    if (ok) this.resolvers.resolve(value as T);
+    else this.resolvers.reject(value);
+  }
+}
+
+/**
+ * The settle-once, observe-lazily, report-if-unobserved result of a handle.
+ * Three fields, as a task's state extends it: one object per task.
+ */
 export class Outcome<T> {
-  /** UNSETTLED, RESOLVED or REJECTED. */
-  #status: OutcomeStatus = UNSETTLED;
+  /** UNSETTLED, RESOLVED or REJECTED, plus OBSERVED once somebody awaited it. */
+  #state = UNSETTLED;
   /** The value or the error, once settled. */
   #value: unknown = undefined;
-  /** Made when somebody waits, settled or not. */
-  #promise: Promise<T> | null = null;
-  /** Its settle functions, while unsettled. */
-  #pending: PromiseWithResolvers<T> | null = null;
-  /** Whether somebody awaited it (a failure is then not reported). */
-  #observed = false;
+  /** Who waits while it is unsettled (a promise, joins), first come first. */
+  #waiters: OutcomeWaiter | null = null;
 
   /** UNSETTLED, RESOLVED or REJECTED. */
   get status(): OutcomeStatus {
-    return this.#status;
+    return (this.#state & STATUS) as OutcomeStatus;
   }
 
   /** Whether it has settled. */
   get settled(): boolean {
-    return this.#status !== UNSETTLED;
+    return (this.#state & STATUS) !== UNSETTLED;
   }
 
   /** The value or the error (undefined while unsettled). */
@@ -56,13 +78,24 @@ export class Outcome<T> {
 
   /** The promise of the outcome; from now on it counts as observed. */
   observe(): Promise<T> {
-    this.#observed = true;
+    this.#state |= OBSERVED;
     return this.#promiseOf();
+  }
+
+  /**
+   * Tells `waiter` the outcome once settled (at once if it is), without a
+   * promise; from now on it counts as observed.
+   */
+  join(waiter: OutcomeWaiter): void {
+    this.#state |= OBSERVED;
+    const status = this.#state & STATUS;
+    if (status !== UNSETTLED) return waiter.outcomeSettled(status === RESOLVED, this.#value);
+    this.#add(waiter);
   }
 
   /** Resolves once settled, however; does not count as observing it. */
   whenSettled(): Promise<void> {
-    if (this.#status !== UNSETTLED) return Promise.resolve();
+    if (this.settled) return Promise.resolve();
     return this.#promiseOf().then(ignore, ignore);
   }
 
@@ -73,34 +106,53 @@ export class Outcome<T> {
    * somebody observes it by the next macrotask.
    */
   settle(ok: boolean, value: unknown, report?: string): boolean {
-    if (this.#status !== UNSETTLED) return false;
-    this.#status = ok ? RESOLVED : REJECTED;
+    if (this.settled) return false;
+    this.#state |= ok ? RESOLVED : REJECTED;
     this.#value = value;
-    const pending = this.#pending;
-    this.#pending = null;
-    if (pending !== null) {
-      if (ok) pending.resolve(value as T);
-      else pending.reject(value);
+    let waiter = this.#waiters;
+    this.#waiters = null;
+    while (waiter !== null) {
+      const next = waiter.nextWaiter;
+      waiter.nextWaiter = null;
+      waiter.outcomeSettled(ok, value);
+      waiter = next;
     }
-    if (!ok && report !== undefined && !this.#observed) {
+    if (!ok && report !== undefined && (this.#state & OBSERVED) === 0) {
       macrotask(() => this.#reportIfUnobserved(report));
     }
     return true;
   }
 
+  /**
+   * The promise waiting while it is unsettled (one, however many ask), or,
+   * once settled, a promise settled like it (a fresh one per call: none is
+   * kept for an outcome nobody awaited before it settled).
+   */
   #promiseOf(): Promise<T> {
-    if (this.#promise !== null) return this.#promise;
-    if (this.#status === RESOLVED) this.#promise = Promise.resolve(this.#value as T);
-    else if (this.#status === REJECTED) this.#promise = Promise.reject(this.#value);
-    else {
-      this.#pending = withResolvers<T>();
-      this.#promise = this.#pending.promise;
+    const status = this.#state & STATUS;
+    if (status === RESOLVED) return Promise.resolve(this.#value as T);
+    if (status === REJECTED) return Promise.reject(this.#value);
+    for (let waiter = this.#waiters; waiter !== null; waiter = waiter.nextWaiter) {
+      if (waiter instanceof PromiseWaiter) return waiter.resolvers.promise as Promise<T>;
     }
-    return this.#promise;
+    const waiter = new PromiseWaiter<T>();
+    this.#add(waiter);
+    return waiter.resolvers.promise;
+  }
+
+  /** Adds `waiter` last. */
+  #add(waiter: OutcomeWaiter): void {
+    if (this.#waiters === null) {
+      this.#waiters = waiter;
+      return;
+    }
+    let last = this.#waiters;
+    while (last.nextWaiter !== null) last = last.nextWaiter;
+    last.nextWaiter = waiter;
   }
 
   #reportIfUnobserved(what: string): void {
-    if (this.#observed) return;
+    if ((this.#state & OBSERVED) !== 0) return;
     console.error(`weft: ${what}:`, this.#value);
   }
 }

@@ -122,6 +122,11 @@ let deferred: (() => void)[] = [];
 /** Whether a macrotask will release the held resumptions anyway. */
 let releaseQueued = false;
 
+/** Whether a task resumed now may run at once (no consumer is between two pulls). */
+export function tasksMayResume(): boolean {
+  return activeConsumers === 0 && deferred.length === 0;
+}
+
 /** Runs `resume` now, or once no consumer is between two pulls. */
 export function resumeTask(resume: () => void): void {
   if (activeConsumers === 0 && deferred.length === 0) return resume();

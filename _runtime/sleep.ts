@@ -8,7 +8,7 @@
 import { macrotask } from "./host.ts";
 import { BUDGET } from "./poll.ts";
 import { resumeAfterYield } from "./scheduler.ts";
-import { currentTask, type WaitOptions } from "./task_state.ts";
+import { type Budget, currentTask, type WaitOptions } from "./task_state.ts";
 import { insert, remove, type TimerEntry } from "./timer.ts";
 import { SignalWait } from "./wait.ts";
 
@@ -58,7 +58,7 @@ let epoch = 0;
 /** Whether a macrotask will start the next epoch. */
 let epochQueued = false;
 /** Stands for code outside any task. */
-const outside = { budgetEpoch: -1, budgetUsed: 0 };
+const outside: Budget = { epoch: -1, used: 0 };
 
 /**
  * `sleep(0)` completes at once, but, like tokio's (which spends the task's
@@ -71,21 +71,21 @@ const outside = { budgetEpoch: -1, budgetUsed: 0 };
 export function immediateSleep(): Promise<void> {
   const current = currentTask();
   if (current?.aborted) return Promise.reject(current.reason);
-  const task = current ?? outside;
+  const budget = current === undefined ? outside : (current.budget ??= { epoch: -1, used: 0 });
   if (!epochQueued) {
     epochQueued = true;
     macrotask(nextEpoch);
   }
-  if (task.budgetEpoch !== epoch) {
-    task.budgetEpoch = epoch;
-    task.budgetUsed = 0;
+  if (budget.epoch !== epoch) {
+    budget.epoch = epoch;
+    budget.used = 0;
   }
-  if (++task.budgetUsed <= BUDGET) return Promise.resolve();
+  if (++budget.used <= BUDGET) return Promise.resolve();
   return new Promise((resolve) =>
     resumeAfterYield(() => {
       // Polled again: a fresh budget.
-      task.budgetEpoch = epoch;
-      task.budgetUsed = 0;
+      budget.epoch = epoch;
+      budget.used = 0;
       resolve();
     })
   );

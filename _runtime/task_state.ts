@@ -1,13 +1,17 @@
 /**
  * Internal: the state behind a task, and which task is running now.
  *
- * The running task is found through `AsyncLocalStorage`, so a `sleep`, `recv`
- * or bounded `send` awaited inside a task is tied to it without the task
- * passing anything: `abort()` and `run()`'s shutdown reach it at once.
+ * The running task is carried across `await`s (`context.ts`), so a `sleep`,
+ * `recv` or bounded `send` awaited inside a task is tied to it without the
+ * task passing anything: `abort()` and `run()`'s shutdown reach it at once.
+ * A task's state is also its outcome (`outcome.ts`), one object per task.
  *
  * @module
  */
-import { AsyncLocalStorage } from "node:async_hooks";
+import { currentOf, outsideAll, runIn, TASK } from "./context.ts";
+
+export { reactionsCarryTask } from "./context.ts";
+import { Outcome } from "./outcome.ts";
 
 /** Options of calls that can wait. */
 export interface WaitOptions {
@@ -25,6 +29,14 @@ export abstract class Wait {
   nextWait: Wait | null = null;
   /** Ends the wait with `reason` as its rejection. */
   abstract cancel(reason: unknown): void;
+}
+
+/** A task's coop budget for zero-length sleeps (tokio's). */
+export interface Budget {
+  /** The macrotask epoch of the last zero-length sleep. */
+  epoch: number;
+  /** Zero-length sleeps in that epoch. */
+  used: number;
 }
 
 /** The tasks spawned under one `run()`, cancelled when its main settles. */
@@ -49,35 +61,25 @@ export class Scope {
   }
 }
 
-/** Told when a task is aborted (its handle). */
-export interface AbortListener {
-  /** The task was aborted with `reason`; `report` if the failure should be reported. */
-  taskAborted(reason: unknown, report: boolean): void;
-}
-
-/** The mutable state of one task. */
-export class TaskState {
+/**
+ * The mutable state of one task, and its outcome (settled by the task's
+ * function or by an abort, observed through its handle).
+ */
+export class TaskState extends Outcome<unknown> {
+  /** The task itself: a task is its own frame in the async context (`context.ts`). */
+  readonly [TASK]: TaskState = this;
   /** The run() that owns this task, if any. */
   readonly scope: Scope | null;
-  /** Set when aborted; the abort reason is in `reason`. */
-  aborted = false;
-  /** Set when the task's function has settled. */
-  finished = false;
-  /** The abort reason. */
-  reason: unknown = undefined;
   /** The first pending wait, head of a doubly linked list. */
   waits: Wait | null = null;
-  /** The macrotask epoch of the task's last zero-length sleep (tokio's budget). */
-  budgetEpoch = -1;
-  /** Zero-length sleeps in that epoch. */
-  budgetUsed = 0;
-  /** Created on first access to `signal`. */
+  /** Its coop budget for zero-length sleeps, made by its first `sleep(0)`. */
+  budget: Budget | null = null;
+  /** Created on first access to `signal` (and by an abort). */
   controller: AbortController | null = null;
-  /** Called when the task is aborted (settles its handle). */
-  onAbort: AbortListener | null = null;
 
   /** Creates the state of a task owned by `scope`. */
   constructor(scope: Scope | null) {
+    super();
     this.scope = scope;
   }
 
@@ -87,9 +89,23 @@ export class TaskState {
     return this.controller.signal;
   }
 
+  /** Whether the task was aborted (its signal was: nothing else aborts it). */
+  get aborted(): boolean {
+    return this.controller?.signal.aborted === true;
+  }
+
+  /** The abort reason (undefined while not aborted). */
+  get reason(): unknown {
+    return this.controller?.signal.reason;
+  }
+
+  /** Whether the task's function has settled (and the task was not aborted). */
+  get finished(): boolean {
+    return this.settled && !this.aborted;
+  }
+
   /** The task's function settled: it leaves its scope's live tasks. */
   finish(): void {
-    this.finished = true;
     this.scope?.tasks.delete(this);
   }
 
@@ -98,34 +114,35 @@ export class TaskState {
    * signal's reason (`reason`, or an `AbortError` when it is undefined).
    */
   abort(reason: unknown, report: boolean): void {
-    if (this.aborted) return;
-    this.aborted = true;
+    this.controller ??= new AbortController();
+    if (this.controller.signal.aborted) return;
     this.scope?.tasks.delete(this);
     // Waits reject with signal.reason as it is, never with undefined: the
-    // reason is fixed before the signal's listeners run.
-    this.reason = reason === undefined
+    // reason is fixed before the signal's listeners run (and `aborted` is
+    // true from then on).
+    const cause = reason === undefined
       ? new DOMException("The task was aborted", "AbortError")
       : reason;
-    this.controller ??= new AbortController();
-    this.controller.abort(this.reason);
+    this.controller.abort(cause);
     let wait = this.waits;
     this.waits = null;
     while (wait !== null) {
       const next = wait.nextWait;
       wait.task = null;
       wait.prevWait = wait.nextWait = null;
-      wait.cancel(this.reason);
+      wait.cancel(cause);
       wait = next;
     }
-    this.onAbort?.taskAborted(reason, report);
+    this.taskAborted(reason, report);
   }
-}
 
-const current = new AsyncLocalStorage<TaskState>();
+  /** The task was aborted with `reason` (as given); its handle's part, for a spawned task. */
+  protected taskAborted(_reason: unknown, _report: boolean): void {}
+}
 
 /** The task whose code is running now, if any. */
 export function currentTask(): TaskState | undefined {
-  return current.getStore();
+  return currentOf<TaskState>();
 }
 
 /**
@@ -134,7 +151,7 @@ export function currentTask(): TaskState | undefined {
  * whoever armed them, and waits begun there must not be tied to that task.
  */
 export function outsideTasks<R>(fn: () => R): R {
-  return current.exit(fn);
+  return outsideAll(fn);
 }
 
 /**
@@ -142,7 +159,7 @@ export function outsideTasks<R>(fn: () => R): R {
  * function that unregisters it, or undefined outside a run (or once it is ending).
  */
 export function onRunEnd(cleanup: () => void): (() => void) | undefined {
-  const scope = current.getStore()?.scope;
+  const scope = currentTask()?.scope;
   if (scope === undefined || scope === null || scope.closed) return undefined;
   scope.cleanups.add(cleanup);
   return () => scope.cleanups.delete(cleanup);
@@ -150,7 +167,7 @@ export function onRunEnd(cleanup: () => void): (() => void) | undefined {
 
 /** Runs `fn` as the code of `task`. */
 export function runAs<A, R>(task: TaskState, fn: (arg: A) => R, arg: A): R {
-  return current.run(task, fn, arg);
+  return runIn(task, fn, arg);
 }
 
 /**
@@ -158,9 +175,9 @@ export function runAs<A, R>(task: TaskState, fn: (arg: A) => R, arg: A): R {
  * when that task is already aborted, else undefined.
  */
 export function linkWait(wait: Wait): { reason: unknown } | undefined {
-  const task = current.getStore();
+  const task = currentTask();
   if (task === undefined) return undefined;
-  if (task.finished && !task.aborted) keepAlive(task);
+  if (task.finished) keepAlive(task);
   if (task.aborted) return { reason: task.reason };
   wait.task = task;
   wait.nextWait = task.waits;

@@ -4,6 +4,9 @@
  *
  * @module
  */
+import { OutcomeWaiter } from "../_runtime/outcome.ts";
+import { withResolvers } from "../_runtime/promise.ts";
+import { outcomeOf, resultOf } from "./join_handle.ts";
 
 /** The results of a tuple of promises, in order. */
 export type Awaited_<T extends readonly unknown[]> = { -readonly [K in keyof T]: Awaited<T[K]> };
@@ -26,7 +29,7 @@ export type Awaited_<T extends readonly unknown[]> = { -readonly [K in keyof T]:
  * ```
  */
 export function join<T extends readonly unknown[]>(...futures: T): Promise<Awaited_<T>> {
-  return Promise.all(futures) as Promise<Awaited_<T>>;
+  return Promise.all(futures.map(resultOf)) as Promise<Awaited_<T>>;
 }
 
 /**
@@ -50,5 +53,75 @@ export function joinAll<T>(futures: Iterable<T | PromiseLike<T>>): Promise<T[]> 
   if (futures === null || typeof (futures as Iterable<T>)[Symbol.iterator] !== "function") {
     throw new TypeError("Cannot join: expected an iterable of futures");
   }
-  return Promise.all(futures);
+  const list: unknown[] = [];
+  let handles = true;
+  try {
+    for (const future of futures) {
+      list.push(future);
+      handles &&= outcomeOf(future) !== undefined;
+    }
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (handles) return joinHandles(list) as Promise<T[]>;
+  // A handle among other futures joins through its outcome's promise, not as
+  // a thenable (which would cost Promise.all a job, a promise and two
+  // functions per handle).
+  return Promise.all(list.map(resultOf)) as Promise<T[]>;
+}
+
+/**
+ * `Promise.all` of task handles, without a promise per handle: each
+ * handle's outcome tells one small waiter when it settles.
+ */
+function joinHandles(handles: readonly unknown[]): Promise<unknown[]> {
+  const all = new JoinAll(handles.length);
+  if (handles.length === 0) all.resolvers.resolve(all.results);
+  for (let i = 0; i < handles.length; i++) outcomeOf(handles[i])!.join(new JoinSlot(all, i));
+  return all.resolvers.promise;
+}
+
+/** One `joinAll` of handles: its results so far. */
+class JoinAll {
+  readonly results: unknown[];
+  readonly resolvers: PromiseWithResolvers<unknown[]> = withResolvers();
+  /** Handles not settled yet. */
+  remaining: number;
+  /** Set once it has resolved or rejected. */
+  done = false;
+
+  constructor(n: number) {
+    this.results = new Array(n);
+    this.remaining = n;
+  }
+
+  /** The `index`-th handle settled. */
+  slotSettled(index: number, ok: boolean, value: unknown): void {
+    if (this.done) return;
+    if (!ok) {
+      this.done = true;
+      this.resolvers.reject(value);
+      return;
+    }
+    this.results[index] = value;
+    if (--this.remaining > 0) return;
+    this.done = true;
+    this.resolvers.resolve(this.results);
+  }
+}
+
+/** Waits on one handle's outcome for a `joinAll`. */
+class JoinSlot extends OutcomeWaiter {
+  readonly #all: JoinAll;
+  readonly #index: number;
+
+  constructor(all: JoinAll, index: number) {
+    super();
+    this.#all = all;
+    this.#index = index;
+  }
+
+  outcomeSettled(ok: boolean, value: unknown): void {
+    this.#all.slotSettled(this.#index, ok, value);
+  }
 }

@@ -11,7 +11,7 @@
  *
  * Options: `--quick`, `--n=N` (items, rows 1-3; acquisitions, row 6; at most 100,000 in
  * rows 9 and 11, 2,000 in row 10; quick: 2,000, 200, 2,000), `--tasks=N` (row 4),
- * `--group-tasks=N` (row 7), `--n=N` also sets row 8's values,
+ * `--group-tasks=N` (rows 7 and 12), `--n=N` also sets row 8's values,
  * `--runs=R`, `--rows=1,2,...`. Exits with 1 if a contender failed its check.
  *
  * @module
@@ -25,6 +25,7 @@ import { contendedContenders, LOOPS, PERMITS, uncontendedContenders } from "./ro
 import { joinSetContenders } from "./row7_join_set.ts";
 import { broadcastContenders, CHUNK, SUBSCRIBERS } from "./row8_broadcast.ts";
 import { concurrencyContenders, mergeAllContenders, timerContenders } from "./row9_concurrency.ts";
+import { taskCostContenders } from "./row12_task_cost.ts";
 import {
   canGc,
   type Contender,
@@ -67,7 +68,7 @@ function parseOptions(args: readonly string[]): Options {
     runs: count("runs", quick ? 1 : 5),
     rows: new Set(
       rowsText === undefined
-        ? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+        ? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
         : rowsText.split(",").map(Number),
     ),
   };
@@ -470,6 +471,55 @@ if (options.rows.has(11)) {
   );
   report(outcomes, [{ key: "ns", title: "ns/item" }], "ns");
   for (const line of targetLines([versusPeers(outcomes)])) out(line);
+}
+
+if (options.rows.has(12)) {
+  const count = options.groupTasks;
+  const outcomes = await row(
+    `Row 12: a task beside a plain async function, ${
+      count.toLocaleString("en-US")
+    } of them, each awaiting a promise (ns per task, spawn to result; heap B per task while they wait)`,
+    taskCostContenders(count),
+  );
+  report(outcomes, [
+    { key: "ns", title: "ns/task" },
+    { key: "bytes", title: "heap B/task" },
+  ], "ns");
+  const plain = find(outcomes, "plain async function, awaited");
+  const weft = find(outcomes, "weft: spawnTask, handle awaited");
+  const all = find(outcomes, "plain async functions, Promise.all");
+  const joined = find(outcomes, "weft: spawnTask handles, joinAll");
+  const added = (a: Outcome, b: Outcome): number | undefined =>
+    a.median === undefined || b.median === undefined
+      ? undefined
+      : a.median["ns"]! - b.median["ns"]!;
+  const allAdds = added(all, plain);
+  const joinAllAdds = added(joined, weft);
+  for (
+    const line of targetLines([
+      atMostTimes("weft spawnTask + await within 2x a plain async function", weft, plain, 2),
+      atMostTimes(
+        "weft spawnTask heap within 1.5x a plain async function",
+        weft,
+        plain,
+        1.5,
+        "bytes",
+      ),
+      allAdds === undefined || joinAllAdds === undefined
+        ? {
+          text: "joinAll adds no more than Promise.all adds",
+          measured: "not measured",
+          met: undefined,
+        }
+        : {
+          text: "joinAll adds no more than Promise.all adds",
+          measured: `joinAll ${fmt(joinAllAdds)} ns over awaiting each handle, Promise.all ${
+            fmt(allAdds)
+          } ns over awaiting each promise`,
+          met: joinAllAdds <= Math.max(allAdds, 0) * 1.1 + 5,
+        },
+    ])
+  ) out(line);
 }
 
 out();
