@@ -6,7 +6,7 @@
  * @module
  */
 import type { Scope } from "../_runtime/task_state.ts";
-import type { Slot } from "./scheduler.ts";
+import type { Slot } from "./slot.ts";
 import type { Dispatch } from "./worker.ts";
 import type { BlockingHandle } from "./handle.ts";
 import type { SpawnSite } from "../_worker/errors.ts";
