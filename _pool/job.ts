@@ -6,7 +6,7 @@
  * @module
  */
 import type { Scope } from "../_runtime/task_state.ts";
-import type { Slot } from "./scheduler.ts";
+import type { Slot } from "./slot.ts";
 import type { Dispatch } from "./worker.ts";
 import type { BlockingHandle } from "./handle.ts";
 import type { SpawnSite } from "../_worker/errors.ts";
@@ -105,23 +105,20 @@ const capture = (Error as { captureStackTrace?: (target: object, above?: unknown
   .captureStackTrace;
 
 /**
- * Where a job is being spawned: the two frames below `above` (the spawn
- * method), which name the caller (or `spawnBlocking` and its caller). Only
- * the frames are kept; the stack is formatted if a rebuilt error reads it.
+ * Where a job is being spawned: the frames below `above` (the spawn method),
+ * which name the caller (or `spawnBlocking` and its caller), captured on a
+ * small object. The stack is formatted only if a rebuilt error reads it.
  *
- * Measured on Deno 2.9.6: an `Error` costs ~2-4 µs to make whatever
- * `Error.stackTraceLimit` says (even 0), and holding 20,000 of them (each
- * with its frames) doubles the GC's work; a capture of two frames on a
- * small object, above the spawn method, costs about half as much in all
- * (a burst of tiny jobs: ~80,000 jobs/s with an `Error`, ~105,000 with
- * this, ~160,000 with no site at all, in one run).
+ * Measured on Deno 2.9.6: a capture costs 2-4 µs whatever
+ * `Error.stackTraceLimit` says (even 0: with the inspector's uncaught-error
+ * traces on, V8 walks as many frames as they want), and holding one per job
+ * in flight is most of the GC's work in a burst of tiny jobs: the site is
+ * about half of the main thread's time per tiny job. On a small object and
+ * cut at the spawn method, it costs a little less than an `Error`.
  */
 export function spawnSite(above: unknown): SpawnSite {
   if (capture === undefined) return new Error("spawned here");
   const site: { stack?: string } = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 2;
   capture(site, above);
-  Error.stackTraceLimit = limit;
   return site;
 }

@@ -12,8 +12,8 @@
  *   never waits for a round trip to the main thread. Such a job stays in
  *   its deque until its turn: a steal or a cancel takes it back through its
  *   claim word, unless the worker has started it (then it is that worker's,
- *   and a cancelled one waits in the deque, settled, for its turn). A job
- *   that moves something is not posted ahead: its transfer would detach it.
+ *   and a cancelled one waits in the deque, settled, for its turn; see
+ *   `slot.ts`). A job that moves something is not posted ahead.
  * - `maxQueued` bounds the jobs in deques; jobs beyond it wait in a FIFO and
  *   are admitted as room appears (the facade throws instead when told to).
  * - A cancelled job that has not started leaves its deque; a running one is
@@ -34,6 +34,7 @@ import { currentTask, onRunEnd } from "../_runtime/task_state.ts";
 import { rebuildError } from "../_worker/errors.ts";
 import { Cancelled } from "../task.ts";
 import { IdleTimer } from "./idle_timer.ts";
+import { PREFETCH, Slot } from "./slot.ts";
 import { settleHandle } from "./handle.ts";
 import { ENDED, type Job, QUEUED, RUNNING, snapshot, WAITING } from "./job.ts";
 
@@ -67,26 +68,7 @@ export interface PoolCounters {
   started: number;
 }
 
-/** A worker's place in the pool: its deque, its worker (once started), its job. */
-export interface Slot {
-  /** Its index. */
-  readonly index: number;
-  /** Jobs waiting for this worker; others steal from the back. */
-  readonly deque: Job[];
-  /** The worker, or null before it starts or after it is released. */
-  worker: PoolWorker | null;
-  /** The running job, or null when idle. */
-  job: Job | null;
-  /** When it went idle (Date.now()). */
-  idleSince: number;
-  /** How many jobs at the front of the deque are posted to the worker already. */
-  posted: number;
-}
-
 const EMPTY: never[] = [];
-
-/** Jobs posted ahead of time to a worker, besides the one it runs. */
-const PREFETCH = 64;
 
 /** Why a job its worker had started behind a cancelled one failed when that worker was ended. */
 const TERMINATED = new Error(
@@ -128,14 +110,7 @@ export class PoolCore implements WorkerEvents {
   constructor(settings: PoolSettings, errors: PoolErrors) {
     this.#settings = settings;
     this.#errors = errors;
-    this.#slots = Array.from({ length: settings.size }, (_, index) => ({
-      index,
-      deque: [],
-      worker: null,
-      job: null,
-      idleSince: 0,
-      posted: 0,
-    }));
+    this.#slots = Array.from({ length: settings.size }, (_, index) => new Slot(index));
   }
 
   /** Whether shutdown has begun. */
@@ -276,44 +251,15 @@ export class PoolCore implements WorkerEvents {
   }
 
   /**
-   * Takes back the jobs prefetched to `slot`'s `worker`, which has exited or
-   * is being terminated: those it had not started go back to being plain
-   * queued jobs; one it had started (its answer lost with the worker) fails
-   * with WorkerExited, and the zombies of cancelled ones are dropped.
+   * Takes back the jobs posted ahead to `slot`'s `worker`, which has exited
+   * or is being terminated: one it had started (its answer lost with it)
+   * fails with WorkerExited; the others stay queued.
    */
   #recall(slot: Slot, worker: PoolWorker, code: number, error: unknown): void {
-    if (slot.posted === 0) return;
-    const front = slot.deque.splice(0, slot.posted);
-    slot.posted = 0;
-    const kept: Job[] = [];
-    for (const job of front) {
-      if (job.state === ENDED) continue;
-      if (job.claim < 0 || worker.revoke(job)) {
-        kept.push(job);
-        continue;
-      }
+    for (const job of slot.recall(worker)) {
       this.#queued--;
       job.slot = null;
       this.#settle(job, false, this.#errors.workerExited(code, error), true);
-    }
-    slot.deque.unshift(...kept);
-  }
-
-  /**
-   * Posts the front of `slot`'s deque to its worker ahead of time, up to
-   * PREFETCH jobs, so that a worker with tiny jobs never waits for the main
-   * thread. A job that moves something is not prefetched (nor those behind
-   * it): its transfer would detach it now.
-   */
-  #prefetch(slot: Slot): void {
-    const worker = slot.worker;
-    if (worker === null || slot.job === null) return;
-    const deque = slot.deque;
-    while (slot.posted < deque.length && slot.posted < PREFETCH && worker.hasRoom) {
-      const job = deque[slot.posted]!;
-      if (job.transfer.length > 0) return;
-      worker.prefetch(job);
-      slot.posted++;
     }
   }
 
@@ -456,22 +402,15 @@ export class PoolCore implements WorkerEvents {
   #enqueue(job: Job): void {
     let target = this.#slots[0]!;
     for (const slot of this.#slots) if (slot.deque.length < target.deque.length) target = slot;
-    target.deque.push(job);
     job.state = QUEUED;
     job.slot = target;
     this.#queued++;
-    if (target.posted === target.deque.length - 1) this.#prefetch(target);
+    target.push(job);
   }
 
   /** Takes `job` out of its deque; false if its worker has started it (it stays). */
   #unqueue(job: Job): boolean {
-    const slot = job.slot!;
-    const deque = slot.deque;
-    if (job.claim >= 0) {
-      if (!slot.worker!.revoke(job)) return false;
-      slot.posted--;
-    }
-    deque.splice(deque.indexOf(job), 1);
+    if (!job.slot!.remove(job)) return false;
     job.slot = null;
     this.#queued--;
     return true;
@@ -479,24 +418,24 @@ export class PoolCore implements WorkerEvents {
 
   /** `slot` is free: it takes its own deque's front, else steals, else goes idle. */
   #next(slot: Slot): void {
-    let job = slot.deque.shift();
-    if (job !== undefined && slot.posted > 0) {
+    const posted = slot.posted > 0;
+    let job = slot.shift();
+    if (job !== undefined && posted) {
       // Posted already: the worker runs it now, or has run it.
-      slot.posted--;
       this.#running++;
       if (job.state === ENDED) return this.#reachZombie(slot, job);
       this.#queued--;
       this.#take(slot, job);
       slot.worker!.busy();
       // Refilled by halves, so that the posts carry many jobs each.
-      if (slot.posted <= PREFETCH / 2) this.#prefetch(slot);
+      if (slot.posted <= PREFETCH / 2) slot.prefetch();
       return this.#admitWaiting();
     }
     job ??= this.#steal(slot);
     if (job === undefined) return this.#idle(slot);
     this.#queued--;
     this.#dispatch(slot, job);
-    this.#prefetch(slot);
+    slot.prefetch();
     this.#admitWaiting();
   }
 
@@ -520,17 +459,13 @@ export class PoolCore implements WorkerEvents {
         if (victim === null || slot.deque.length > victim.deque.length) victim = slot;
       }
       if (victim === null) return undefined;
-      const deque = victim.deque;
-      const job = deque[deque.length - 1]!;
-      if (job.state === ENDED || (job.claim >= 0 && !victim.worker!.revoke(job))) {
-        // Its worker has started every job of that deque: the next longest.
-        (skipped ??= []).push(victim);
-        continue;
+      const job = victim.steal();
+      if (job !== null) {
+        this.counters.stolen++;
+        return job;
       }
-      if (deque.length <= victim.posted) victim.posted--;
-      deque.pop();
-      this.counters.stolen++;
-      return job;
+      // Its worker has started every job of that deque: the next longest.
+      (skipped ??= []).push(victim);
     }
   }
 

@@ -49,8 +49,14 @@ const args = new Map(
 );
 const QUICK = args.has("quick");
 const RUNS = Number(args.get("runs") ?? (QUICK ? 1 : 5));
-/** Sequential round trips per measurement. */
-const TRIPS = QUICK ? 200 : 5_000;
+/** Sequential round trips per measurement; each run takes TRIP_ROUNDS of them per contender. */
+const TRIPS = QUICK ? 200 : 500;
+/**
+ * Round-robin rounds of round trips per run: latency on a shared machine
+ * drifts within seconds (a sleeping worker's wake-up), so the contenders
+ * take turns in short measurements and the median is over all of them.
+ */
+const TRIP_ROUNDS = QUICK ? 1 : 10;
 /** Tiny jobs at once per throughput measurement. */
 const BURST = QUICK ? 2_000 : 20_000;
 /** CPU-bound jobs per measurement, and the hash rounds of each. */
@@ -237,8 +243,9 @@ type Outcome = { times: number[] } | { failed: string };
 
 /**
  * Runs one row: starts each contender's pool of `size`, warms it up, then
- * measures them round-robin `RUNS` times; `extra` is measured in the same
- * rounds (the main thread's own time, for the speed-up).
+ * measures them round-robin `RUNS` times (`rounds` times each run);
+ * `extra` is measured in the same rounds (the main thread's own time, for
+ * the speed-up).
  */
 async function row(
   size: number,
@@ -246,6 +253,7 @@ async function row(
   warm: (runner: Runner) => Promise<unknown>,
   expected: number,
   extra?: () => { check: number; ms: number },
+  rounds = 1,
 ): Promise<{ outcomes: Outcome[]; extraTimes: number[] }> {
   const runners: (Runner | null)[] = [];
   const outcomes: Outcome[] = [];
@@ -262,7 +270,7 @@ async function row(
   }
   const extraTimes: number[] = [];
   try {
-    for (let run = 0; run < RUNS; run++) {
+    for (let run = 0; run < RUNS * rounds; run++) {
       for (const [i, runner] of runners.entries()) {
         const outcome = outcomes[i]!;
         if (runner === null || !("times" in outcome)) continue;
@@ -357,11 +365,11 @@ const sum = (n: number) => (n * (n + 1)) / 2;
 const warmTrips = async (runner: Runner) => {
   for (let i = 0; i < 300; i++) await runner.tiny(i);
 };
-const trips = await row(1, roundTrips, warmTrips, sum(TRIPS));
+const trips = await row(1, roundTrips, warmTrips, sum(TRIPS), undefined, TRIP_ROUNDS);
 const tripUs = report(
-  `1. Round trip: ${
+  `1. Round trip: tiny jobs one at a time, pool of 1, ${RUNS * TRIP_ROUNDS} turns of ${
     format(TRIPS)
-  } tiny jobs one at a time, pool of 1 (µs per job, lower is better)`,
+  } per contender (µs per job, lower is better)`,
   "µs/job",
   trips.outcomes,
   (ms) => (ms * 1000) / TRIPS,

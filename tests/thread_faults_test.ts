@@ -195,6 +195,6 @@ threadTest("fault 8: terminate() ends a thread spinning in synchronous code", as
   );
   assertEquals(await within(rx.recv()), 1);
   thread.terminate();
-  assert((await rejection(thread.join())) instanceof ThreadTerminated);
+  assert((await within(rejection(thread.join()))) instanceof ThreadTerminated);
   await within(threadWorkersExited());
 });
