@@ -269,15 +269,16 @@ export class PoolWorker {
   }
 
   /**
-   * Takes a prefetched `job` back before the worker starts it; false if the
-   * worker has started it (or run it) already.
+   * Takes a prefetched `job` back before the worker starts it (its claim
+   * word is then free); false if the worker has started it (or run it)
+   * already: it keeps its claim word until its answer, so that it is never
+   * taken for a job that was not posted.
    */
   revoke(job: Dispatch): boolean {
-    const claim = job.claim;
-    const at = POOL_LAYOUT.CLAIMS + claim;
-    const taken = Atomics.compareExchange(this.#control, at, job.id, 0) === job.id;
+    const at = POOL_LAYOUT.CLAIMS + job.claim;
+    if (Atomics.compareExchange(this.#control, at, job.id, 0) !== job.id) return false;
     this.release(job);
-    return taken;
+    return true;
   }
 
   /** Frees the claim word of a prefetched `job`, started or taken back. */

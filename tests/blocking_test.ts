@@ -642,6 +642,100 @@ poolTest("a quick job's result does not wait for a slower job after it on its wo
   assertEquals(await within(slow), "slow");
 });
 
+/** Spins the main thread (no event runs meanwhile) until `cells[index]` reaches `n`. */
+function spinUntil(cells: Int32Array, n: number, index = 1): void {
+  const deadline = performance.now() + 10_000;
+  while (Atomics.load(cells, index) < n) {
+    if (performance.now() > deadline) throw new Error("Timed out spinning");
+  }
+}
+
+poolTest("a job its worker started before the main side saw it stays that worker's", async () => {
+  await using pool = new BlockingPool({ size: 2 });
+  const [a, b] = [new Cells(), new Cells()];
+  // Worker 0 runs two quick jobs; worker 1 runs `first`, then `started`.
+  const quick = pool.spawn(() => "quick");
+  const first = pool.spawn(gated, a.cells, "first");
+  const filler = pool.spawn(() => "filler");
+  const started = pool.spawn((ctx, cells: Int32Array) => {
+    Atomics.add(cells, 1, 1);
+    Atomics.notify(cells, 1);
+    while (Atomics.load(cells, 0) === 0 && !ctx.cancelled()) Atomics.wait(cells, 0, 0, 5);
+    return ctx.cancelled() ? "saw the cancel" : "ran on";
+  }, b.cells);
+  // The jobs behind the first two go to their workers ahead of time (a microtask).
+  await null;
+  spinUntil(a.cells, 1);
+  a.open();
+  // Worker 1 starts `started` while the main thread sees no answer: then
+  // worker 0, free, fails to steal it, and an abort finds it started.
+  spinUntil(b.cells, 1);
+  const aborted = filler.then(() => started.abort("late"));
+  assertEquals(await within(Promise.all([quick, first, aborted])), ["quick", "first", undefined]);
+  assert((await within(rejection(started))) instanceof Cancelled);
+  // Both workers go on taking jobs, queued ones included.
+  const c = new Cells();
+  const blockers = [pool.spawn(gated, c.cells, 1), pool.spawn(gated, c.cells, 2)];
+  const rest = Array.from({ length: 10 }, (_, i) => pool.spawn((_ctx, x: number) => x, i));
+  c.open();
+  const results = await within(Promise.all([...blockers, ...rest]));
+  assertEquals(results, [1, 2, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assertEquals(Atomics.load(b.cells, 1), 1, "the started job ran once");
+});
+
+/** A job for the mixed workload below: counts its runs; spins, throws or goes async by `kind`. */
+function mixed(ctx: BlockingContext, runs: Int32Array, i: number, kind: number): unknown {
+  Atomics.add(runs, i, 1);
+  if (kind === 1) {
+    const end = performance.now() + 0.5;
+    while (performance.now() < end && !ctx.cancelled());
+  }
+  if (kind === 2) throw new RangeError(`job ${i}`);
+  return kind === 3 ? Promise.resolve(i) : i;
+}
+
+poolTest("spawns, aborts and shutdowns at random: none runs twice, none is lost", async () => {
+  let seed = 17;
+  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  for (let round = 0; round < 12; round++) {
+    const pool = new BlockingPool({
+      size: 1 + Math.floor(random() * 3),
+      maxQueued: random() < 0.3 ? Math.floor(random() * 20) : Infinity,
+    });
+    const n = 50 + Math.floor(random() * 250);
+    const runs = new Int32Array(new SharedArrayBuffer(4 * n));
+    const kinds: number[] = [];
+    const handles = [];
+    const aborted = new Set<number>();
+    for (let i = 0; i < n; i++) {
+      const r = random();
+      kinds.push(r < 0.7 ? 0 : r < 0.85 ? 1 : r < 0.93 ? 2 : 3);
+      const handle = pool.spawn(mixed, runs, i, kinds[i]!);
+      handle.then(null, () => {}); // observed: its failure is checked below, not reported
+      handles.push(handle);
+      if (random() < 0.1) await null;
+      if (random() < 0.05) {
+        const j = Math.floor(random() * handles.length);
+        handles[j]!.abort("dropped");
+        aborted.add(j);
+      }
+    }
+    const shutDown = random() < 0.15;
+    if (shutDown) await pool.shutdown();
+    const outcomes = await within(Promise.allSettled(handles));
+    for (const [i, outcome] of outcomes.entries()) {
+      const ran = Atomics.load(runs, i);
+      assert(ran <= 1, `round ${round}: job ${i} ran ${ran} times`);
+      const cancelled = outcome.status === "rejected" && outcome.reason instanceof Cancelled;
+      if (shutDown || aborted.has(i)) continue;
+      assert(!cancelled && ran === 1, `round ${round}: job ${i} did not run`);
+      if (kinds[i] === 2) assert(outcome.status === "rejected", `round ${round}: job ${i}`);
+      else assertEquals(outcome, { status: "fulfilled", value: i });
+    }
+    await pool.shutdown();
+  }
+});
+
 // -- Bad input --
 
 poolTest("bad pool options fail at the call", () => {
