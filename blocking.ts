@@ -38,12 +38,12 @@
  *   terminates it. A job not yet started is dropped from its deque.
  * - Shutdown (`shutdown()`, `await using`, and, for the jobs spawned in it,
  *   the end of a `run()`) rejects every unfinished handle with `Cancelled`
- *   and terminates the workers, even one spinning in synchronous code or
- *   blocked in `Atomics.wait`: the pool's workers are `node:worker_threads`
- *   workers, whose `terminate()` stops them (measured on Deno 2.9.6). A web
- *   `Worker`'s `terminate()` does not: such a worker runs on until its code
- *   returns, and the process cannot exit before (forever, for a loop that
- *   never ends).
+ *   and terminates the workers. The pool's workers are `node:worker_threads`
+ *   workers: once terminated, even one spinning in synchronous code or
+ *   blocked in `Atomics.wait` no longer keeps the process alive (a web
+ *   `Worker` would, for ever). Deno 2.9 cannot interrupt synchronous code,
+ *   though: a job spinning in a loop that never yields keeps a core busy
+ *   until it yields or the process exits (`tools/probe_terminate.ts`).
  * - Process lifetime: a worker with a job holds the process open; an idle
  *   one does not, and is ended after `idleTimeout` ms. A script that awaits
  *   its jobs exits by itself, even if an aborted job still spins.
@@ -327,8 +327,9 @@ export class BlockingPool implements AsyncDisposable {
   /**
    * Shuts the pool down: every job not finished is cancelled (its handle
    * rejects with `Cancelled`, reason {@linkcode PoolShutDown}), running ones
-   * see `ctx.cancelled()` and their workers are terminated, even those
-   * spinning in synchronous code. Later spawns throw. Calling it again
+   * see `ctx.cancelled()` and their workers are terminated (one spinning in
+   * synchronous code no longer holds the process, but runs on until it
+   * yields: Deno 2.9 cannot interrupt it). Later spawns throw. Calling it again
    * returns the same promise.
    *
    * @returns A promise that resolves once every worker has exited.

@@ -243,9 +243,11 @@ export class ThreadExited extends Error {
  * - `join()` resolves with what the function returned (cloned), or rejects
  *   with its error.
  * - `stop()` asks the thread to stop, as closing its receiver does.
- * - `terminate()` ends the worker at once, even one spinning in synchronous
- *   code; `join()` and the receiver (if still open) reject with
- *   {@linkcode ThreadTerminated}. Values the thread had sent
+ * - `terminate()` ends the worker: `join()` and the receiver (if still open)
+ *   reject at once with {@linkcode ThreadTerminated} and the process no longer
+ *   waits for the thread. Deno 2.9 cannot interrupt synchronous code: a
+ *   thread spinning in a loop that never yields keeps running (and a core
+ *   busy) until it yields or the process exits. Values the thread had sent
  *   but the main thread had not yet received are dropped.
  * - `await using` disposal stops the thread and waits for it to end.
  * - A thread that fails while nothing awaits `join()` and no receiver is left

@@ -4,8 +4,9 @@
  * The worker is a `node:worker_threads` Worker rather than a web `Worker`:
  * measured on Deno 2.9, a web Worker's `terminate()` leaves a worker that
  * spins in synchronous code (or blocks in `Atomics.wait`) running, and the
- * process cannot exit until it returns; `node:worker_threads`' `terminate()`
- * stops it at once. Its `unref()` also lets an idle worker stay alive without
+ * process cannot exit until it returns; after `node:worker_threads`'
+ * `terminate()` the process can exit (the spinning code itself runs on until
+ * it yields: Deno 2.9 cannot interrupt it). Its `unref()` also lets an idle worker stay alive without
  * holding the process open. Both are what a pool needs: shutdown must end a
  * job that never returns, and idle workers must not keep a script alive.
  *

@@ -278,9 +278,9 @@ export class Thread {
   }
 
   /**
-   * Stops the thread and its worker at once, even one spinning in
-   * synchronous code (`node:worker_threads`' `terminate()` does that in
-   * Deno); the handle and receiver fail with `why`.
+   * Stops the thread: the handle and receiver fail with `why` at once and
+   * the worker is terminated (in Deno 2.9 code spinning synchronously runs
+   * on until it yields or the process exits, which no longer waits for it).
    */
   terminate(why: string): void {
     if (this.#status !== RUNNING) return;
