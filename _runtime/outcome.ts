@@ -31,16 +31,17 @@ const OBSERVED = 4;
 /** The bits of `#state` that hold the status. */
 const STATUS = 3;
 
-/** Told once when the outcome it waits on settles (`Outcome.join`). */
-export abstract class OutcomeWaiter {
-  /** The next waiter of the same outcome, in the order they came. */
-  nextWaiter: OutcomeWaiter | null = null;
-  /** The outcome settled: `ok` with `value`, or failed with the error `value`. */
-  abstract outcomeSettled(ok: boolean, value: unknown): void;
+/**
+ * Told when an outcome it waits on settles (`Outcome.join`). One waiter may
+ * wait on many outcomes (a `joinAll`), with no object per outcome.
+ */
+export interface OutcomeWaiter {
+  /** An outcome settled: `ok` with `value`, or failed with the error `value`. */
+  outcomeSettled(ok: boolean, value: unknown): void;
 }
 
 /** A promise that settles like the outcome: what awaiting a handle waits on. */
-class PromiseWaiter<T> extends OutcomeWaiter {
+class PromiseWaiter<T> implements OutcomeWaiter {
   readonly resolvers: PromiseWithResolvers<T> = withResolvers<T>();
 
   outcomeSettled(ok: boolean, value: unknown): void {
@@ -58,8 +59,8 @@ export class Outcome<T> {
   #state = UNSETTLED;
   /** The value or the error, once settled. */
   #value: unknown = undefined;
-  /** Who waits while it is unsettled (a promise, joins), first come first. */
-  #waiters: OutcomeWaiter | null = null;
+  /** Who waits while it is unsettled (a promise, joins): one, or several in the order they came. */
+  #waiters: OutcomeWaiter | OutcomeWaiter[] | null = null;
 
   /** UNSETTLED, RESOLVED or REJECTED. */
   get status(): OutcomeStatus {
@@ -109,14 +110,10 @@ export class Outcome<T> {
     if (this.settled) return false;
     this.#state |= ok ? RESOLVED : REJECTED;
     this.#value = value;
-    let waiter = this.#waiters;
+    const waiters = this.#waiters;
     this.#waiters = null;
-    while (waiter !== null) {
-      const next = waiter.nextWaiter;
-      waiter.nextWaiter = null;
-      waiter.outcomeSettled(ok, value);
-      waiter = next;
-    }
+    if (Array.isArray(waiters)) { for (const waiter of waiters) waiter.outcomeSettled(ok, value); }
+    else waiters?.outcomeSettled(ok, value);
     if (!ok && report !== undefined && (this.#state & OBSERVED) === 0) {
       macrotask(() => this.#reportIfUnobserved(report));
     }
@@ -132,9 +129,11 @@ export class Outcome<T> {
     const status = this.#state & STATUS;
     if (status === RESOLVED) return Promise.resolve(this.#value as T);
     if (status === REJECTED) return Promise.reject(this.#value);
-    for (let waiter = this.#waiters; waiter !== null; waiter = waiter.nextWaiter) {
-      if (waiter instanceof PromiseWaiter) return waiter.resolvers.promise as Promise<T>;
-    }
+    const waiters = this.#waiters;
+    const found = Array.isArray(waiters)
+      ? waiters.find((waiter) => waiter instanceof PromiseWaiter)
+      : waiters;
+    if (found instanceof PromiseWaiter) return found.resolvers.promise as Promise<T>;
     const waiter = new PromiseWaiter<T>();
     this.#add(waiter);
     return waiter.resolvers.promise;
@@ -142,13 +141,10 @@ export class Outcome<T> {
 
   /** Adds `waiter` last. */
   #add(waiter: OutcomeWaiter): void {
-    if (this.#waiters === null) {
-      this.#waiters = waiter;
-      return;
-    }
-    let last = this.#waiters;
-    while (last.nextWaiter !== null) last = last.nextWaiter;
-    last.nextWaiter = waiter;
+    const waiters = this.#waiters;
+    if (waiters === null) this.#waiters = waiter;
+    else if (Array.isArray(waiters)) waiters.push(waiter);
+    else this.#waiters = [waiters, waiter];
   }
 
   #reportIfUnobserved(what: string): void {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { OutcomeWaiter } from "../_runtime/outcome.ts";
+import type { OutcomeWaiter } from "../_runtime/outcome.ts";
 import { withResolvers } from "../_runtime/promise.ts";
 import { outcomeOf, resultOf } from "./join_handle.ts";
 
@@ -87,57 +87,41 @@ export function joinAll<T>(futures: Iterable<T | PromiseLike<T>>): Promise<T[]> 
 }
 
 /**
- * `Promise.all` of task handles, without a promise per handle: each
- * handle's outcome tells one small waiter when it settles.
+ * `Promise.all` of task handles, without an object per handle: one waiter
+ * waits on every handle's outcome, and reads their values, kept by the
+ * outcomes, once the last has settled.
  */
 function joinHandles(handles: readonly unknown[]): Promise<unknown[]> {
-  const all = new JoinAll(handles.length);
-  if (handles.length === 0) all.resolvers.resolve(all.results);
-  for (let i = 0; i < handles.length; i++) outcomeOf(handles[i])!.join(new JoinSlot(all, i));
+  const all = new JoinAll(handles);
+  if (handles.length === 0) all.resolvers.resolve([]);
+  for (const handle of handles) outcomeOf(handle)!.join(all);
   return all.resolvers.promise;
 }
 
-/** One `joinAll` of handles: its results so far. */
-class JoinAll {
-  readonly results: unknown[];
+/** One `joinAll` of handles, waiting on every one's outcome. */
+class JoinAll implements OutcomeWaiter {
+  readonly #handles: readonly unknown[];
   readonly resolvers: PromiseWithResolvers<unknown[]> = withResolvers();
   /** Handles not settled yet. */
-  remaining: number;
+  #remaining: number;
   /** Set once it has resolved or rejected. */
-  done = false;
+  #done = false;
 
-  constructor(n: number) {
-    this.results = new Array(n);
-    this.remaining = n;
+  constructor(handles: readonly unknown[]) {
+    this.#handles = handles;
+    this.#remaining = handles.length;
   }
 
-  /** The `index`-th handle settled. */
-  slotSettled(index: number, ok: boolean, value: unknown): void {
-    if (this.done) return;
+  /** A handle settled: the first failure rejects, the last success resolves. */
+  outcomeSettled(ok: boolean, value: unknown): void {
+    if (this.#done) return;
     if (!ok) {
-      this.done = true;
+      this.#done = true;
       this.resolvers.reject(value);
       return;
     }
-    this.results[index] = value;
-    if (--this.remaining > 0) return;
-    this.done = true;
-    this.resolvers.resolve(this.results);
-  }
-}
-
-/** Waits on one handle's outcome for a `joinAll`. */
-class JoinSlot extends OutcomeWaiter {
-  readonly #all: JoinAll;
-  readonly #index: number;
-
-  constructor(all: JoinAll, index: number) {
-    super();
-    this.#all = all;
-    this.#index = index;
-  }
-
-  outcomeSettled(ok: boolean, value: unknown): void {
-    this.#all.slotSettled(this.#index, ok, value);
+    if (--this.#remaining > 0) return;
+    this.#done = true;
+    this.resolvers.resolve(this.#handles.map((handle) => outcomeOf(handle)!.value));
   }
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { microtask } from "../_runtime/host.ts";
-import { joinUntil, type Outcome } from "../_runtime/outcome.ts";
+import { joinUntil, type Outcome, RESOLVED } from "../_runtime/outcome.ts";
 import { resumeTask, tasksMayResume } from "../_runtime/scheduler.ts";
 import { checkFunction } from "../_runtime/checks.ts";
 import {
@@ -167,19 +167,33 @@ export function outcomeOf(future: unknown): Outcome<unknown> | undefined {
 /** What the report of a failure nobody awaited says. */
 const UNOBSERVED = "a task failed and nothing awaited its JoinHandle";
 
-/** A spawned task: its state, its outcome, and its function until it starts. */
+/** A spawned task: its state, its outcome, and its code. */
 class SpawnedTask extends TaskState {
-  /** The task's code, until it starts. */
-  fn: ((task: TaskContext) => unknown) | null;
+  /**
+   * The task's function until it starts, then the promise it returned (null
+   * once aborted, or when it returned no promise).
+   */
+  body: ((task: TaskContext) => unknown) | Promise<unknown> | null;
 
   constructor(scope: Scope | null, fn: (task: TaskContext) => unknown) {
     super(scope);
-    this.fn = fn;
+    this.body = fn;
+  }
+
+  /**
+   * The outcome's promise. A task that fulfilled by itself settled like its
+   * function's promise: awaiting the handle then waits on that promise, with
+   * no new one.
+   */
+  override observe(): Promise<unknown> {
+    const body = this.body;
+    if (this.status === RESOLVED && body instanceof Promise) return body;
+    return super.observe();
   }
 
   /** The task was aborted: the handle rejects with `Cancelled`. */
   protected override taskAborted(reason: unknown, report: boolean): void {
-    this.fn = null;
+    this.body = null;
     // A finished task can still be aborted for work it left running; its
     // handle keeps the outcome it had. As in tokio, where an abort takes
     // effect when the task is next polled, the handle settles a microtask
@@ -295,9 +309,8 @@ function startNext(): void {
 
 /** Starts the task's function, as the task's code. */
 function start(handle: JoinHandle<unknown>): void {
-  const task = taskOf(handle);
-  if (task.fn === null) return;
-  runAs(task, startAs, handle);
+  if (typeof taskOf(handle).body !== "function") return;
+  runAs(taskOf(handle), startAs, handle);
 }
 
 /**
@@ -310,8 +323,8 @@ function start(handle: JoinHandle<unknown>): void {
  */
 function startAs(handle: JoinHandle<unknown>): void {
   const task = taskOf(handle);
-  const fn = task.fn!;
-  task.fn = null;
+  const fn = task.body as (task: TaskContext) => unknown;
+  task.body = null;
   let result: unknown;
   try {
     result = fn(handle);
@@ -322,6 +335,7 @@ function startAs(handle: JoinHandle<unknown>): void {
   if (!isThenable(result)) return task.complete(true, result);
   // A foreign thenable is adopted as `await` would adopt it.
   const promise = result instanceof Promise ? result : Promise.resolve(result);
+  task.body = promise;
   if (reactionsCarryTask) promise.then(fulfilled, failed);
   else {
     promise.then(
