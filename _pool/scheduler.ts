@@ -432,7 +432,11 @@ export class PoolCore implements WorkerEvents {
       return this.#admitWaiting();
     }
     job ??= this.#steal(slot);
-    if (job === undefined) return this.#idle(slot);
+    if (job === undefined) {
+      this.#idle(slot);
+      // With maxQueued: 0, jobs wait for a free worker rather than a place in a deque.
+      return this.#admitWaiting();
+    }
     this.#queued--;
     this.#dispatch(slot, job);
     slot.prefetch();

@@ -20,6 +20,23 @@ let nextId = 1;
  * `Cancelled` when it was aborted), with the id of its {@linkcode AbortHandle}.
  *
  * @typeParam T The task's result.
+ *
+ * @example Match results to tasks by id
+ * ```ts
+ * import { type JoinResult, JoinSet } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * const set = new JoinSet<number>();
+ * const good = set.spawn(async () => 1);
+ * const bad = set.spawn(async (): Promise<number> => {
+ *   throw new Error("bad input");
+ * });
+ * const byId = new Map<number, JoinResult<number>>();
+ * for await (const result of set) byId.set(result.id, result);
+ * assert.deepStrictEqual(byId.get(good.id), { ok: true, value: 1, id: good.id });
+ * const failed = byId.get(bad.id);
+ * assert.ok(failed?.ok === false && (failed.error as Error).message === "bad input");
+ * ```
  */
 export type JoinResult<T> =
   | { readonly ok: true; readonly value: T; readonly id: number }

@@ -351,6 +351,22 @@ poolTest("maxQueued: 0 takes a job only when a worker is free", async () => {
   assertEquals(await within(pool.spawn(() => 2)), 2);
 });
 
+poolTest(
+  'maxQueued: 0 with whenFull: "wait" starts a waiting job when a worker is free',
+  async () => {
+    await using pool = new BlockingPool({ size: 1, maxQueued: 0 });
+    const gate = new Cells();
+    const running = pool.spawn(gated, gate.cells, 1);
+    const waiting = [pool.spawn(() => 2), pool.spawn(() => 3)];
+    const ready = watch(pool.ready());
+    assertEquals([pool.stats.running, pool.stats.waiting], [1, 2]);
+    gate.open();
+    assertEquals(await within(Promise.all([running, ...waiting])), [1, 2, 3]);
+    await within(pool.ready());
+    assertEquals(ready.status, "fulfilled");
+  },
+);
+
 poolTest("ready() stops waiting when its signal aborts", async () => {
   await using pool = new BlockingPool({ size: 1, maxQueued: 0 });
   const gate = new Cells();
