@@ -95,7 +95,28 @@ export { Elapsed };
 export type { AsyncMapper, IntervalOptions, MissedTickBehavior, Result, Work, WorkResult };
 export type { MapAsyncContext } from "./stream/map_async.ts";
 
-/** Options of `mapAsync`. */
+/**
+ * Options of `mapAsync`.
+ *
+ * @example Two at a time, in source order
+ * ```ts
+ * import { type MapAsyncOptions, Stream } from "@weft/weft/stream";
+ * import { sleep } from "@weft/weft/task";
+ * import { TestClock } from "@weft/weft/testing";
+ * import assert from "node:assert/strict";
+ *
+ * using clock = TestClock.install();
+ * const options: MapAsyncOptions = { concurrency: 2 }; // ordered by default
+ * const seen: [number, number][] = [];
+ * const done = Stream.iter([30, 10, 20])
+ *   .mapAsync((ms, { signal }) => sleep(ms, { signal }).then(() => ms), options)
+ *   .forEach((ms) => seen.push([clock.elapsed, ms]));
+ * await clock.tick(100);
+ * await done;
+ * // 10 is done at 10 but waits for 30; 20 starts only when 30 is yielded.
+ * assert.deepStrictEqual(seen, [[30, 30], [30, 10], [50, 20]]);
+ * ```
+ */
 export interface MapAsyncOptions {
   /**
    * At most this many calls in flight: an integer >= 1, or `Infinity`.
@@ -109,7 +130,35 @@ export interface MapAsyncOptions {
   ordered?: boolean;
 }
 
-/** What `Stream.from` accepts. */
+/**
+ * What `Stream.from` accepts (and `chain`, `merge`, `zip`, `flatten` take as
+ * inputs): a stream, a channel receiver, a web `ReadableStream`, or any async
+ * or sync iterable.
+ *
+ * @typeParam T The items.
+ *
+ * @example One function for every kind of input
+ * ```ts
+ * import { Stream, type StreamInput } from "@weft/weft/stream";
+ * import { channel } from "@weft/weft/channel";
+ * import assert from "node:assert/strict";
+ *
+ * function total(input: StreamInput<number>): Promise<number> {
+ *   return Stream.from(input).fold(0, (sum, n) => sum + n);
+ * }
+ * const [tx, rx] = channel<number>();
+ * tx.send(4);
+ * tx.close();
+ * async function* generated(): AsyncGenerator<number> {
+ *   yield 5;
+ * }
+ * assert.equal(await total([1, 2]), 3);
+ * assert.equal(await total(new Set([3])), 3);
+ * assert.equal(await total(rx), 4);
+ * assert.equal(await total(generated()), 5);
+ * assert.equal(await total(ReadableStream.from([6])), 6);
+ * ```
+ */
 export type StreamInput<T> =
   | Stream<T>
   | Receiver<T>
@@ -126,7 +175,23 @@ let sourceOf: <U>(input: StreamInput<U>, action: string) => Source<U>;
 /** The class behind `peekable()` (module-private: it extends `Stream` from inside it). */
 let PeekableStream: new <T>(source: PeekableSource<T>) => Peekable<T>;
 
-/** What `flatten()` yields: the items of the inner streams. */
+/**
+ * What `flatten()` yields: the items of the inner streams.
+ *
+ * @typeParam S The inner streams' type.
+ *
+ * @example Flatten inputs of different kinds
+ * ```ts
+ * import { type Flattened, Stream, type StreamInput } from "@weft/weft/stream";
+ * import assert from "node:assert/strict";
+ *
+ * function concatAll<S extends StreamInput<unknown>>(inputs: S[]): Promise<Flattened<S>[]> {
+ *   return Stream.iter(inputs).flatten().toArray();
+ * }
+ * const all: number[] = await concatAll([[1, 2], Stream.iter([3]), new Set([4])]);
+ * assert.deepStrictEqual(all, [1, 2, 3, 4]);
+ * ```
+ */
 export type Flattened<S> = S extends StreamInput<infer U> ? U : never;
 
 /**

@@ -46,7 +46,24 @@ interface FakeTimer {
   every: number | undefined;
 }
 
-/** Options of {@linkcode TestClock.install}. */
+/**
+ * Options of {@linkcode TestClock.install}.
+ *
+ * @example Start on a fixed date; stop a runaway interval
+ * ```ts
+ * import { TestClock, type TestClockOptions } from "@weft/weft/testing";
+ * import assert from "node:assert/strict";
+ *
+ * const options: TestClockOptions = { now: Date.UTC(2026, 0, 1), loopLimit: 100 };
+ * using clock = TestClock.install(options);
+ * assert.equal(new Date().toISOString(), "2026-01-01T00:00:00.000Z");
+ * // An interval re-arms forever: runAll() gives up after 100 instants.
+ * const id = setInterval(() => {}, 10);
+ * await assert.rejects(clock.runAll(), /more than 100 instants/);
+ * clearInterval(id);
+ * assert.equal(clock.elapsed, 1_010);
+ * ```
+ */
 export interface TestClockOptions {
   /**
    * The virtual time to start at, in ms since the epoch.

@@ -13,7 +13,27 @@ import { currentOf, outsideAll, runIn, TASK } from "./context.ts";
 export { reactionsCarryTask } from "./context.ts";
 import { Outcome } from "./outcome.ts";
 
-/** Options of calls that can wait. */
+/**
+ * Options of calls that can wait.
+ *
+ * @example Pass a caller's signal on to weft's waits
+ * ```ts
+ * import { sleep, type WaitOptions } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * async function nap(ms: number, options?: WaitOptions): Promise<string> {
+ *   await sleep(ms, options);
+ *   return "rested";
+ * }
+ * const controller = new AbortController();
+ * const napping = nap(60_000, { signal: controller.signal });
+ * const reason = new Error("wake up");
+ * controller.abort(reason);
+ * // The wait rejects with the signal's reason as it is.
+ * assert.equal(await napping.catch((error: unknown) => error), reason);
+ * assert.equal(await nap(0), "rested");
+ * ```
+ */
 export interface WaitOptions {
   /** Aborts the wait; it then rejects with `signal.reason` as it is. */
   signal?: AbortSignal;

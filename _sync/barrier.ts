@@ -12,7 +12,27 @@ import type { WaitOptions } from "../_runtime/task_state.ts";
 import { checkPermits } from "./batch_semaphore.ts";
 import { checkWaitOptions, QueuedWait, WaitList } from "./wait_list.ts";
 
-/** What a barrier's `wait()` resolves with. */
+/**
+ * What a barrier's `wait()` resolves with: whether this caller led its
+ * group. Exactly one caller per generation leads (the one that completed it),
+ * so work to do once per group goes behind `isLeader`.
+ *
+ * @example The leader of each group reports once
+ * ```ts
+ * import { Barrier, type BarrierWaitResult } from "@weft/weft/sync";
+ * import assert from "node:assert/strict";
+ *
+ * const barrier = new Barrier(3);
+ * let reports = 0;
+ * async function worker(): Promise<void> {
+ *   const result: BarrierWaitResult = await barrier.wait();
+ *   if (result.isLeader) reports++;
+ * }
+ * // Six callers make two generations of three: one leader each.
+ * await Promise.all([worker(), worker(), worker(), worker(), worker(), worker()]);
+ * assert.equal(reports, 2);
+ * ```
+ */
 export interface BarrierWaitResult {
   /** Whether this caller completed the group (exactly one per generation). */
   readonly isLeader: boolean;

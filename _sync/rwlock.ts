@@ -138,7 +138,26 @@ export class RwLockWriteGuard<T> implements Disposable {
   }
 }
 
-/** Options of {@linkcode RwLock}. */
+/**
+ * Options of {@linkcode RwLock}.
+ *
+ * @example At most two readers at once
+ * ```ts
+ * import { RwLock, type RwLockOptions } from "@weft/weft/sync";
+ * import assert from "node:assert/strict";
+ *
+ * const options: RwLockOptions = { maxReaders: 2 };
+ * const lock = new RwLock("config", options);
+ * const first = await lock.read();
+ * const second = await lock.read();
+ * assert.equal(lock.tryRead(), undefined);
+ * first.release(); // a reader leaves: a third may enter
+ * const third = lock.tryRead();
+ * assert.equal(third?.value, "config");
+ * second.release();
+ * third?.release();
+ * ```
+ */
 export interface RwLockOptions {
   /**
    * How many readers may hold the lock at once (tokio's `with_max_readers`).

@@ -8,7 +8,23 @@ import type { OutcomeWaiter } from "../_runtime/outcome.ts";
 import { withResolvers } from "../_runtime/promise.ts";
 import { outcomeOf, resultOf } from "./join_handle.ts";
 
-/** The results of a tuple of promises, in order. */
+/**
+ * The results of a tuple of promises, in order: what {@linkcode join}
+ * resolves with.
+ *
+ * @typeParam T The futures' types.
+ *
+ * @example Each position keeps its own type
+ * ```ts
+ * import { type Awaited_, join, spawnTask } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * const futures = [spawnTask(() => 1), Promise.resolve("two"), 3] as const;
+ * const results: Awaited_<typeof futures> = await join(...futures);
+ * const [one, two, three]: [number, string, 3] = results;
+ * assert.deepStrictEqual([one, two, three], [1, "two", 3]);
+ * ```
+ */
 export type Awaited_<T extends readonly unknown[]> = { -readonly [K in keyof T]: Awaited<T[K]> };
 
 /**

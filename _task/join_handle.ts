@@ -20,7 +20,30 @@ import {
 import { Cancelled } from "./errors.ts";
 import { isThenable } from "./race.ts";
 
-/** What a spawned task's function receives. */
+/**
+ * What a spawned task's function receives.
+ *
+ * @example Hand the task's signal to what it waits on
+ * ```ts
+ * import { Cancelled, spawnTask, type TaskContext, yieldNow } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * let seen: unknown;
+ * function waitForever({ signal }: TaskContext): Promise<never> {
+ *   return new Promise((_, reject) => {
+ *     signal.addEventListener("abort", () => {
+ *       seen = signal.reason;
+ *       reject(signal.reason);
+ *     });
+ *   });
+ * }
+ * const handle = spawnTask(waitForever);
+ * await yieldNow(); // the task starts
+ * handle.abort("shutting down");
+ * assert.ok((await handle.then(() => null, (e) => e)) instanceof Cancelled);
+ * assert.equal(seen, "shutting down");
+ * ```
+ */
 export interface TaskContext {
   /** Aborted when the task is aborted, with the abort reason. */
   readonly signal: AbortSignal;

@@ -1,6 +1,6 @@
 /**
- * Internal: `JoinSet` and `AbortHandle` (tokio's `task::JoinSet`), exported
- * by `task.ts`.
+ * Internal: `JoinSet` (tokio's `task::JoinSet`), exported by `task.ts`; its
+ * `AbortHandle` and `JoinResult` are in `abort_handle.ts`.
  *
  * A set starts its tasks with `spawnTask` (handed over by `task.ts` through
  * {@linkcode setSpawner}, since this folder does not import the public file)
@@ -14,17 +14,14 @@ import { currentTask } from "../_runtime/task_state.ts";
 import { DONE, PENDING, type Poll, type Waker } from "../_runtime/poll.ts";
 import { checkFunction } from "../_runtime/checks.ts";
 import { isThenable } from "./race.ts";
+import { AbortHandle, type JoinResult, type TaskHandle } from "./abort_handle.ts";
 import { Waiter } from "./waiter.ts";
+
+export type { JoinResult };
 
 /** What a task's function receives (task.ts's `TaskContext`). */
 interface Context {
   readonly signal: AbortSignal;
-}
-
-/** A task handle as the set uses it (task.ts's `JoinHandle`). */
-interface TaskHandle<T> extends PromiseLike<T> {
-  readonly isFinished: boolean;
-  abort(reason?: unknown): void;
 }
 
 /** Starts a task: task.ts's `spawnTask`. */
@@ -36,76 +33,6 @@ let spawner: Spawner | null = null;
 /** Hands the set `spawnTask`; called once by task.ts. */
 export function setSpawner(spawn: Spawner): void {
   spawner = spawn;
-}
-
-/** Source of task ids, unique for the process (tokio's `task::Id`). */
-let nextId = 1;
-
-/**
- * The result of one task of a {@linkcode JoinSet}: its value, or its error (a
- * `Cancelled` when it was aborted), with the id of its {@linkcode AbortHandle}.
- *
- * @typeParam T The task's result.
- */
-export type JoinResult<T> =
-  | { readonly ok: true; readonly value: T; readonly id: number }
-  | { readonly ok: false; readonly error: unknown; readonly id: number };
-
-/**
- * Aborts one task without owning its result, tokio's `task::AbortHandle`:
- * what {@linkcode JoinSet.spawn} returns.
- *
- * @example Abort one task of a set
- * ```ts
- * import { Cancelled, JoinSet, sleep } from "@weft/weft/task";
- * import assert from "node:assert/strict";
- *
- * const set = new JoinSet<string>();
- * const slow = set.spawn(() => sleep(60_000).then(() => "slow"));
- * slow.abort();
- * const result = await set.joinNext();
- * assert.ok(result?.ok === false && result.error instanceof Cancelled);
- * assert.equal(result.id, slow.id);
- * ```
- */
-export class AbortHandle {
-  /** The task's handle. */
-  readonly #handle: TaskHandle<unknown>;
-  /** The task's id. */
-  readonly #id: number;
-
-  /**
-   * Makes an abort handle for a task handle (`JoinSet.spawn` is the usual way).
-   *
-   * @param handle A `JoinHandle` (anything awaitable with `abort()` and `isFinished`).
-   */
-  constructor(handle: TaskHandle<unknown>) {
-    if (typeof handle?.abort !== "function" || typeof handle.then !== "function") {
-      throw new TypeError("Cannot make an abort handle: expected a JoinHandle");
-    }
-    this.#handle = handle;
-    this.#id = nextId++;
-  }
-
-  /** The task's id: unique among the process's tasks, and carried by its {@linkcode JoinResult}. */
-  get id(): number {
-    return this.#id;
-  }
-
-  /** Whether the task has finished (returned, thrown or been aborted). */
-  get isFinished(): boolean {
-    return this.#handle.isFinished;
-  }
-
-  /**
-   * Cancels the task; it then finishes with a `Cancelled` error carrying
-   * `reason`. Does nothing once it has finished.
-   *
-   * @param reason The reason, passed to the task's signal.
-   */
-  abort(reason?: unknown): void {
-    this.#handle.abort(reason);
-  }
 }
 
 /** Polls a set for a stream (stream/from.ts's `JoinSetSource`). */

@@ -30,7 +30,22 @@ export type Future<T> =
   | (PromiseLike<T> & { abort(reason?: unknown): void })
   | ((signal: AbortSignal) => PromiseLike<T> | T);
 
-/** The value a future of `race` or `select` settles with (a function's, once awaited). */
+/**
+ * The value a future of `race` or `select` settles with (a function's, once awaited).
+ *
+ * @typeParam F The future: a promise, a task handle, or a function given a signal.
+ *
+ * @example The type of a function's result, awaited
+ * ```ts
+ * import { race, type Settled, sleep } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * const lookup = (signal: AbortSignal) => sleep(1, { signal }).then(() => "weft");
+ * const slow = (signal: AbortSignal) => sleep(1_000, { signal }).then(() => "too late");
+ * const name: Settled<typeof lookup> = await race(lookup, slow);
+ * assert.equal(name, "weft");
+ * ```
+ */
 export type Settled<F> = F extends (signal: AbortSignal) => infer R ? Awaited<R> : Awaited<F>;
 
 /** Throws a TypeError unless `future` is a function or a thenable. */

@@ -9,7 +9,28 @@ import { Cancelled } from "./errors.ts";
 import type { JoinHandle } from "./join_handle.ts";
 import { checkFuture, launch as startFuture, raceLaunched, type Settled } from "./race.ts";
 
-/** A future `race` and `timeout` can cancel: a task handle, or a function given a signal. */
+/**
+ * A future `race`, `select` and `timeout` accept, and cancel when they can:
+ * a task handle (aborted), a function given a signal (the signal aborts), or
+ * a plain promise (left to run).
+ *
+ * @typeParam T The value it settles with.
+ *
+ * @example A deadline helper that cancels the loser
+ * ```ts
+ * import { type Cancellable, Cancelled, race, sleep, spawnTask } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * function withDeadline<T>(ms: number, future: Cancellable<T>): Promise<T | "deadline"> {
+ *   return race(future, (signal) => sleep(ms, { signal }).then(() => "deadline" as const));
+ * }
+ * const task = spawnTask(() => sleep(60_000).then(() => "done"));
+ * assert.equal(await withDeadline(1, task), "deadline");
+ * // The task lost, so it was aborted.
+ * assert.ok((await task.then(() => null, (e) => e)) instanceof Cancelled);
+ * assert.equal(await withDeadline(1_000, Promise.resolve("fast")), "fast");
+ * ```
+ */
 export type Cancellable<T> =
   | PromiseLike<T>
   | JoinHandle<T>
@@ -79,7 +100,27 @@ function lostRace(): Cancelled {
   return new Cancelled("it lost a race");
 }
 
-/** What `select` resolves with: the winning branch's key and value. */
+/**
+ * What `select` resolves with: the winning branch's key and value. Testing
+ * `key` narrows `value` to that branch's type.
+ *
+ * @typeParam B The branches.
+ *
+ * @example Narrow the winner by its key
+ * ```ts
+ * import { select, type Selected, sleep } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * const branches = {
+ *   data: Promise.resolve(42),
+ *   quit: (signal: AbortSignal) => sleep(1_000, { signal }),
+ * };
+ * function describe(winner: Selected<typeof branches>): string {
+ *   return winner.key === "data" ? `data ${winner.value.toFixed(1)}` : "quit";
+ * }
+ * assert.equal(describe(await select(branches)), "data 42.0");
+ * ```
+ */
 export type Selected<B> = { [K in keyof B]: { readonly key: K; readonly value: Settled<B[K]> } }[
   keyof B
 ];

@@ -22,7 +22,32 @@ import { sleep, spawnTask } from "../task.ts";
 import type { TestClock } from "../testing.ts";
 import { installedClock, type VirtualClock } from "../_runtime/virtual_time.ts";
 
-/** Options shared by every marble helper. */
+/**
+ * Options shared by every marble helper. The same object can describe a
+ * {@linkcode source} and what {@linkcode expectTimeline} expects of it.
+ *
+ * @typeParam T The items the letters stand for.
+ *
+ * @example Letters that stand for numbers, a frame of 10 ms, a chosen error
+ * ```ts
+ * import { type MarbleOptions, source, TestClock } from "@weft/weft/testing";
+ * import assert from "node:assert/strict";
+ *
+ * using clock = TestClock.install();
+ * const options: MarbleOptions<number> = {
+ *   frame: 10,
+ *   values: { a: 1, b: 2 },
+ *   error: new RangeError("sensor lost"),
+ * };
+ * const seen: [number, number][] = [];
+ * const done = source("a-b#", options)
+ *   .forEach((n) => seen.push([clock.elapsed, n]))
+ *   .catch((error: unknown) => error);
+ * await clock.tick(100);
+ * assert.deepStrictEqual(seen, [[0, 1], [20, 2]]);
+ * assert.equal(await done, options.error);
+ * ```
+ */
 export interface MarbleOptions<T> {
   /**
    * How many virtual milliseconds one character of the marble stands for.
@@ -42,7 +67,25 @@ export interface MarbleOptions<T> {
   error?: unknown;
 }
 
-/** Options of {@linkcode expectTimeline}. */
+/**
+ * Options of {@linkcode expectTimeline}: those of every marble helper, and
+ * the clock to advance.
+ *
+ * @typeParam T The items the letters stand for.
+ *
+ * @example Expect numbers, 10 ms a frame, on a given clock
+ * ```ts
+ * import { type ExpectTimelineOptions, expectTimeline, TestClock } from "@weft/weft/testing";
+ * import { Stream } from "@weft/weft/stream";
+ * import assert from "node:assert/strict";
+ *
+ * using clock = TestClock.install();
+ * const options: ExpectTimelineOptions<number> = { clock, frame: 10, values: { x: 1, y: 2 } };
+ * await expectTimeline(Stream.iter([1, 2]).throttle(10), "xy|", options);
+ * // It advanced the clock to the marble's last frame: 2 frames of 10 ms.
+ * assert.equal(clock.elapsed, 20);
+ * ```
+ */
 export interface ExpectTimelineOptions<T> extends MarbleOptions<T> {
   /**
    * The clock to advance.
@@ -51,7 +94,22 @@ export interface ExpectTimelineOptions<T> extends MarbleOptions<T> {
   clock?: TestClock;
 }
 
-/** Options of {@linkcode timeline}. */
+/**
+ * Options of {@linkcode timeline}.
+ *
+ * @example Record on a given clock
+ * ```ts
+ * import { TestClock, timeline, type TimelineOptions } from "@weft/weft/testing";
+ * import { sleep } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * using clock = TestClock.install();
+ * const options: TimelineOptions = { clock };
+ * const seen = await timeline(sleep(30).then(() => "woke"), 50, options);
+ * assert.deepStrictEqual(seen.items, [[30, "woke"]]);
+ * assert.equal(clock.elapsed, 50);
+ * ```
+ */
 export interface TimelineOptions {
   /**
    * The clock to advance.
@@ -66,6 +124,21 @@ export interface TimelineOptions {
  * promise (a task's `JoinHandle` included), which is one item and its end.
  *
  * @typeParam T The items.
+ *
+ * @example An array, a web stream and a task, watched alike
+ * ```ts
+ * import { TestClock, timeline, type TimelineInput } from "@weft/weft/testing";
+ * import { sleep, spawnTask } from "@weft/weft/task";
+ * import assert from "node:assert/strict";
+ *
+ * using _clock = TestClock.install();
+ * async function itemsOf(input: TimelineInput<number>): Promise<[number, number][]> {
+ *   return (await timeline(input, 10)).items;
+ * }
+ * assert.deepStrictEqual(await itemsOf([1, 2]), [[0, 1], [0, 2]]);
+ * assert.deepStrictEqual(await itemsOf(ReadableStream.from([3])), [[0, 3]]);
+ * assert.deepStrictEqual(await itemsOf(spawnTask(() => sleep(5).then(() => 4))), [[5, 4]]);
+ * ```
  */
 export type TimelineInput<T> =
   | AsyncIterable<T>
@@ -73,7 +146,27 @@ export type TimelineInput<T> =
   | ReadableStream<T>
   | PromiseLike<T>;
 
-/** What {@linkcode timeline} saw, in virtual ms since it was called. */
+/**
+ * What {@linkcode timeline} saw, in virtual ms since it was called.
+ *
+ * @typeParam T The items.
+ *
+ * @example A failed source, and one still running at the cut-off
+ * ```ts
+ * import { source, TestClock, type Timeline, timeline } from "@weft/weft/testing";
+ * import assert from "node:assert/strict";
+ *
+ * using _clock = TestClock.install();
+ * const failed: Timeline<string> = await timeline(source("-a-#"), 10);
+ * assert.deepStrictEqual(failed.items, [[1, "a"]]);
+ * assert.deepStrictEqual([failed.end, failed.failed], [3, true]);
+ * assert.equal((failed.error as Error).message, "marble source failed");
+ *
+ * const running: Timeline<string> = await timeline(source("a---b"), 2);
+ * assert.deepStrictEqual(running.items, [[0, "a"]]);
+ * assert.deepStrictEqual([running.end, running.failed], [null, false]);
+ * ```
+ */
 export interface Timeline<T> {
   /** `[ms, item]` for every item, in order. */
   readonly items: [number, T][];

@@ -274,6 +274,9 @@ export function threadRuntime(workerData: ThreadWorkerData): void {
     function reserve(value: unknown): void {
       if (room > 0) return;
       room = ring.free();
+      // The stop is read after the room, as in the loop below: room that the
+      // main side's read after a stop made is never taken.
+      if (stopped()) throw new SendError(value);
       if (room > 0) return;
       // The main side may need the batch to read past a marker.
       deliver();

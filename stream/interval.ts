@@ -20,7 +20,37 @@
 import { Delay, now, PENDING, type Poll, type Source, type Waker } from "../_runtime/poll.ts";
 import { checkPeriod } from "./checks.ts";
 
-/** What an interval does with ticks missed while nobody polled. */
+/**
+ * What an interval does with ticks missed while nobody polled (tokio's
+ * `MissedTickBehavior`), once a tick is taken more than 5 ms late:
+ * `"burst"` yields the missed ticks back to back until caught up; `"delay"`
+ * makes the next tick due one period after the late one was taken; `"skip"`
+ * drops the missed ticks and keeps the original schedule.
+ *
+ * @example One slow item, three behaviours
+ * ```ts
+ * import { interval, type MissedTickBehavior } from "@weft/weft/stream";
+ * import { sleep } from "@weft/weft/task";
+ * import { TestClock } from "@weft/weft/testing";
+ * import assert from "node:assert/strict";
+ *
+ * using clock = TestClock.install();
+ * async function ticks(missedTickBehavior: MissedTickBehavior): Promise<number[]> {
+ *   const start = Date.now();
+ *   const seen: number[] = [];
+ *   const done = interval(10, { missedTickBehavior }).take(4).forEach(async (t) => {
+ *     seen.push(t - start);
+ *     if (seen.length === 1) await sleep(35); // the ticks due at 10, 20 and 30 wait
+ *   });
+ *   await clock.tick(100);
+ *   await done;
+ *   return seen;
+ * }
+ * assert.deepStrictEqual(await ticks("burst"), [0, 10, 20, 30]);
+ * assert.deepStrictEqual(await ticks("delay"), [0, 10, 45, 55]);
+ * assert.deepStrictEqual(await ticks("skip"), [0, 10, 40, 50]);
+ * ```
+ */
 export type MissedTickBehavior = "burst" | "delay" | "skip";
 
 /** tokio's lateness threshold, in ms, before the missed-tick behaviour applies. */
@@ -92,7 +122,29 @@ export class IntervalSource implements Source<number> {
   }
 }
 
-/** Options of `interval` and `intervalAt`. */
+/**
+ * Options of `interval` and `intervalAt`.
+ *
+ * @example A slow consumer, ticks delayed rather than bunched
+ * ```ts
+ * import { interval, type IntervalOptions } from "@weft/weft/stream";
+ * import { sleep } from "@weft/weft/task";
+ * import { TestClock } from "@weft/weft/testing";
+ * import assert from "node:assert/strict";
+ *
+ * using clock = TestClock.install();
+ * const options: IntervalOptions = { missedTickBehavior: "delay" };
+ * const seen: [number, number][] = [];
+ * const done = interval(10, options).take(3).forEach(async (tick) => {
+ *   seen.push([tick, clock.elapsed]);
+ *   await sleep(25);
+ * });
+ * await clock.tick(100);
+ * await done;
+ * // [due, taken]: each late tick moves the next one to a period after it was taken.
+ * assert.deepStrictEqual(seen, [[0, 0], [10, 25], [35, 50]]);
+ * ```
+ */
 export interface IntervalOptions {
   /**
    * What happens after a tick taken more than 5 ms late (tokio's

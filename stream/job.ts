@@ -20,10 +20,49 @@ export interface JobOwner<U> {
   settled(job: Job<U>): void;
 }
 
-/** The work of one item, as `buffered` takes it: a promise, or a function started with a signal. */
+/**
+ * The work of one item, as `buffered` and `bufferUnordered` take it: a
+ * promise (already running), or a function started with a signal when the
+ * item is pulled (the signal aborts if its result is no longer wanted).
+ *
+ * @typeParam U The result.
+ *
+ * @example Mix ready promises and lazy work
+ * ```ts
+ * import { Stream, type Work } from "@weft/weft/stream";
+ * import { sleep } from "@weft/weft/task";
+ * import { TestClock } from "@weft/weft/testing";
+ * import assert from "node:assert/strict";
+ *
+ * using clock = TestClock.install();
+ * const work: Work<string>[] = [
+ *   Promise.resolve("cached"),
+ *   (signal) => sleep(10, { signal }).then(() => "fetched"),
+ * ];
+ * const done = Stream.iter(work).buffered(2).toArray();
+ * await clock.tick(10);
+ * assert.deepStrictEqual(await done, ["cached", "fetched"]);
+ * ```
+ */
 export type Work<U> = PromiseLike<U> | ((signal: AbortSignal) => U | PromiseLike<U>);
 
-/** What one item of `buffered` yields: the function's or the promise's settled value. */
+/**
+ * What one item of `buffered` yields: the function's or the promise's settled value.
+ *
+ * @typeParam W The work item's type.
+ *
+ * @example Type a helper over any kind of work
+ * ```ts
+ * import { Stream, type Work, type WorkResult } from "@weft/weft/stream";
+ * import assert from "node:assert/strict";
+ *
+ * function runAll<W extends Work<unknown>>(work: W[], n: number): Promise<WorkResult<W>[]> {
+ *   return Stream.iter(work).buffered(n).toArray();
+ * }
+ * const results: number[] = await runAll([async () => 1, () => 2, Promise.resolve(3)], 2);
+ * assert.deepStrictEqual(results, [1, 2, 3]);
+ * ```
+ */
 export type WorkResult<W> = W extends (signal: AbortSignal) => infer R ? Awaited<R> : Awaited<W>;
 
 const RUNNING = 0;

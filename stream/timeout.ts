@@ -15,7 +15,29 @@ import { Delay, DONE, now, PENDING, type Poll, type Source, type Waker } from ".
 import { Elapsed } from "../task.ts";
 import { FuseSource } from "./fuse.ts";
 
-/** An item, or the error that took its place. */
+/**
+ * An item, or the error that took its place: what `timeout` yields (with
+ * `Elapsed`), and a broadcast receiver's stream (with `Lagged`). Test `ok`
+ * to narrow it.
+ *
+ * @typeParam T The items.
+ * @typeParam E The error.
+ *
+ * @example Tell items from timeouts
+ * ```ts
+ * import { Elapsed, type Result } from "@weft/weft/stream";
+ * import { source, TestClock } from "@weft/weft/testing";
+ * import assert from "node:assert/strict";
+ *
+ * using clock = TestClock.install();
+ * function describe(result: Result<string, Elapsed>): string {
+ *   return result.ok ? result.value : `gap (${result.error.name})`;
+ * }
+ * const done = source("a---b|").timeout(2).map(describe).toArray();
+ * await clock.tick(10);
+ * assert.deepStrictEqual(await done, ["a", "gap (Elapsed)", "b"]);
+ * ```
+ */
 export type Result<T, E> = { ok: true; value: T } | { ok: false; error: E };
 
 /** Marks gaps longer than `ms` with an `Elapsed` error. */
