@@ -226,7 +226,8 @@ export function poolRuntime(data: PoolWorkerData): void {
 
   /** Posts job `id`'s answer, after writing its id (negated for a failure) into the ring. */
   function post(id: number, ok: boolean, message: unknown, moving: Transferable[]): void {
-    if (ok && moving.length === 0 && isPrimitive(message)) {
+    // With a heap limit, a job may end the worker with no exit call: nothing is held.
+    if (ok && moving.length === 0 && !data.deferRuns && isPrimitive(message)) {
       if (heldIds.length === 0) heldSince = performance.now();
       heldIds.push(id);
       heldValues.push(message);
