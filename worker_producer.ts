@@ -91,6 +91,22 @@ export type { ResourceLimits, Sender, WaitOptions };
  * The sender a thread's function receives: the thread's end of the channel.
  *
  * @typeParam T The values sent.
+ *
+ * @example Close early: the receiver ends while the thread works on
+ * ```ts
+ * import { channel } from "@weft/weft/channel";
+ * import { spawnThread, type ThreadSender } from "@weft/weft/worker-producer";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = channel<string>();
+ * const thread = spawnThread((tx: ThreadSender<string>) => {
+ *   tx.send("header");
+ *   tx.close();
+ *   return tx.isClosed; // the rest of its work needs no channel
+ * }, tx);
+ * assert.deepStrictEqual(await Array.fromAsync(rx), ["header"]);
+ * assert.equal(await thread.join(), true);
+ * ```
  */
 export interface ThreadSender<T> extends Disposable {
   /**
@@ -107,7 +123,33 @@ export interface ThreadSender<T> extends Disposable {
   close(): void;
 }
 
-/** What a thread's function receives besides its sender. */
+/**
+ * What a thread's function receives besides its sender.
+ *
+ * @example A producer that stops when the receiver closes
+ * ```ts
+ * import { channel } from "@weft/weft/channel";
+ * import { spawnThread, type ThreadContext } from "@weft/weft/worker-producer";
+ * import assert from "node:assert/strict";
+ *
+ * const [tx, rx] = channel<number>();
+ * const thread = spawnThread((tx, thread: ThreadContext) => {
+ *   try {
+ *     for (let i = 0;; i++) {
+ *       tx.send(i);
+ *       thread.sleepSync(1);
+ *     }
+ *   } catch (error) {
+ *     if (error instanceof thread.SendError) return `stopped: ${thread.stopped}`;
+ *     throw error;
+ *   }
+ * }, tx);
+ * assert.equal(await rx.recv(), 0);
+ * assert.equal(await rx.recv(), 1);
+ * rx.close();
+ * assert.equal(await thread.join(), "stopped: true");
+ * ```
+ */
 export interface ThreadContext {
   /**
    * Blocks the thread for `ms` milliseconds, Rust's `thread::sleep`. Values
@@ -137,6 +179,22 @@ export interface ThreadContext {
  * @typeParam T The values sent.
  * @typeParam A The extra arguments.
  * @typeParam R The result, handed to `join()` by structured clone.
+ *
+ * @example A typed thread function: values, arguments and result
+ * ```ts
+ * import { channel } from "@weft/weft/channel";
+ * import { spawnThread, type ThreadFunction } from "@weft/weft/worker-producer";
+ * import assert from "node:assert/strict";
+ *
+ * const countdown: ThreadFunction<number, [number], string> = (tx, _thread, from) => {
+ *   for (let n = from; n > 0; n--) tx.send(n);
+ *   return "liftoff";
+ * };
+ * const [tx, rx] = channel<number>();
+ * const thread = spawnThread(countdown, tx, { args: [3] });
+ * assert.deepStrictEqual(await Array.fromAsync(rx), [3, 2, 1]);
+ * assert.equal(await thread.join(), "liftoff");
+ * ```
  */
 export type ThreadFunction<T, A extends unknown[] = [], R = void> = (
   tx: ThreadSender<T>,
@@ -148,6 +206,24 @@ export type ThreadFunction<T, A extends unknown[] = [], R = void> = (
  * Options of {@linkcode spawnThread}.
  *
  * @typeParam A The extra arguments.
+ *
+ * @example Give an inline function its data
+ * ```ts
+ * import { channel } from "@weft/weft/channel";
+ * import { spawnThread, type SpawnThreadOptions } from "@weft/weft/worker-producer";
+ * import assert from "node:assert/strict";
+ *
+ * const options: SpawnThreadOptions<[string[]]> = { args: [["a", "bb"]], name: "lengths" };
+ * const [tx, rx] = channel<number>();
+ * spawnThread((tx, _thread, words: string[]) => {
+ *   for (const word of words) tx.send(word.length);
+ * }, tx, options);
+ * assert.deepStrictEqual(await Array.fromAsync(rx), [1, 2]);
+ *
+ * // Options are checked before a worker starts.
+ * const [tx2] = channel<number>();
+ * assert.throws(() => spawnThread(() => {}, tx2, { argv: [] } as never), TypeError);
+ * ```
  */
 export interface SpawnThreadOptions<A extends unknown[]> {
   /**

@@ -19,10 +19,11 @@
  *   described error, or a `DataCloneError` when the result cannot be cloned,
  *   on its private answers port, after writing the job's id into the
  *   answers ring (what a job posts on `parentPort` is ignored). The
- *   primitive results of jobs run back to back go together, held at most
- *   1 ms or 64 results, and never across the start of a job whose code was
- *   not seen to take under 50 µs: a quick job's result does not wait for a
- *   slow job after it;
+ *   primitive results of jobs of the same code run back to back go
+ *   together, held at most 1 ms or 64 results, and never across the start
+ *   of a job of other code or of code not seen to take under 50 µs: a quick
+ *   job's result does not wait for a slow job after it. A job that ends the
+ *   worker (`process.exit`, `Deno.exit`) first sends the results held;
  * - with a heap limit, starts each job from `setImmediate` rather than inside
  *   the port's message callback (see `PoolWorkerData.deferRuns`);
  * - `ctx.cancelled()` compares the control block's cancelled id with the
@@ -205,13 +206,20 @@ export function poolRuntime(data: PoolWorkerData): void {
     messages++;
   }
 
+  /** The code of the job run last. */
+  let lastKey = 0;
+
   /**
    * Whether the held results must go now, before the job of `key` starts:
-   * they are many or have waited 1 ms, or that code was not seen to be quick.
+   * they are many or have waited 1 ms, or that job runs other code than the
+   * one before it, or code not seen to be quick. (A job that ends its worker
+   * takes the results held back with it: only a run of the same quick code
+   * holds any.)
    */
   function mustFlush(key: number): boolean {
     if (heldIds.length === 0) return false;
     if (heldIds.length >= 64 || performance.now() - heldSince >= 1) return true;
+    if (key !== lastKey) return true;
     const last = took.get(key);
     return last === undefined || last >= 0.05;
   }
@@ -358,6 +366,7 @@ export function poolRuntime(data: PoolWorkerData): void {
       }
     }
     if (mustFlush(key)) flush();
+    lastKey = key;
     if (data.deferRuns) {
       deferring = true;
       setImmediate(deferred, [id, key, args]);
@@ -419,6 +428,21 @@ export function poolRuntime(data: PoolWorkerData): void {
     });
   }
   jobs.onmessage = (event: MessageEvent<PoolMessage>) => receive(event.data);
+  // A job that ends its worker first sends the results held back, so that
+  // only its own handle fails.
+  const exits = [globalThis.process, (globalThis as { Deno?: object }).Deno];
+  for (const owner of exits as ({ exit?: (...args: unknown[]) => unknown } | undefined)[]) {
+    const exit = owner?.exit;
+    if (typeof exit !== "function") continue;
+    try {
+      owner!.exit = function (this: unknown, ...args: unknown[]): unknown {
+        flush();
+        return exit.apply(this, args);
+      };
+    } catch {
+      // A runtime whose exit cannot be wrapped: held results may go with the worker.
+    }
+  }
 }
 
 /**

@@ -223,12 +223,37 @@ export class PoolCore implements WorkerEvents {
     const job = slot.job;
     if (slot.worker !== worker || job === null || job.id !== id) return;
     worker.release(job);
+    if (worker.exiting) return this.#lastAnswer(slot, job, ok, message);
     this.counters.completed++;
     this.#running--;
     slot.job = null;
     job.slot = null;
     this.#next(slot);
     this.#holdForQueue();
+    if (ok) this.#settle(job, true, message, false);
+    else this.#settle(job, false, rebuildError(message, job.site), true);
+  }
+
+  /**
+   * An answer the worker posted before it exited: `job` settles, and the job
+   * posted after it, if any, is what the worker ran next (its exit fails it,
+   * unless its answer comes too).
+   */
+  #lastAnswer(slot: Slot, job: Job, ok: boolean, message: unknown): void {
+    this.counters.completed++;
+    this.#running--;
+    slot.job = null;
+    job.slot = null;
+    const posted = slot.posted > 0;
+    const next = posted ? slot.shift() : undefined;
+    if (next !== undefined) {
+      this.#running++;
+      if (next.state === ENDED) slot.job = next;
+      else {
+        this.#queued--;
+        this.#take(slot, next);
+      }
+    }
     if (ok) this.#settle(job, true, message, false);
     else this.#settle(job, false, rebuildError(message, job.site), true);
   }

@@ -34,7 +34,7 @@
  * @module
  */
 import { clearInterval, setInterval } from "node:timers";
-import { SHARE_ENV, Worker as NodeWorker } from "node:worker_threads";
+import { receiveMessageOnPort, SHARE_ENV, Worker as NodeWorker } from "node:worker_threads";
 import { withResolvers } from "../_runtime/promise.ts";
 import type { ResourceLimits } from "../_worker/limits.ts";
 import { POOL_LAYOUT, type PoolMessage, type PoolWorkerData } from "./protocol.ts";
@@ -151,6 +151,8 @@ export class PoolWorker {
   #holding = false;
   /** Whether it has exited. */
   #exited = false;
+  /** Whether its exit is being handled. */
+  #exiting = false;
   /** The error it reported before exiting, if any. */
   #error: unknown = undefined;
   /** Settled when it exits. */
@@ -190,24 +192,7 @@ export class PoolWorker {
     // Only the runtime's answers port is listened to: what a job posts on
     // `parentPort` is dropped. The port does not hold the process open
     // (a job does, through the keep-alive).
-    this.#answers.onmessage = (event: MessageEvent) => {
-      const control = this.#control;
-      const count = Atomics.load(
-        control,
-        POOL_LAYOUT.COUNTS + (this.#messages++ % POOL_LAYOUT.CAP),
-      );
-      if (count === 0) {
-        const id = Atomics.load(control, POOL_LAYOUT.ANSWERS + (this.#read++ % POOL_LAYOUT.CAP));
-        return events.message(this, id < 0 ? -id : id, id > 0, event.data);
-      }
-      // A batch of results (a worker's tiny jobs run back to back).
-      const values = event.data as unknown[];
-      for (let i = 0; i < count; i++) {
-        const id = Atomics.load(control, POOL_LAYOUT.ANSWERS + (this.#read++ % POOL_LAYOUT.CAP));
-        if (this.#exited) return;
-        events.message(this, id, true, values[i]);
-      }
-    };
+    this.#answers.onmessage = (event: MessageEvent) => this.#answer(events, event.data);
     (this.#answers as unknown as { unref(): void }).unref();
     this.#worker.on("error", (error: unknown) => {
       this.#error ??= error;
@@ -218,6 +203,28 @@ export class PoolWorker {
   /** Whether the worker has exited. */
   get exited(): boolean {
     return this.#exited;
+  }
+
+  /** Whether the worker has exited and its last answers are being read: it takes no job. */
+  get exiting(): boolean {
+    return this.#exiting;
+  }
+
+  /** Reads one answer message: a result or an error's description, or a batch of results. */
+  #answer(events: WorkerEvents, data: unknown): void {
+    const control = this.#control;
+    const count = Atomics.load(control, POOL_LAYOUT.COUNTS + (this.#messages++ % POOL_LAYOUT.CAP));
+    if (count === 0) {
+      const id = Atomics.load(control, POOL_LAYOUT.ANSWERS + (this.#read++ % POOL_LAYOUT.CAP));
+      return events.message(this, id < 0 ? -id : id, id > 0, data);
+    }
+    // A batch of results (a worker's tiny jobs run back to back).
+    const values = data as unknown[];
+    for (let i = 0; i < count; i++) {
+      const id = Atomics.load(control, POOL_LAYOUT.ANSWERS + (this.#read++ % POOL_LAYOUT.CAP));
+      if (this.#exited) return;
+      events.message(this, id, true, values[i]);
+    }
   }
 
   /** Resolves when the worker has exited. */
@@ -391,6 +398,16 @@ export class PoolWorker {
 
   #onExit(events: WorkerEvents, code: number): void {
     if (this.#exited) return;
+    // Answers the worker posted before it ended (a job that exits it first
+    // sends the results held back) are read before the exit is reported.
+    this.#exiting = true;
+    for (;;) {
+      const received = receiveMessageOnPort(this.#answers as never) as
+        | { message: unknown }
+        | undefined;
+      if (received === undefined) break;
+      this.#answer(events, received.message);
+    }
     this.#exited = true;
     this.#jobs.close();
     this.#answers.close();

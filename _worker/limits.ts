@@ -5,7 +5,30 @@
  * @module
  */
 
-/** Limits of a worker's resources, in MB, as `node:worker_threads` takes them. */
+/**
+ * Limits of a worker's resources, in MB, as `node:worker_threads` takes them
+ * (a thread's `resourceLimits`, and a blocking pool's). A limit left out is
+ * V8's own. A thread that reaches its heap limit fails with `ThreadExited`
+ * instead of aborting the process.
+ *
+ * @example A thread with a bounded heap; limits are checked at once
+ * ```ts
+ * import { channel } from "@weft/weft/channel";
+ * import { type ResourceLimits, spawnThread } from "@weft/weft/worker-producer";
+ * import assert from "node:assert/strict";
+ *
+ * const resourceLimits: ResourceLimits = { maxOldGenerationSizeMb: 64, stackSizeMb: 4 };
+ * const [tx, rx] = channel<number>();
+ * spawnThread((tx) => tx.send(42), tx, { resourceLimits });
+ * assert.deepStrictEqual(await Array.fromAsync(rx), [42]);
+ *
+ * const [tx2] = channel<number>();
+ * assert.throws(
+ *   () => spawnThread(() => {}, tx2, { resourceLimits: { stackSizeMb: 0 } }),
+ *   /resourceLimits.stackSizeMb must be a number of MB > 0/,
+ * );
+ * ```
+ */
 export interface ResourceLimits {
   /** The main heap's limit. */
   maxOldGenerationSizeMb?: number;

@@ -644,6 +644,26 @@ poolTest("jobs queued behind one that ends its worker run on the new worker", as
   assertEquals(pool.stats.started, 2);
 });
 
+poolTest(
+  "a job that ends its worker fails alone; the quick jobs before it keep their results",
+  async () => {
+    await using pool = new BlockingPool({ size: 1 });
+    const job = (_ctx: BlockingContext, i: number, last: number) => i === last ? Deno.exit(3) : i;
+    assertEquals(await within(pool.spawn(job, 0, -1)), 0);
+    for (let round = 0; round < 5; round++) {
+      const handles = Array.from({ length: 40 }, (_, i) => pool.spawn(job, i, 30));
+      const outcomes = await within(Promise.allSettled(handles));
+      for (const [i, outcome] of outcomes.entries()) {
+        if (i === 30) {
+          assert(outcome.status === "rejected" && outcome.reason instanceof WorkerExited);
+        } else {
+          assertEquals(outcome, { status: "fulfilled", value: i }, `round ${round}, job ${i}`);
+        }
+      }
+    }
+  },
+);
+
 poolTest("a quick job's result does not wait for a slower job after it on its worker", async () => {
   await using pool = new BlockingPool({ size: 1 });
   const quick = (_ctx: BlockingContext, x: number) => x + 1;
@@ -699,7 +719,7 @@ poolTest("a job its worker started before the main side saw it stays that worker
   assertEquals(Atomics.load(b.cells, 1), 1, "the started job ran once");
 });
 
-/** A job for the mixed workload below: counts its runs; spins, throws or goes async by `kind`. */
+/** A job for the mixed workload below: counts its runs; spins, throws, goes async or ends its worker by `kind`. */
 function mixed(ctx: BlockingContext, runs: Int32Array, i: number, kind: number): unknown {
   Atomics.add(runs, i, 1);
   if (kind === 1) {
@@ -707,50 +727,56 @@ function mixed(ctx: BlockingContext, runs: Int32Array, i: number, kind: number):
     while (performance.now() < end && !ctx.cancelled());
   }
   if (kind === 2) throw new RangeError(`job ${i}`);
+  if (kind === 4) Deno.exit(3);
   return kind === 3 ? Promise.resolve(i) : i;
 }
 
-poolTest("spawns, aborts and shutdowns at random: none runs twice, none is lost", async () => {
-  let seed = 17;
-  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-  for (let round = 0; round < 12; round++) {
-    const pool = new BlockingPool({
-      size: 1 + Math.floor(random() * 3),
-      maxQueued: random() < 0.3 ? Math.floor(random() * 20) : Infinity,
-    });
-    const n = 50 + Math.floor(random() * 250);
-    const runs = new Int32Array(new SharedArrayBuffer(4 * n));
-    const kinds: number[] = [];
-    const handles = [];
-    const aborted = new Set<number>();
-    for (let i = 0; i < n; i++) {
-      const r = random();
-      kinds.push(r < 0.7 ? 0 : r < 0.85 ? 1 : r < 0.93 ? 2 : 3);
-      const handle = pool.spawn(mixed, runs, i, kinds[i]!);
-      handle.then(null, () => {}); // observed: its failure is checked below, not reported
-      handles.push(handle);
-      if (random() < 0.1) await null;
-      if (random() < 0.05) {
-        const j = Math.floor(random() * handles.length);
-        handles[j]!.abort("dropped");
-        aborted.add(j);
+poolTest(
+  "spawns, aborts, exits and shutdowns at random: none runs twice, none is lost",
+  async () => {
+    let seed = 17;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    for (let round = 0; round < 8; round++) {
+      const pool = new BlockingPool({
+        size: 1 + Math.floor(random() * 3),
+        maxQueued: random() < 0.3 ? Math.floor(random() * 20) : Infinity,
+      });
+      const n = 50 + Math.floor(random() * 250);
+      const runs = new Int32Array(new SharedArrayBuffer(4 * n));
+      const kinds: number[] = [];
+      const handles = [];
+      const aborted = new Set<number>();
+      for (let i = 0; i < n; i++) {
+        const r = random();
+        kinds.push(r < 0.7 ? 0 : r < 0.85 ? 1 : r < 0.93 ? 2 : r < 0.99 ? 3 : 4);
+        const handle = pool.spawn(mixed, runs, i, kinds[i]!);
+        handle.then(null, () => {}); // observed: its failure is checked below, not reported
+        handles.push(handle);
+        if (random() < 0.1) await null;
+        if (random() < 0.05) {
+          const j = Math.floor(random() * handles.length);
+          handles[j]!.abort("dropped");
+          aborted.add(j);
+        }
       }
+      const shutDown = random() < 0.15;
+      if (shutDown) await pool.shutdown();
+      const outcomes = await within(Promise.allSettled(handles));
+      for (const [i, outcome] of outcomes.entries()) {
+        const ran = Atomics.load(runs, i);
+        assert(ran <= 1, `round ${round}: job ${i} ran ${ran} times`);
+        const cancelled = outcome.status === "rejected" && outcome.reason instanceof Cancelled;
+        if (shutDown || aborted.has(i)) continue;
+        assert(!cancelled && ran === 1, `round ${round}: job ${i} did not run`);
+        if (kinds[i] === 2) assert(outcome.status === "rejected", `round ${round}: job ${i}`);
+        else if (kinds[i] === 4) {
+          assert(outcome.status === "rejected" && outcome.reason instanceof WorkerExited);
+        } else assertEquals(outcome, { status: "fulfilled", value: i }, `round ${round}: job ${i}`);
+      }
+      await pool.shutdown();
     }
-    const shutDown = random() < 0.15;
-    if (shutDown) await pool.shutdown();
-    const outcomes = await within(Promise.allSettled(handles));
-    for (const [i, outcome] of outcomes.entries()) {
-      const ran = Atomics.load(runs, i);
-      assert(ran <= 1, `round ${round}: job ${i} ran ${ran} times`);
-      const cancelled = outcome.status === "rejected" && outcome.reason instanceof Cancelled;
-      if (shutDown || aborted.has(i)) continue;
-      assert(!cancelled && ran === 1, `round ${round}: job ${i} did not run`);
-      if (kinds[i] === 2) assert(outcome.status === "rejected", `round ${round}: job ${i}`);
-      else assertEquals(outcome, { status: "fulfilled", value: i });
-    }
-    await pool.shutdown();
-  }
-});
+  },
+);
 
 // -- Bad input --
 
