@@ -265,7 +265,10 @@ export function spawnTask<T>(fn: (task: TaskContext) => T | PromiseLike<T>): Joi
     scope.tasks.add(task);
   }
   queueStart(handle);
-  microtask(startNext);
+  if (!startQueued) {
+    startQueued = true;
+    microtask(startNext);
+  }
   return handle;
 }
 
@@ -284,10 +287,13 @@ class StartSegment {
 
 /**
  * Handles of spawned tasks that have not started, in spawn order, in
- * segments (a burst of spawns copies nothing as it grows). Every spawn
- * queues one `startNext` microtask, and microtasks run in order, so the n-th
- * `startNext` starts the n-th task spawned: a task starts exactly where a
- * microtask of its own would, without a closure per task.
+ * segments (a burst of spawns copies nothing as it grows). One `startNext`
+ * microtask is queued at a time: it starts the next task, then queues the
+ * next `startNext` behind what that task's start queued. So a task whose
+ * start goes on at once (an `await` of something ready, `sleep(0)`) gets
+ * there before the next task starts, as a tokio task's first poll runs until
+ * it is really pending (the JoinSet differential against tokio differs on
+ * 5 of 400 scenarios this way, on 16 with a microtask per spawn).
  */
 let first = new StartSegment();
 let last = first;
@@ -297,14 +303,22 @@ function queueStart(handle: JoinHandle<unknown>): void {
   last.handles[last.tail++] = handle;
 }
 
+/** Whether a `startNext` microtask is queued. */
+let startQueued = false;
+
 function startNext(): void {
   if (first.head === SEGMENT) first = first.next!;
   const handle = first.handles[first.head]!;
   first.handles[first.head++] = undefined;
   if (first.head === first.tail && first === last) first.head = first.tail = 0;
-  // Through the task gate (`resumeTask`) only when it holds tasks back.
-  if (tasksMayResume()) start(handle);
-  else resumeTask(() => start(handle));
+  try {
+    // Through the task gate (`resumeTask`) only when it holds tasks back.
+    if (tasksMayResume()) start(handle);
+    else resumeTask(() => start(handle));
+  } finally {
+    if (first.head === first.tail && first === last) startQueued = false;
+    else microtask(startNext);
+  }
 }
 
 /** Starts the task's function, as the task's code. */

@@ -67,8 +67,8 @@ function contender(name: string, kind: Kind, n: number, start: Start, collect: C
       collectGarbage();
       const heapBefore = Deno.memoryUsage().heapUsed;
       for (let i = 0; i < n; i++) handles[i] = start(gate.promise);
-      // Tasks start in microtasks queued before this await resumes.
-      await null;
+      // Every task has started once the microtasks have run: a macrotask later.
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
       collectGarbage();
       const heapAfter = Deno.memoryUsage().heapUsed;
       gate.resolve();

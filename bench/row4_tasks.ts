@@ -43,8 +43,8 @@ function tasks(
       const heapBefore = Deno.memoryUsage().heapUsed;
       start = performance.now();
       for (let i = 0; i < n; i++) handles[i] = spawn(onDone);
-      // The tasks start in microtasks queued before this await resumes.
-      await null;
+      // Every task has started once the microtasks have run: a macrotask later.
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
       const spawned = performance.now();
       collectGarbage();
       const heapAfter = Deno.memoryUsage().heapUsed;
