@@ -103,7 +103,22 @@ export type {
 export { PoolShutDown, QueueFull, WorkerExited } from "./_pool/errors.ts";
 export { BlockingHandle } from "./_pool/handle.ts";
 
-/** Options of {@linkcode BlockingPool}. */
+/**
+ * Options of {@linkcode BlockingPool}.
+ *
+ * @example One worker, no queue, refuse when busy
+ * ```ts
+ * import { BlockingPool, type BlockingPoolOptions, QueueFull } from "@weft/weft/blocking";
+ * import assert from "node:assert/strict";
+ *
+ * const options: BlockingPoolOptions = { size: 1, maxQueued: 0, whenFull: "reject" };
+ * await using pool = new BlockingPool(options);
+ * const busy = pool.spawn((ctx) => ctx.sleepSync(60_000));
+ * assert.throws(() => pool.spawn(() => "no room"), QueueFull);
+ * busy.abort();
+ * assert.equal(pool.size, 1);
+ * ```
+ */
 export interface BlockingPoolOptions {
   /**
    * Workers at most (they start one by one, as jobs need them).
@@ -140,7 +155,28 @@ export interface BlockingPoolOptions {
   resourceLimits?: ResourceLimits;
 }
 
-/** A snapshot of a pool's state and counters, from {@linkcode BlockingPool.stats}. */
+/**
+ * A snapshot of a pool's state and counters, from {@linkcode BlockingPool.stats}.
+ *
+ * @example Counters after three jobs on one worker
+ * ```ts
+ * import { BlockingPool, type BlockingPoolStats } from "@weft/weft/blocking";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = new BlockingPool({ size: 1 });
+ * await Promise.all([1, 2, 3].map((n) => pool.spawn((_ctx, x: number) => x * x, n)));
+ * const stats: BlockingPoolStats = pool.stats;
+ * assert.deepStrictEqual(stats, {
+ *   workers: 1, // still alive, idle until its idleTimeout
+ *   running: 0,
+ *   queued: 0,
+ *   waiting: 0,
+ *   completed: 3,
+ *   stolen: 0,
+ *   started: 1,
+ * });
+ * ```
+ */
 export interface BlockingPoolStats {
   /** Workers alive. */
   workers: number;

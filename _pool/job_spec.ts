@@ -13,6 +13,24 @@ import { checkKnown } from "./options.ts";
  *
  * Cancellation is seen through shared memory: `cancelled()` is an atomic
  * read, cheap enough to call in a hot loop every few thousand iterations.
+ *
+ * @example Which worker runs the job, and stopping when cancelled
+ * ```ts
+ * import { BlockingPool } from "@weft/weft/blocking";
+ * import assert from "node:assert/strict";
+ *
+ * await using pool = new BlockingPool({ size: 1 });
+ * const seen = await pool.spawn((ctx) => [ctx.worker, ctx.cancelled()]);
+ * assert.deepStrictEqual(seen, [0, false]);
+ *
+ * // A long loop polls cancelled(); abort() turns it true and the job returns.
+ * const spinning = pool.spawn((ctx) => {
+ *   while (!ctx.cancelled()) ctx.sleepSync(1);
+ *   return "stopped";
+ * });
+ * spinning.abort("enough");
+ * await assert.rejects(Promise.resolve(spinning), { name: "Cancelled" });
+ * ```
  */
 export interface BlockingContext {
   /** The index of the worker (its deque) running the job, from 0. */
@@ -54,6 +72,17 @@ export interface BlockingContext {
  *
  * @typeParam A The arguments after `ctx`.
  * @typeParam R The result.
+ *
+ * @example A typed job, defined once and spawned like any function
+ * ```ts
+ * import { type BlockingFunction, BlockingPool } from "@weft/weft/blocking";
+ * import assert from "node:assert/strict";
+ *
+ * const parseHex: BlockingFunction<[string], number> = (_ctx, text) => Number.parseInt(text, 16);
+ *
+ * await using pool = new BlockingPool({ size: 1 });
+ * assert.equal(await pool.spawn(parseHex, "ff"), 255);
+ * ```
  */
 export type BlockingFunction<A extends unknown[] = unknown[], R = unknown> = (
   ctx: BlockingContext,
@@ -65,10 +94,50 @@ export type BlockingFunction<A extends unknown[] = unknown[], R = unknown> = (
  * typed array or `DataView` (its whole buffer moves; one over a
  * `SharedArrayBuffer` is shared anyway and is left alone), or another
  * transferable object (a `MessagePort`, ...).
+ *
+ * @example Buffers move, shared memory stays shared
+ * ```ts
+ * import { BlockingPool, type Movable } from "@weft/weft/blocking";
+ * import assert from "node:assert/strict";
+ *
+ * const bytes = new Uint8Array([1, 2, 3]);
+ * const raw = new ArrayBuffer(8);
+ * const shared = new Int32Array(new SharedArrayBuffer(8));
+ * const moving: Movable[] = [bytes, raw, shared];
+ *
+ * await using pool = new BlockingPool({ size: 1 });
+ * const sizes = await pool.spawn(
+ *   { fn: (_ctx, ...items: ArrayBufferView[]) => items.map((item) => item.byteLength), transfer: moving },
+ *   bytes,
+ *   new DataView(raw),
+ *   shared,
+ * );
+ * assert.deepStrictEqual(sizes, [3, 8, 8]);
+ * assert.deepStrictEqual([bytes.byteLength, raw.byteLength, shared.byteLength], [0, 0, 8]);
+ * ```
  */
 export type Movable = Transferable | ArrayBufferView;
 
-/** Options of one job, beside its code. */
+/**
+ * Options of one job, beside its code.
+ *
+ * @example Move a buffer to the worker instead of copying it
+ * ```ts
+ * import { BlockingPool, type JobOptions } from "@weft/weft/blocking";
+ * import assert from "node:assert/strict";
+ *
+ * const samples = new Float64Array([1, 2, 3, 4]);
+ * const options: JobOptions = { transfer: [samples.buffer] };
+ *
+ * await using pool = new BlockingPool({ size: 1 });
+ * const mean = await pool.spawn({
+ *   fn: (_ctx, xs: Float64Array) => xs.reduce((a, b) => a + b, 0) / xs.length,
+ *   ...options,
+ * }, samples);
+ * assert.equal(mean, 2.5);
+ * assert.equal(samples.buffer.byteLength, 0); // detached on this side
+ * ```
+ */
 export interface JobOptions {
   /**
    * Values among the arguments to move to the worker rather than copy. They
@@ -87,6 +156,27 @@ export interface JobOptions {
  *
  * @typeParam A The arguments after `ctx`.
  * @typeParam R The result.
+ *
+ * @example A job with a signal that cancels it
+ * ```ts
+ * import { BlockingPool, type InlineJob } from "@weft/weft/blocking";
+ * import assert from "node:assert/strict";
+ *
+ * const controller = new AbortController();
+ * const job: InlineJob<[number], string> = {
+ *   fn: (ctx, ms) => {
+ *     ctx.sleepSync(ms); // returns at once when the job is cancelled
+ *     return ctx.cancelled() ? "cancelled" : "done";
+ *   },
+ *   signal: controller.signal,
+ * };
+ *
+ * await using pool = new BlockingPool({ size: 1 });
+ * assert.equal(await pool.spawn({ fn: job.fn }, 1), "done");
+ * const handle = pool.spawn(job, 60_000);
+ * controller.abort(new Error("user left"));
+ * await assert.rejects(Promise.resolve(handle), { name: "Cancelled" });
+ * ```
  */
 export interface InlineJob<A extends unknown[] = unknown[], R = unknown> extends JobOptions {
   /** The function. */
@@ -96,6 +186,21 @@ export interface InlineJob<A extends unknown[] = unknown[], R = unknown> extends
 /**
  * A job that is a module's export, called as `fn(ctx, ...args)`. Each worker
  * imports the module once, on its first job from it.
+ *
+ * @example A module's default export, then a named one
+ * ```ts
+ * import { BlockingPool, type ModuleJob } from "@weft/weft/blocking";
+ * import assert from "node:assert/strict";
+ *
+ * const module = "data:text/javascript," +
+ *   "export default (ctx, n) => n * 2; export const negate = (ctx, n) => -n;";
+ * const double: ModuleJob = { module };
+ * const negate: ModuleJob = { module, export: "negate" };
+ *
+ * await using pool = new BlockingPool({ size: 1 });
+ * assert.equal(await pool.spawn(double, 21), 42);
+ * assert.equal(await pool.spawn(negate, 21), -21);
+ * ```
  */
 export interface ModuleJob extends JobOptions {
   /** The module: a `URL` or an absolute URL string (`import.meta.resolve("./x.ts")`). */
@@ -113,6 +218,22 @@ export interface ModuleJob extends JobOptions {
  *
  * @typeParam A The arguments after `ctx`.
  * @typeParam R The result.
+ *
+ * @example The three kinds of job, spawned alike
+ * ```ts
+ * import { type BlockingJob, BlockingPool } from "@weft/weft/blocking";
+ * import assert from "node:assert/strict";
+ *
+ * const jobs: BlockingJob<[number], number>[] = [
+ *   (_ctx, n) => n + 1,
+ *   { fn: (_ctx, n) => n + 2 },
+ *   { module: "data:text/javascript,export const add3 = (ctx, n) => n + 3;", export: "add3" },
+ * ];
+ *
+ * await using pool = new BlockingPool({ size: 1 });
+ * const results = await Promise.all(jobs.map((job) => pool.spawn(job, 10)));
+ * assert.deepStrictEqual(results, [11, 12, 13]);
+ * ```
  */
 export type BlockingJob<A extends unknown[] = unknown[], R = unknown> =
   | BlockingFunction<A, R>
