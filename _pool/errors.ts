@@ -43,11 +43,12 @@ export class QueueFull extends Error {
  * import assert from "node:assert/strict";
  *
  * const pool = new BlockingPool({ size: 1 });
- * const spinning = pool.spawn(() => {
- *   for (;;); // never returns, never looks at ctx.cancelled()
+ * const stuck = pool.spawn(() => {
+ *   // Blocks for ever and never looks at ctx.cancelled().
+ *   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
  * });
  * await pool.shutdown();
- * const error = await spinning.then(() => null, (e) => e);
+ * const error = await stuck.then(() => null, (e) => e);
  * assert.ok(error instanceof Cancelled && error.reason instanceof PoolShutDown);
  * assert.throws(() => pool.spawn(() => 1), PoolShutDown);
  * ```
