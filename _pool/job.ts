@@ -10,6 +10,7 @@ import type { Slot } from "./slot.ts";
 import type { Dispatch } from "./worker.ts";
 import type { BlockingHandle } from "./handle.ts";
 import type { SpawnSite } from "../_worker/errors.ts";
+import type { TransferList } from "./job_spec.ts";
 
 /** The job waits for room in the queue. */
 export const WAITING = 0;
@@ -43,7 +44,7 @@ export class Job implements Dispatch {
   /** Arguments; dropped once posted. */
   args: unknown[];
   /** What to move; dropped once posted. */
-  transfer: Transferable[];
+  transfer: TransferList;
   /** WAITING, QUEUED, RUNNING or ENDED. */
   state = WAITING;
   /** The slot whose deque holds it, or that runs it. */
@@ -63,7 +64,7 @@ export class Job implements Dispatch {
   constructor(
     code: { key: number; source?: string; url?: string; exportName?: string },
     args: unknown[],
-    transfer: Transferable[],
+    transfer: TransferList,
     site?: SpawnSite,
   ) {
     this.site = site;
@@ -87,7 +88,7 @@ export class Job implements Dispatch {
 export function snapshot(job: Job): Job {
   if (job.transfer.length === 0 && job.args.every(isPrimitive)) return job;
   const copy = structuredClone({ args: job.args, transfer: job.transfer }, {
-    transfer: job.transfer,
+    transfer: job.transfer as Transferable[],
   });
   job.args = copy.args;
   job.transfer = copy.transfer;

@@ -56,7 +56,7 @@ export interface BlockingContext {
    * Moves `items` to the main thread with the result instead of copying
    * them; they are detached in the worker once the job returns.
    *
-   * @param items What the result holds and the job gives up: ArrayBuffers, typed arrays or DataViews (their buffer moves; one over shared memory is left alone), or other transferables.
+   * @param items What the result holds and the job gives up: ArrayBuffers, typed arrays or DataViews (their buffer moves; one over shared memory is left alone), or MessagePorts.
    */
   transfer(...items: Movable[]): void;
   /**
@@ -92,8 +92,12 @@ export type BlockingFunction<A extends unknown[] = unknown[], R = unknown> = (
 /**
  * What can be moved between threads rather than copied: an `ArrayBuffer`, a
  * typed array or `DataView` (its whole buffer moves; one over a
- * `SharedArrayBuffer` is shared anyway and is left alone), or another
- * transferable object (a `MessagePort`, ...).
+ * `SharedArrayBuffer` is shared anyway and is left alone), or a
+ * `MessagePort` (a web one, or `node:worker_threads`').
+ *
+ * The port is named by its shape rather than by the DOM's `MessagePort` or
+ * `Transferable`, so that these types check without the DOM library (as in
+ * a Node program with only `@types/node`).
  *
  * @example Buffers move, shared memory stays shared
  * ```ts
@@ -116,7 +120,13 @@ export type BlockingFunction<A extends unknown[] = unknown[], R = unknown> = (
  * assert.deepStrictEqual([bytes.byteLength, raw.byteLength, shared.byteLength], [0, 0, 8]);
  * ```
  */
-export type Movable = Transferable | ArrayBufferView;
+export type Movable =
+  | ArrayBuffer
+  | ArrayBufferView
+  | { postMessage(message: unknown): void; start(): void; close(): void };
+
+/** A transfer list as it is posted: the buffers of the views instead of the views. */
+export type TransferList = Exclude<Movable, ArrayBufferView>[];
 
 /**
  * Options of one job, beside its code.
@@ -243,7 +253,7 @@ export type BlockingJob<A extends unknown[] = unknown[], R = unknown> =
 /** A checked job: its code, key and options. */
 export interface JobSpec {
   code: { key: number; source?: string; url?: string; exportName?: string };
-  transfer: Transferable[];
+  transfer: TransferList;
   signal: AbortSignal | undefined;
 }
 
@@ -279,7 +289,7 @@ export function jobSpec(job: unknown): JobSpec {
 }
 
 /** Nothing to move (shared: never written to). */
-const NOTHING: Transferable[] = Object.freeze([]) as unknown as Transferable[];
+const NOTHING: TransferList = Object.freeze([]) as unknown as TransferList;
 
 /** The spec of each function spawned bare, so that spawning it again costs a lookup. */
 const functionSpecs = new WeakMap<object, JobSpec>();
@@ -328,12 +338,12 @@ function moduleCode(module: unknown, name: unknown = "default"): JobSpec["code"]
   return { key: codeKey(`m:${url}\n${name}`), url, exportName: name };
 }
 
-function checkTransfer(transfer: unknown): Transferable[] {
+function checkTransfer(transfer: unknown): TransferList {
   if (transfer === undefined) return [];
   if (!Array.isArray(transfer)) {
     throw new TypeError("Cannot spawn the job: transfer must be an array");
   }
-  const moved: Transferable[] = [];
+  const moved: TransferList = [];
   for (const item of transfer as Movable[]) {
     if (!ArrayBuffer.isView(item)) moved.push(item);
     else if (!(item.buffer instanceof SharedArrayBuffer)) moved.push(item.buffer);

@@ -39,6 +39,7 @@ import { withResolvers } from "../_runtime/promise.ts";
 import type { ResourceLimits } from "../_worker/limits.ts";
 import { POOL_LAYOUT, type PoolMessage, type PoolWorkerData } from "./protocol.ts";
 import { poolRuntimeSource } from "./runtime.ts";
+import type { TransferList } from "./job_spec.ts";
 
 /** What a worker tells its owner. */
 export interface WorkerEvents {
@@ -63,7 +64,7 @@ export interface Dispatch {
   /** The arguments. */
   args: unknown[];
   /** What to move rather than copy. */
-  transfer: Transferable[];
+  transfer: TransferList;
   /** Its claim word's index while it is posted in a batch, else -1. */
   claim: number;
 }
@@ -134,7 +135,7 @@ export class PoolWorker {
   /** The batch being gathered, posted at the end of the current task (a microtask). */
   #batch: unknown[] = [];
   /** What the batch moves. */
-  #moving: Transferable[] = [];
+  #moving: TransferList = [];
   /** Whether a flush of the batch is scheduled. */
   #flushing = false;
   /** Messages posted (the worker counts those it has read in READ). */
@@ -314,7 +315,7 @@ export class PoolWorker {
     control[POOL_LAYOUT.FORM] = form;
     Atomics.store(control, POOL_LAYOUT.SINGLE, job.id);
     try {
-      this.#jobs.postMessage(message, job.transfer);
+      this.#jobs.postMessage(message, job.transfer as Transferable[]);
     } catch (error) {
       Atomics.store(control, POOL_LAYOUT.SINGLE, 0);
       throw error;
@@ -371,7 +372,7 @@ export class PoolWorker {
     const moving = this.#moving;
     this.#batch = [];
     this.#moving = [];
-    this.#jobs.postMessage(batch, moving);
+    this.#jobs.postMessage(batch, moving as Transferable[]);
     this.#posted++;
   }
 
