@@ -6,14 +6,12 @@
  *   own channel (what the thread's code posts) is not listened to, and a
  *   message that does not have the runtime's shape fails the thread.
  * - Values arrive through the shared ring (`ring.ts`): numbers in
- *   its slots, other values in batch messages whose places the ring marks.
- *   The ring is read whenever a message arrives, and polled a macrotask
- *   later while reads find values (a few empty polls, then the main side
- *   parks and the thread's next write posts a message). Values are pushed
- *   into the channel in send order. When the receiver closes, what the thread
- *   has handed over by then (published in the ring, or arrived in a batch) is
- *   pushed at once, so `close()` keeps it for the reader; what comes later is
- *   dropped, as the channel drops it.
+ *   its slots, other values in batch messages whose places the ring marks;
+ *   `reader.ts` reads it into the channel, in send order, whenever a
+ *   message arrives and while reads find values. When the receiver closes,
+ *   what the thread has handed over by then (published in the ring, or
+ *   arrived in a batch) is pushed at once, so `close()` keeps it for the
+ *   reader; what comes later is dropped, as the channel drops it.
  * - Closing the receiver sets the shared stop flag and wakes the thread, so
  *   its `send` throws and its `sleepSync` returns at once.
  * - The thread's end (return, throw, failed load, worker error) settles the
@@ -27,82 +25,28 @@
  *   and a busy check holds the clock while the thread runs or its messages
  *   are in flight. Its messages are handled in turn order (`turns.ts`)
  *   so that several threads give the same timeline on every run.
+ * - The worker itself is started, and live threads counted, by `worker.ts`.
  *
  * @module
  */
 import { Outcome } from "../_runtime/outcome.ts";
-import { withResolvers } from "../_runtime/promise.ts";
 import { type ChannelState, moveSender } from "../_channel/state.ts";
 import { fakeTime, holdIfBusy, macrotask } from "../_runtime/host.ts";
-
-import { SHARE_ENV, Worker as NodeWorker } from "node:worker_threads";
+import type { Worker as NodeWorker } from "node:worker_threads";
 import { rebuildError } from "../_worker/errors.ts";
-import type { ResourceLimits } from "../_worker/limits.ts";
-import { LAYOUT, MSG, type StartMessage } from "./protocol.ts";
-import { CORRUPT, EMPTY, READ, RingReader } from "./ring.ts";
-import { runtimeSource, type ThreadWorkerData } from "./runtime.ts";
+import { isMessage, LAYOUT, type Message, MSG } from "./protocol.ts";
+import { ThreadReader } from "./reader.ts";
+import { countLive, outOfMemory, startMessage, startWorker, type ThreadStart } from "./worker.ts";
 import { leaveTurns, runTurns, takeTurn, type Turn } from "./turns.ts";
 import { insert, remove, type TimerEntry } from "../_runtime/timer.ts";
 import { SendError } from "../channel.ts";
 import { onRunEnd } from "../_runtime/task_state.ts";
 import { addBusyCheck } from "../_runtime/virtual_time.ts";
 
-/** How a thread is started. */
-export interface ThreadStart {
-  /** The inline function's source, or undefined. */
-  source: string | undefined;
-  /** The module URL, or undefined. */
-  url: string | undefined;
-  /** Extra arguments. */
-  args: unknown[];
-  /** The worker's name. */
-  name: string;
-  /** Makes the error of a terminated thread. */
-  terminated: (why: string) => Error;
-  /** Where the thread was spawned (its stack names the caller), added to its errors. */
-  site: Error;
-  /** Makes the error of a thread whose worker exited (`outOfMemory`: at its heap limit). */
-  exited: (code: number, cause: unknown, outOfMemory: boolean) => Error;
-  /** The worker's resource limits, if any. */
-  resourceLimits: ResourceLimits | undefined;
-}
-
-/** A message from the thread: `[kind, values, extra?]`. */
-type Message = [number, unknown[], unknown?];
-
-/** Values per batch before the thread posts them. */
-const BATCH = 4096;
-/** Ring slots: 65,536 values (576 KiB), slack for a thread that is not scheduled for a while. */
-export const RING_CAPACITY = 1 << 16;
-/**
- * Slots one poll reads (in real time): the thread gets room back while the
- * consumer eats a chunk, so the ring stays nearly full, and the channel's
- * buffer stays small.
- */
-const READ_CHUNK = 1 << 14;
-/** Empty polls (a macrotask apart) before the main side parks, in real time. */
-const IDLE_POLLS = 3;
 /** The message a later read of the ring is queued as under virtual time (not counted). */
 const READ_AGAIN: Message = [MSG.VALUES, []];
-/** Threads whose worker is still alive. */
-let live = 0;
-/** The runtime's source, made once. */
-let runtime: string | undefined;
 /** Macrotasks an exited worker's last messages get to arrive in. */
 const EXIT_GRACE = 64;
-
-/** Workers of threads that have not exited yet. */
-const exiting = new Set<Promise<void>>();
-
-/** How many threads are still running (for leak checks in tests). */
-export function liveThreads(): number {
-  return live;
-}
-
-/** Resolves once every thread's worker has exited (for tests: a terminate really stopped it). */
-export function threadWorkersExited(): Promise<void> {
-  return Promise.all(exiting).then(() => {});
-}
 
 /** A virtual-time wake-up, fired by the timer driver like a task's sleep. */
 class WakeEntry implements TimerEntry {
@@ -137,11 +81,7 @@ export class Thread {
   /** The control block as doubles (virtual now). */
   readonly #clock: Float64Array;
   /** The ring's reader. */
-  readonly #ring: RingReader;
-  /** Whether a later read of the ring is queued. */
-  #readQueued = false;
-  /** Empty polls since the last read that found values. */
-  #idlePolls = 0;
+  readonly #reader: ThreadReader;
   /** The channel, until the thread's sender is dropped. */
   #state: ChannelState<unknown> | null = null;
   /** Messages received from the thread. */
@@ -175,33 +115,19 @@ export class Thread {
     const control = new SharedArrayBuffer(LAYOUT.BYTES);
     this.#control = new Int32Array(control);
     this.#clock = new Float64Array(control);
-    const ring = RingReader.buffer(RING_CAPACITY);
-    this.#ring = new RingReader(this.#control, ring, RING_CAPACITY);
+    const ring = ThreadReader.buffer();
     const virtual = fakeTime();
+    this.#reader = new ThreadReader(this.#control, ring, {
+      channel: () => this.#state,
+      fail: (why) => this.#fail(why),
+      again: () => this.#readAgain(),
+    }, virtual);
     this.#queue = virtual ? [] : null;
     this.#turn = virtual ? { busy: () => this.#running(), process: () => this.#drain() } : null;
     this.#clock[LAYOUT.NOW] = Date.now();
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    const exit = withResolvers<void>();
-    exiting.add(exit.promise);
-    runtime ??= runtimeSource();
-    const workerData: ThreadWorkerData = { port: port2 };
-    this.#worker = new NodeWorker(runtime, {
-      eval: true,
-      name: start.name,
-      workerData,
-      // A web MessagePort is a node transferable in Deno; only the types differ.
-      transferList: [port2] as never,
-      // The worker shares the process's environment: starting it reads no
-      // variable (a copy would, and ask for the permission on a terminal).
-      env: SHARE_ENV,
-      ...(start.resourceLimits === undefined ? {} : { resourceLimits: start.resourceLimits }),
-    });
-    this.#worker.once("exit", () => {
-      exiting.delete(exit.promise);
-      exit.resolve();
-    });
+    this.#worker = startWorker(start, port2);
     try {
       port1.postMessage(startMessage(start, control, ring, virtual));
     } catch (error) {
@@ -216,7 +142,7 @@ export class Thread {
       this.#abandon();
       throw error;
     }
-    live++;
+    countLive(1);
     if (this.#turn !== null) takeTurn(this.#turn);
     this.#listen();
     this.#hook(virtual);
@@ -253,9 +179,7 @@ export class Thread {
       this.#flushing = true;
       state.beginFlush();
     }
-    if (this.#ring.read(state.dropped ? null : state, false, RING_CAPACITY) === CORRUPT) {
-      this.#read(true);
-    }
+    this.#reader.readClosed(state.dropped ? null : state);
   }
 
   /** Everything the thread accepted has been read: the closed receiver may end. */
@@ -306,7 +230,7 @@ export class Thread {
       this.#workerError ??= error;
       // At its heap limit the worker exits next: the exit reports it.
       if (outOfMemory(error)) return;
-      if (this.#status === RUNNING) this.#read(true);
+      if (this.#status === RUNNING) this.#reader.read(true);
       this.#finish(FAILED, error, true);
     });
     worker.on("exit", (code: number) => this.#onExit(code, 0));
@@ -327,7 +251,7 @@ export class Thread {
     }
     if (this.#queue !== null) this.#drain();
     if (this.#status !== RUNNING) return;
-    this.#read(true);
+    this.#reader.read(true);
     const cause = this.#workerError;
     this.#finish(FAILED, this.#exited(code, cause, outOfMemory(cause)), true);
   }
@@ -370,9 +294,9 @@ export class Thread {
   }
 
   #handle([kind, values, extra]: Message): void {
-    this.#ring.addBatch(values);
+    this.#reader.addBatch(values);
     // A thread that sleeps (virtual time) or ends has written its last values.
-    this.#read(kind !== MSG.VALUES);
+    this.#reader.read(kind !== MSG.VALUES);
     switch (kind) {
       case MSG.SLEEP:
         return this.#sleep(extra as number);
@@ -387,36 +311,13 @@ export class Thread {
     }
   }
 
-  /**
-   * Reads the ring into the channel. After values, and after fewer than
-   * IDLE_POLLS empty reads, it polls again a macrotask later; then it parks.
-   * Under virtual time it parks at once (a sleeping thread writes nothing)
-   * and reads everything (the clock may move on once the thread sleeps).
-   */
-  #read(all = false): void {
-    const park = this.#queue !== null || this.#idlePolls >= IDLE_POLLS;
-    const max = all || this.#queue !== null ? RING_CAPACITY : READ_CHUNK;
-    const state = this.#state;
-    const open = state !== null && !state.dropped ? state : null;
-    const result = this.#ring.read(open, park, max);
-    if (result === CORRUPT) {
-      return this.#fail(
-        `Cannot read from the thread: its ring is in an impossible state (${this.#ring.corruption}); the thread wrote into weft's shared memory`,
-      );
-    }
-    if (result === READ) this.#idlePolls = 0;
-    else if (result === EMPTY) this.#idlePolls++;
-    else return;
-    if (this.#readQueued) return;
-    this.#readQueued = true;
-    macrotask(() => {
-      this.#readQueued = false;
-      if (this.#status !== RUNNING) return;
-      if (this.#queue === null) return this.#read();
-      // Under virtual time, in turn like a message (not counted as received).
-      this.#queue.push(READ_AGAIN);
-      runTurns();
-    });
+  /** A read of the ring a macrotask after one: under virtual time, in turn like a message. */
+  #readAgain(): void {
+    if (this.#status !== RUNNING) return;
+    if (this.#queue === null) return this.#reader.read();
+    // Not counted as received.
+    this.#queue.push(READ_AGAIN);
+    runTurns();
   }
 
   #sleep(ms: number): void {
@@ -488,40 +389,8 @@ export class Thread {
     this.#worker.terminate().catch(() => {});
     for (const cleanup of this.#cleanups) cleanup();
     this.#cleanups = [];
-    live--;
+    countLive(-1);
     if (this.#queue !== null) this.#queue.length = 0;
     if (this.#turn !== null) leaveTurns(this.#turn);
   }
-}
-
-/** Whether `message` has the shape of a runtime message: `[kind, values, extra?]`. */
-function isMessage(message: unknown): message is Message {
-  return Array.isArray(message) && typeof message[0] === "number" && Array.isArray(message[1]);
-}
-
-/** Whether a worker's error says it reached its heap limit. */
-function outOfMemory(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown } | null | undefined;
-  return e?.code === "ERR_WORKER_OUT_OF_MEMORY" ||
-    (typeof e?.message === "string" && e.message.includes("memory limit"));
-}
-
-function startMessage(
-  start: ThreadStart,
-  control: SharedArrayBuffer,
-  ring: SharedArrayBuffer,
-  virtual: boolean,
-): StartMessage {
-  return {
-    control,
-    layout: LAYOUT,
-    msg: MSG,
-    source: start.source,
-    url: start.url,
-    args: start.args,
-    virtual,
-    batch: BATCH,
-    ring,
-    capacity: RING_CAPACITY,
-  };
 }

@@ -79,6 +79,14 @@ export const MSG = {
   STOPPED: 5,
 } as const;
 
+/** A message from the thread: `[kind, values, extra?]`. */
+export type Message = [number, unknown[], unknown?];
+
+/** Whether `message` has the shape of a runtime message: `[kind, values, extra?]`. */
+export function isMessage(message: unknown): message is Message {
+  return Array.isArray(message) && typeof message[0] === "number" && Array.isArray(message[1]);
+}
+
 /** The start message the main side posts to the worker. */
 export interface StartMessage {
   /** The control block. */

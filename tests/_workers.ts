@@ -3,7 +3,7 @@
  * real time, so every wait on one is bounded (a failure, never a sleep), and
  * every test ends with no worker left.
  */
-import { liveThreads } from "../_thread/main.ts";
+import { liveThreads } from "../_thread/worker.ts";
 import { liveWorkers, workersExited } from "../_pool/worker.ts";
 import { assertEquals } from "./_assert.ts";
 

@@ -10,7 +10,7 @@ import { assertEquals } from "./_assert.ts";
 import { CLOCKS, underClock } from "./conformance/clocks.ts";
 import { channel, run, sleep, spawnTask, Stream, yieldNow } from "../mod.ts";
 import { spawnThread } from "../worker_producer.ts";
-import { liveThreads } from "../_thread/main.ts";
+import { liveThreads } from "../_thread/worker.ts";
 
 // -- Any clock --
 

@@ -3,7 +3,7 @@ import { CASES } from "./conformance/cases.ts";
 import { main } from "../examples/listing_17_41.ts";
 import { run } from "../task.ts";
 import { type ClockKind, FAST_CLOCKS, underClock } from "./conformance/clocks.ts";
-import { liveThreads } from "../_thread/main.ts";
+import { liveThreads } from "../_thread/worker.ts";
 
 const EXPECTED = CASES.find((c) => c.name === "listing_default")!.expected;
 

@@ -1,6 +1,6 @@
 import { main } from "../examples/listing_17_42.ts";
 import { type ClockKind, CLOCKS, underClock } from "./conformance/clocks.ts";
-import { liveThreads } from "../_thread/main.ts";
+import { liveThreads } from "../_thread/worker.ts";
 import { assertEquals } from "./_assert.ts";
 import { watch } from "./_helpers.ts";
 

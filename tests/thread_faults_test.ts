@@ -7,7 +7,7 @@
  */
 import { channel } from "../channel.ts";
 import { spawnThread, ThreadExited, ThreadTerminated } from "../worker_producer.ts";
-import { threadWorkersExited } from "../_thread/main.ts";
+import { threadWorkersExited } from "../_thread/worker.ts";
 import { assert, assertEquals } from "./_assert.ts";
 import { SpinLatch, threadTest, within } from "./_workers.ts";
 import { rejection } from "./_helpers.ts";

@@ -27,7 +27,7 @@ import { channel, type Receiver, type SendError } from "../channel.ts";
 import { Stream } from "../stream.ts";
 import { sleep, spawnTask, yieldNow } from "../task.ts";
 import { spawnThread } from "../worker_producer.ts";
-import { liveThreads } from "../_thread/main.ts";
+import { liveThreads } from "../_thread/worker.ts";
 import { pendingTimers } from "../_runtime/timer.ts";
 import { Rng } from "./_rng.ts";
 
