@@ -329,4 +329,12 @@ export class TestClock implements Disposable {
     });
   }
 }
-export * from "./_testing/marble.ts";
+export { expectTimeline, type ExpectTimelineOptions } from "./_testing/expect.ts";
+export type { MarbleOptions } from "./_testing/marble.ts";
+export { source } from "./_testing/source.ts";
+export {
+  type Timeline,
+  timeline,
+  type TimelineInput,
+  type TimelineOptions,
+} from "./_testing/timeline.ts";
