@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { PoolErrors } from "./scheduler.ts";
+import type { PoolErrors } from "./settings.ts";
 import { Cancelled } from "../task.ts";
 
 /**

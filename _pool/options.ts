@@ -4,7 +4,7 @@
  * @module
  */
 import { checkLimits } from "../_worker/limits.ts";
-import type { PoolSettings } from "./scheduler.ts";
+import type { PoolSettings } from "./settings.ts";
 
 /** A pool's checked options: the scheduler's settings and what a full queue does. */
 export interface CheckedOptions extends PoolSettings {
