@@ -80,8 +80,27 @@ export function currentOf<T extends Framed>(): T | undefined {
 /** Runs `fn(arg)` as the code of `task` (and what it awaits, as the code of `task` too). */
 export function runIn<A, R>(task: Framed, fn: (arg: A) => R, arg: A): R {
   if (core === undefined) return storage!.run(task, fn, arg);
+  return runFrom(core.getAsyncContext(), task, fn, arg);
+}
+
+/**
+ * The async context running now (the other stores included), for
+ * {@linkcode runFrom} to run later code in: a task started later sees the
+ * stores of the code that spawned it, not of whatever starts it.
+ */
+export function contextNow(): unknown {
+  if (core !== undefined) return core.getAsyncContext();
+  return (AsyncLocalStorage as { snapshot?: () => unknown }).snapshot?.();
+}
+
+/** Runs `fn(arg)` as the code of `task`, in `context` (from {@linkcode contextNow}). */
+export function runFrom<A, R>(context: unknown, task: Framed, fn: (arg: A) => R, arg: A): R {
+  if (core === undefined) {
+    if (typeof context !== "function") return storage!.run(task, fn, arg);
+    return (context as (run: () => R) => R)(() => storage!.run(task, fn, arg));
+  }
   const previous = core.getAsyncContext();
-  core.setAsyncContext(frameWith(previous, task));
+  core.setAsyncContext(frameWith(context, task));
   try {
     return fn(arg);
   } finally {

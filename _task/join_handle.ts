@@ -9,6 +9,7 @@ import { microtask } from "../_runtime/host.ts";
 import { joinUntil, type Outcome, RESOLVED } from "../_runtime/outcome.ts";
 import { resumeTask, tasksMayResume } from "../_runtime/scheduler.ts";
 import { checkFunction } from "../_runtime/checks.ts";
+import { contextNow, runFrom } from "../_runtime/context.ts";
 import {
   currentTask,
   reactionsCarryTask,
@@ -264,7 +265,7 @@ export function spawnTask<T>(fn: (task: TaskContext) => T | PromiseLike<T>): Joi
   } else if (scope !== null) {
     scope.tasks.add(task);
   }
-  queueStart(handle);
+  queueStart(handle, contextNow());
   if (!startQueued) {
     startQueued = true;
     microtask(startNext);
@@ -278,6 +279,8 @@ const SEGMENT = 1024;
 /** A run of handles of tasks to start; full segments chain on to the next. */
 class StartSegment {
   readonly handles: (JoinHandle<unknown> | undefined)[] = new Array(SEGMENT);
+  /** The async context each was spawned in, which it starts in. */
+  readonly contexts: unknown[] = new Array(SEGMENT);
   /** The first handle not taken. */
   head = 0;
   /** One past the last handle put. */
@@ -298,8 +301,9 @@ class StartSegment {
 let first = new StartSegment();
 let last = first;
 
-function queueStart(handle: JoinHandle<unknown>): void {
+function queueStart(handle: JoinHandle<unknown>, context: unknown): void {
   if (last.tail === SEGMENT) last = last.next = new StartSegment();
+  last.contexts[last.tail] = context;
   last.handles[last.tail++] = handle;
 }
 
@@ -309,22 +313,24 @@ let startQueued = false;
 function startNext(): void {
   if (first.head === SEGMENT) first = first.next!;
   const handle = first.handles[first.head]!;
+  const context = first.contexts[first.head];
+  first.contexts[first.head] = undefined;
   first.handles[first.head++] = undefined;
   if (first.head === first.tail && first === last) first.head = first.tail = 0;
   try {
     // Through the task gate (`resumeTask`) only when it holds tasks back.
-    if (tasksMayResume()) start(handle);
-    else resumeTask(() => start(handle));
+    if (tasksMayResume()) start(handle, context);
+    else resumeTask(() => start(handle, context));
   } finally {
     if (first.head === first.tail && first === last) startQueued = false;
     else microtask(startNext);
   }
 }
 
-/** Starts the task's function, as the task's code. */
-function start(handle: JoinHandle<unknown>): void {
+/** Starts the task's function, as the task's code, in the context it was spawned in. */
+function start(handle: JoinHandle<unknown>, context: unknown): void {
   if (typeof taskOf(handle).body !== "function") return;
-  runAs(taskOf(handle), startAs, handle);
+  runFrom(context, taskOf(handle), startAs, handle);
 }
 
 /**

@@ -25,6 +25,14 @@ Deno.test("a task sees the AsyncLocalStorage store it was spawned under, after i
   assertEquals(await handle, ["request 1", "request 1"]);
 });
 
+Deno.test("tasks spawned together each see the store of their own spawner", async () => {
+  const storage = new AsyncLocalStorage<string>();
+  const a = storage.run("a", () => spawnTask(() => storage.getStore()));
+  const b = storage.run("b", () => spawnTask(() => storage.getStore()));
+  const c = spawnTask(() => storage.getStore());
+  assertEquals([await a, await b, await c], ["a", "b", undefined]);
+});
+
 Deno.test("a store entered inside a task is seen by that task's later code only", async () => {
   using clock = TestClock.install();
   const storage = new AsyncLocalStorage<string>();
