@@ -85,18 +85,13 @@ function weftTiny(_ctx: BlockingContext, x: number): number {
   return x + 1;
 }
 
-/** weft's CPU-bound job, sent as source: `hashRounds` again, self-contained. */
-function weftHash(_ctx: BlockingContext, seed: number, rounds: number): number {
-  let x = seed | 1;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < rounds; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    h = Math.imul(h ^ (x & 0xff), 0x01000193);
-  }
-  return h >>> 0;
-}
+/** weft's CPU-bound job, sent as source: built from `hashRounds`'s own source (it is self-contained). */
+const weftHash = new Function(
+  "_ctx",
+  "seed",
+  "rounds",
+  `return (${hashRounds.toString()})(seed, rounds);`,
+) as (ctx: BlockingContext, seed: number, rounds: number) => number;
 
 const weft: Contender = {
   name: "weft BlockingPool",
