@@ -224,3 +224,75 @@ export function targetLines(results: readonly TargetResult[]): string[] {
     return `  [${mark}] ${r.text}: ${r.measured}`;
   });
 }
+
+/** Reads `source` with `for await`, checking it is 0, 1, 2, ...; returns the count, or -1 if out of order. */
+export async function drainInOrder(source: AsyncIterable<number>): Promise<number> {
+  let expected = 0;
+  let bad = 0;
+  for await (const x of source) {
+    if (x !== expected) bad++;
+    expected++;
+  }
+  return bad === 0 ? expected : -1;
+}
+
+/** What {@linkcode observableToAsyncIterable} needs of an Observable (RxJS's shape). */
+export interface Subscribable<T> {
+  subscribe(observer: {
+    next(value: T): void;
+    error(error: unknown): void;
+    complete(): void;
+  }): { unsubscribe(): void };
+}
+
+/**
+ * A minimal Observable -> AsyncIterable adapter, the peers' way to `for await`
+ * an RxJS `Subject`: subscribes at once (a Subject is hot), buffers in an
+ * array (emptied whenever read to its end), an async generator drains it.
+ */
+export function observableToAsyncIterable<T>(observable: Subscribable<T>): AsyncIterable<T> {
+  const buffer: T[] = [];
+  let head = 0;
+  let done = false;
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const subscription = observable.subscribe({
+    next(value) {
+      buffer.push(value);
+      notify();
+    },
+    error(error) {
+      failure = { error };
+      notify();
+    },
+    complete() {
+      done = true;
+      notify();
+    },
+  });
+  return (async function* () {
+    try {
+      for (;;) {
+        if (head < buffer.length) {
+          const value = buffer[head]!;
+          buffer[head++] = undefined as T;
+          if (head === buffer.length) buffer.length = head = 0;
+          yield value;
+        } else if (failure !== undefined) {
+          throw failure.error;
+        } else if (done) {
+          return;
+        } else {
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+      }
+    } finally {
+      subscription.unsubscribe();
+    }
+  })();
+}

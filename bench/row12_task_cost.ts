@@ -55,6 +55,14 @@ class Thenable implements PromiseLike<number> {
   }
 }
 
+/** Every contender's task body, `async () => { await p; return 1; }`, a fresh closure per task. */
+function body(p: Promise<void>): () => Promise<number> {
+  return async () => {
+    await p;
+    return 1;
+  };
+}
+
 function contender(name: string, kind: Kind, n: number, start: Start, collect: Collect): Contender {
   return {
     name,
@@ -92,28 +100,15 @@ function contender(name: string, kind: Kind, n: number, start: Start, collect: C
 export function taskCostContenders(n: number): Contender[] {
   const storage = new AsyncLocalStorage<object>();
   return [
-    contender("plain async function, awaited", "baseline", n, (p) =>
-      (async () => {
-        await p;
-        return 1;
-      })(), eachInTurn),
-    contender("weft: spawnTask, handle awaited", "weft", n, (p) =>
-      spawnTask(async () => {
-        await p;
-        return 1;
-      }), eachInTurn),
+    contender("plain async function, awaited", "baseline", n, (p) => body(p)(), eachInTurn),
+    contender("weft: spawnTask, handle awaited", "weft", n, (p) => spawnTask(body(p)), eachInTurn),
     contender(
       "hand-written: started by a .then, awaited through a thenable",
       "baseline",
       n,
       (p) =>
         new Thenable(
-          Promise.resolve().then(() =>
-            (async () => {
-              await p;
-              return 1;
-            })()
-          ),
+          Promise.resolve().then(() => body(p)()),
         ),
       eachInTurn,
     ),
@@ -121,22 +116,16 @@ export function taskCostContenders(n: number): Contender[] {
       "async function in AsyncLocalStorage.run, awaited",
       "baseline",
       n,
-      (p) =>
-        storage.run({}, async () => {
-          await p;
-          return 1;
-        }),
+      (p) => storage.run({}, body(p)),
       eachInTurn,
     ),
-    contender("plain async functions, Promise.all", "baseline", n, (p) =>
-      (async () => {
-        await p;
-        return 1;
-      })(), promiseAll),
-    contender("weft: spawnTask handles, joinAll", "weft", n, (p) =>
-      spawnTask(async () => {
-        await p;
-        return 1;
-      }), weftJoinAll),
+    contender("plain async functions, Promise.all", "baseline", n, (p) => body(p)(), promiseAll),
+    contender(
+      "weft: spawnTask handles, joinAll",
+      "weft",
+      n,
+      (p) => spawnTask(body(p)),
+      weftJoinAll,
+    ),
   ];
 }

@@ -7,72 +7,18 @@
  */
 import { pushable } from "npm:it-pushable@3.2.4";
 import { type Cause, Effect as Effect4, Queue, Stream as Stream4 } from "npm:effect@4.1.0";
-import { type Observable, Subject } from "npm:rxjs@7.8.2";
+import { Subject } from "npm:rxjs@7.8.2";
 import { Chan } from "npm:ts-chan@0.6.0";
 import { Repeater, type RepeaterBuffer } from "npm:@repeaterjs/repeater@3.1.0";
 import { channel } from "../channel.ts";
 import { Stream } from "../stream.ts";
 import { MiniQueue } from "./_baselines.ts";
-import { type Contender, timed } from "./_harness.ts";
-
-/** Consumes an async iterable of 0..N-1, checking order; returns the count or -1. */
-async function drain(source: AsyncIterable<number>): Promise<number> {
-  let expected = 0;
-  let bad = 0;
-  for await (const x of source) {
-    if (x !== expected) bad++;
-    expected++;
-  }
-  return bad === 0 ? expected : -1;
-}
-
-/**
- * A minimal Observable -> AsyncIterable adapter: subscribes at once (a
- * Subject is hot), buffers in an array, an async generator drains it.
- */
-function observableToAsyncIterable<T>(observable: Observable<T>): AsyncIterable<T> {
-  const buffer: T[] = [];
-  let head = 0;
-  let done = false;
-  let failure: { error: unknown } | undefined;
-  let wake: (() => void) | null = null;
-  const notify = () => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  const subscription = observable.subscribe({
-    next(value) {
-      buffer.push(value);
-      notify();
-    },
-    error(error) {
-      failure = { error };
-      notify();
-    },
-    complete() {
-      done = true;
-      notify();
-    },
-  });
-  return (async function* () {
-    try {
-      for (;;) {
-        if (head < buffer.length) {
-          yield buffer[head++]!;
-        } else if (failure !== undefined) {
-          throw failure.error;
-        } else if (done) {
-          return;
-        } else {
-          await new Promise<void>((resolve) => (wake = resolve));
-        }
-      }
-    } finally {
-      subscription.unsubscribe();
-    }
-  })();
-}
+import {
+  type Contender,
+  drainInOrder as drain,
+  observableToAsyncIterable,
+  timed,
+} from "./_harness.ts";
 
 /** A fixed-capacity RepeaterBuffer read by index: O(1) add and remove. */
 class IndexBuffer<T> implements RepeaterBuffer<T> {
@@ -145,7 +91,7 @@ export function channelContenders(n: number): Contender[] {
     }, { reference: "~25" }),
     timed("RxJS 7 Subject, hand-written adapter", "peer", n, n, () => {
       const subject = new Subject<number>();
-      const iterable = observableToAsyncIterable(subject);
+      const iterable = observableToAsyncIterable<number>(subject);
       for (let i = 0; i < n; i++) subject.next(i);
       subject.complete();
       return drain(iterable);

@@ -22,9 +22,14 @@
  */
 import { setImmediate } from "node:timers";
 import { Effect, Fiber, PubSub } from "npm:effect@4.1.0";
-import { type Observable, Subject } from "npm:rxjs@7.8.2";
+import { Subject } from "npm:rxjs@7.8.2";
 import { broadcast } from "../channel.ts";
-import { type Contender, timed } from "./_harness.ts";
+import {
+  type Contender,
+  drainInOrder as consume,
+  observableToAsyncIterable as toAsyncIterable,
+  timed,
+} from "./_harness.ts";
 
 /** One macrotask (setImmediate: not clamped as a nested setTimeout(0) is). */
 function turn(): Promise<void> {
@@ -36,62 +41,10 @@ export const SUBSCRIBERS = 10;
 /** Values sent between two macrotasks in the paced case. */
 export const CHUNK = 128;
 
-/** Reads `source` with for await; returns the count, or -1 if out of order. */
-async function consume(source: AsyncIterable<number>): Promise<number> {
-  let expected = 0;
-  let bad = 0;
-  for await (const x of source) {
-    if (x !== expected) bad++;
-    expected++;
-  }
-  return bad === 0 ? expected : -1;
-}
-
 /** Sums what the subscribers report (any -1 poisons the sum). */
 async function total(counts: Promise<number>[]): Promise<number> {
   const all = await Promise.all(counts);
   return all.includes(-1) ? -1 : all.reduce((a, b) => a + b, 0);
-}
-
-/** A minimal Observable -> AsyncIterable adapter (as row 1's), subscribed at once. */
-function toAsyncIterable<T>(observable: Observable<T>): AsyncIterable<T> {
-  const buffer: T[] = [];
-  let head = 0;
-  let done = false;
-  let wake: (() => void) | null = null;
-  const notify = () => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  const subscription = observable.subscribe({
-    next(value) {
-      buffer.push(value);
-      notify();
-    },
-    complete() {
-      done = true;
-      notify();
-    },
-  });
-  return (async function* () {
-    try {
-      for (;;) {
-        if (head < buffer.length) {
-          const value = buffer[head]!;
-          buffer[head++] = undefined as T;
-          if (head === buffer.length) buffer.length = head = 0;
-          yield value;
-        } else if (done) {
-          return;
-        } else {
-          await new Promise<void>((resolve) => (wake = resolve));
-        }
-      }
-    } finally {
-      subscription.unsubscribe();
-    }
-  })();
 }
 
 /** weft: 10 receivers, `for await` each. */
@@ -111,7 +64,10 @@ async function weftRun(n: number, capacity: number, paced: boolean): Promise<num
 /** RxJS: one Subject, 10 adapted subscriptions. */
 async function rxRun(n: number, paced: boolean): Promise<number> {
   const subject = new Subject<number>();
-  const counts = Array.from({ length: SUBSCRIBERS }, () => consume(toAsyncIterable(subject)));
+  const counts = Array.from(
+    { length: SUBSCRIBERS },
+    () => consume(toAsyncIterable<number>(subject)),
+  );
   for (let i = 0; i < n; i++) {
     subject.next(i);
     if (paced && i % CHUNK === CHUNK - 1) await turn();

@@ -108,14 +108,19 @@ export class StreamMapState<K, V> implements Source<[K, V]> {
   /** A read for one pull: ending it leaves the map open (tokio's `map.next().await`). */
   openPull(action: string): Source<[K, V]> {
     this.open(action);
-    return { poll: (cx) => this.poll(cx), close: () => void (this.busy = false) };
+    return { poll: (cx) => this.poll(cx), close: () => this.#endRead() };
   }
 
   /** Dropping the consumer's stream closes every stream in the map. */
   close(): void {
+    this.#endRead();
+    this.clear();
+  }
+
+  /** The read is over: the map is free again and no longer wakes its consumer. */
+  #endRead(): void {
     this.busy = false;
     this.#waker = null;
-    this.clear();
   }
 
   #indexOf(key: K): number {
