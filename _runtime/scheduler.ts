@@ -129,7 +129,7 @@ export function tasksMayResume(): boolean {
 
 /** Runs `resume` now, or once no consumer is between two pulls. */
 export function resumeTask(resume: () => void): void {
-  if (activeConsumers === 0 && deferred.length === 0) return resume();
+  if (tasksMayResume()) return resume();
   deferred.push(resume);
   if (releaseQueued) return;
   releaseQueued = true;

@@ -145,7 +145,15 @@ export class JoinSet<T> implements Disposable, AsyncDisposable, AsyncIterable<Jo
     // woken at the same instant does not overtake a task that finished first.
     // The handle still reports aborts (and a function that threw at once).
     const handle: TaskHandle<T> = spawner!((task) => {
-      const result = fn(task);
+      let result: T | PromiseLike<T>;
+      try {
+        result = fn(task);
+      } catch (error) {
+        // Seen at once, as a value returned at once is (and reported if the
+        // set let go of the task: its handle is observed by the set).
+        this.#ended(member, handle, { ok: false, error, id: member.id });
+        throw error;
+      }
       if (isThenable(result)) {
         result.then(
           (value) => this.#ended(member, handle, { ok: true, value, id: member.id }),

@@ -467,6 +467,18 @@ Deno.test("detachAll() lets tasks run on and reports a failure nobody takes", as
   assertEquals([finished, errors.calls.length], [true, 1]);
 });
 
+Deno.test("detachAll() reports a detached task that throws synchronously", async () => {
+  using errors = captureConsoleError();
+  const set = new JoinSet<number>();
+  set.spawn(() => {
+    throw new Error("lost at once");
+  });
+  set.detachAll();
+  await drain();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assertEquals(errors.calls.length, 1);
+});
+
 // -- Streams --
 
 Deno.test("Stream.from(set) yields results as tasks finish", async () => {
