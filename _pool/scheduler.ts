@@ -168,27 +168,25 @@ export class PoolCore implements WorkerEvents {
     const job = slot.job;
     if (slot.worker !== worker || job === null || job.id !== id) return;
     worker.release(job);
-    if (worker.exiting) return this.#lastAnswer(slot, job, ok, message);
     this.counters.completed++;
     this.#running--;
     slot.job = null;
     job.slot = null;
-    this.#next(slot);
-    this.#holdForQueue();
+    if (worker.exiting) this.#lastAnswer(slot);
+    else {
+      this.#next(slot);
+      this.#holdForQueue();
+    }
     if (ok) settle(job, true, message, false);
     else settle(job, false, rebuildError(message, job.site), true);
   }
 
   /**
-   * An answer the worker posted before it exited: `job` settles, and the job
-   * posted after it, if any, is what the worker ran next (its exit fails it,
+   * After an answer the worker posted before it exited: the job posted after
+   * the answered one, if any, is what the worker ran next (its exit fails it,
    * unless its answer comes too).
    */
-  #lastAnswer(slot: Slot, job: Job, ok: boolean, message: unknown): void {
-    this.counters.completed++;
-    this.#running--;
-    slot.job = null;
-    job.slot = null;
+  #lastAnswer(slot: Slot): void {
     const posted = slot.posted > 0;
     const next = posted ? slot.shift() : undefined;
     if (next !== undefined) {
@@ -199,8 +197,6 @@ export class PoolCore implements WorkerEvents {
         take(slot, next);
       }
     }
-    if (ok) settle(job, true, message, false);
-    else settle(job, false, rebuildError(message, job.site), true);
   }
 
   /** From a worker: it exited. If it was not released, its job fails and it is replaced. */

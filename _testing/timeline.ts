@@ -205,6 +205,6 @@ export function clockOf(clock: TestClock | undefined, action: string): VirtualCl
   return found;
 }
 
-export function isPromiseLike<T>(input: unknown): input is PromiseLike<T> {
+function isPromiseLike<T>(input: unknown): input is PromiseLike<T> {
   return typeof (input as PromiseLike<T> | null)?.then === "function";
 }

@@ -128,15 +128,10 @@ export function threadRuntime(workerData: ThreadWorkerData): void {
       return true;
     }
 
-    /** Makes the slots written so far visible to the main side. */
-    function publish(): void {
-      ring.publish();
-    }
-
     /** Posts a message: the ring is published first, so the message finds it. */
     function post(kind: number, extra?: unknown): void {
       const values = batch;
-      publish();
+      ring.publish();
       // The message wakes a parked main side; it parks again only after reading.
       Atomics.store(control, PARKED, 0);
       Atomics.add(control, L.POSTED, 1);
@@ -163,7 +158,7 @@ export function threadRuntime(workerData: ThreadWorkerData): void {
     function deliver(): void {
       if (ended) return;
       if (batch.length > 0) return post(M.VALUES);
-      publish();
+      ring.publish();
       wake();
     }
 
@@ -259,14 +254,14 @@ export function threadRuntime(workerData: ThreadWorkerData): void {
     function writeMarker(): void {
       ring.marker();
       room--;
-      publish();
+      ring.publish();
       if (control[PARKED] !== 0) wake();
     }
 
     /** A publishing point of numbers: a batch older than ~1 ms goes too. */
     function published(): void {
       if (batch.length > 0 && realNow() - batchStart >= 1) return post(M.VALUES);
-      publish();
+      ring.publish();
       wake();
     }
 
@@ -389,7 +384,7 @@ export function threadRuntime(workerData: ThreadWorkerData): void {
 
     function sleepVirtual(ms: number): void {
       if (ms === 0 || stopped()) return deliver();
-      publish();
+      ring.publish();
       Atomics.store(control, PARKED, 0);
       // Counted as posted before the state says sleeping: the test clock
       // never sees a sleeping thread whose request is not yet handled.

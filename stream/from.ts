@@ -56,7 +56,7 @@ export function pollStage<T>(source: Source<T>): AsyncIterable<T> {
 }
 
 /** The stage a `pollStage` wrapper holds, or undefined for any other input. */
-export function stageOf<T>(input: unknown): Source<T> | undefined {
+function stageOf<T>(input: unknown): Source<T> | undefined {
   return stages.stateOf(input) as Source<T> | undefined;
 }
 
@@ -148,7 +148,7 @@ export class IterSource<T> implements Source<T> {
 const YIELD_EVERY = 32;
 
 /** Pulls an async iterable, one `next()` at a time. */
-export class AsyncIterSource<T> implements Source<T> {
+class AsyncIterSource<T> implements Source<T> {
   /** The iterable, until its iterator is made. */
   #iterable: AsyncIterable<T> | null;
   /** The iterator, once started and until it ends or is closed. */
@@ -215,7 +215,7 @@ export class AsyncIterSource<T> implements Source<T> {
 }
 
 /** Reads a `ReadableStream` through one reader. */
-export class ReaderSource<T> implements Source<T> {
+class ReaderSource<T> implements Source<T> {
   /** The stream, until a reader is taken. */
   #stream: ReadableStream<T> | null;
   /** Adapts the reader's reads. */
@@ -250,7 +250,7 @@ export class ReaderSource<T> implements Source<T> {
 }
 
 /** The stage for a broadcast or watch receiver (the stream owns it), or undefined. */
-export function channelSource<T>(input: unknown): Source<T> | undefined {
+function channelSource<T>(input: unknown): Source<T> | undefined {
   return (broadcastSource(input) as Source<T> | undefined) ?? watchSource<T>(input);
 }
 
